@@ -1,0 +1,57 @@
+#include "bench/results_file.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+
+namespace concbench {
+
+std::string strict_json(std::string text) {
+  static const std::regex bare(R"((:\s*)-?(NaN|Infinity|nan|inf)\b)");
+  return std::regex_replace(text, bare, "$1null");
+}
+
+ResultsFile::ResultsFile(std::string path, nlohmann::ordered_json extra_context)
+    : path_(std::move(path)), extra_(std::move(extra_context)) {
+  json_.SetOutputStream(&text_);
+  json_.SetErrorStream(&text_);
+}
+
+void ResultsFile::context(const benchmark::BenchmarkReporter::Context& c) {
+  json_.ReportContext(c);
+  write();
+}
+
+void ResultsFile::runs(const std::vector<benchmark::BenchmarkReporter::Run>& runs) {
+  json_.ReportRuns(runs);
+  write();
+}
+
+void ResultsFile::finalize() {
+  json_.Finalize();
+  finalized_ = true;
+  write();
+}
+
+bool ResultsFile::write() {
+  std::string text = text_.str();
+  if (text.empty()) return true;
+  if (!finalized_) text += "\n  ]\n}\n";  // close what Google Benchmark leaves open
+  nlohmann::ordered_json doc;
+  try {
+    doc = nlohmann::ordered_json::parse(strict_json(std::move(text)));
+  } catch (const std::exception&) {
+    return false;  // cannot happen for Google Benchmark's output; never write a broken file
+  }
+  for (auto& [k, v] : extra_.items()) doc["context"][k] = v;
+  const std::string tmp = path_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return false;
+    out << doc.dump(2) << "\n";
+    if (!out.flush()) return false;
+  }
+  return std::rename(tmp.c_str(), path_.c_str()) == 0;
+}
+
+}  // namespace concbench

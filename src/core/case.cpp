@@ -1,0 +1,68 @@
+#include "core/case.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace concbench {
+
+Params& Params::set(const std::string& name, int64_t value) {
+  for (auto& [k, v] : kv_)
+    if (k == name) {
+      v = value;
+      return *this;
+    }
+  kv_.emplace_back(name, value);
+  return *this;
+}
+
+bool Params::has(std::string_view name) const {
+  return std::any_of(kv_.begin(), kv_.end(), [&](auto& kv) { return kv.first == name; });
+}
+
+int64_t Params::get(std::string_view name) const {
+  for (auto& [k, v] : kv_)
+    if (k == name) return v;
+  throw std::out_of_range("parameter '" + std::string(name) + "' missing from " + str());
+}
+
+int64_t Params::get_or(std::string_view name, int64_t fallback) const {
+  return has(name) ? get(name) : fallback;
+}
+
+std::string Params::str() const {
+  std::string s;
+  for (auto& [k, v] : kv_) {
+    if (!s.empty()) s += '/';
+    s += k + ":" + std::to_string(v);
+  }
+  return s;
+}
+
+uint64_t checksum(const std::vector<TaskResult>& results) {
+  uint64_t sum = 0;
+  for (const auto& r : results) sum += mix64(r.value);
+  return sum;
+}
+
+std::vector<int64_t> Suite::worker_sweep() const {
+  std::vector<int64_t> w{1, 2, 4, cores};
+  std::sort(w.begin(), w.end());
+  w.erase(std::unique(w.begin(), w.end()), w.end());
+  return w;
+}
+
+namespace {
+std::vector<Case>& registry() {
+  static std::vector<Case> r;
+  return r;
+}
+}  // namespace
+
+bool register_case(Case c) {
+  registry().push_back(std::move(c));
+  return true;
+}
+
+const std::vector<Case>& cases() { return registry(); }
+
+}  // namespace concbench

@@ -1,0 +1,161 @@
+// The vocabulary every workload and model shares: parameters, task results, a workload's
+// description, one set-up model+workload ("trial"), and the registry of cases.
+// Nothing here knows Google Benchmark or JSON: bench/ turns cases into benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/usage.hpp"
+
+namespace concbench {
+
+// One point of a benchmark's grid, in name order: {{"workers", 2}, {"grain_us", 1000}} is
+// named ".../workers:2/grain_us:1000". Names are those of MISSION.md.
+class Params {
+ public:
+  Params() = default;
+  Params(std::initializer_list<std::pair<std::string, int64_t>> kv) : kv_(kv) {}
+
+  // Adds `name` or replaces its value (keeps its position).
+  Params& set(const std::string& name, int64_t value);
+  bool has(std::string_view name) const;
+  // REQUIRES: has(name); throws std::out_of_range naming the parameter otherwise.
+  int64_t get(std::string_view name) const;
+  int64_t get_or(std::string_view name, int64_t fallback) const;
+  const std::vector<std::pair<std::string, int64_t>>& items() const { return kv_; }
+  // "workers:2/grain_us:1000"
+  std::string str() const;
+
+ private:
+  std::vector<std::pair<std::string, int64_t>> kv_;
+};
+
+// What one task hands back: a value that enters the checksum, and for I/O its latency.
+struct TaskResult {
+  uint64_t value = 0;
+  uint64_t latency_ns = 0;
+};
+
+// The outcome of one run of a workload: one result per task, in task order, and the errors
+// (one line each) of the tasks that failed. A run with errors has no valid checksum.
+struct Batch {
+  std::vector<TaskResult> results;
+  std::vector<std::string> errors;
+};
+
+// Order-independent: the same multiset of task values gives the same checksum, whatever the
+// completion order; a lost, duplicated or wrong task changes it.
+uint64_t checksum(const std::vector<TaskResult>& results);
+
+// splitmix64: the mixing step used for checksums and deterministic data.
+constexpr uint64_t mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+enum class Kind {
+  cpu,    // limit: speedup over the sequential reference, on min(workers, cores)
+  io,     // limit: the ideal makespan for the concurrency asked
+  start,  // the cost of starting a model; no limit
+};
+
+// A workload: what is computed, independent of who computes it.
+struct Workload {
+  std::string name;  // "cpu.spin"
+  Kind kind = Kind::cpu;
+  // The same tasks, one after another on the calling thread, without concurrency. For I/O
+  // workloads the expected values are computed without waiting (the limit is ideal_seconds).
+  std::function<Batch(const Params&)> reference{};
+  // Work items in one run (items_per_second counts these).
+  std::function<int64_t(const Params&)> items{};
+  // Bytes moved per run, where that is the point (ipc); empty otherwise.
+  std::function<int64_t(const Params&)> bytes{};
+  // I/O: the shortest possible run on `cores` cores at the concurrency asked.
+  std::function<double(const Params&, int cores)> ideal_seconds{};
+  // I/O: operations in flight at once (memory per in-flight operation divides by this).
+  std::function<int64_t(const Params&)> in_flight{};
+};
+
+// A model set up for one workload and one grid point. Constructing it starts the engine
+// (pool, arena, loop, forked workers, servers); destroying it stops the engine.
+class Trial {
+ public:
+  virtual ~Trial() = default;
+  // One run of the whole workload. Task failures are in Batch::errors, never thrown.
+  virtual Batch run() = 0;
+  // Usage of worker *processes* since they started (threads are in the parent's own usage).
+  virtual Usage worker_usage() { return {}; }
+};
+
+// Resources a grid point needs beyond the parent itself; checked against this machine's
+// limits before it runs, so that an impossible level is skipped with a reason, not a crash.
+struct Needs {
+  int64_t threads = 0;
+  int64_t processes = 0;
+  int64_t descriptors = 0;
+};
+
+struct Suite {
+  std::string name;  // "quick" or "full"
+  int cores = 1;     // cores this process may use
+  bool quick() const { return name == "quick"; }
+  // Workers swept by the full suite: 1, 2, 4 and the core count (sorted, unique).
+  std::vector<int64_t> worker_sweep() const;
+};
+
+// One workload on one model: how to make its grid and how to set up a trial.
+struct Case {
+  const Workload* workload = nullptr;
+  std::string model;  // the token in the name and in the file name: "threads"
+  std::function<std::vector<Params>(const Suite&)> grid{};
+  std::function<std::unique_ptr<Trial>(const Params&)> make{};
+  std::function<Needs(const Params&)> needs{};  // empty: nothing beyond the parent
+  std::string name() const { return workload->name + "/" + model; }
+};
+
+// Adds a case; called from each model file's static initialiser. Returns true.
+bool register_case(Case c);
+const std::vector<Case>& cases();
+
+// A trial around one engine: `body` runs the workload on it. The engine is built first, so a
+// model file can allocate its data after forking a pool, then capture it in `body`.
+template <class Engine>
+class EngineTrial final : public Trial {
+ public:
+  EngineTrial(std::unique_ptr<Engine> engine, std::function<Batch(Engine&)> body)
+      : engine_(std::move(engine)), body_(std::move(body)) {}
+  ~EngineTrial() override {
+    body_ = nullptr;  // the body's data goes before the engine that may reference it
+    engine_.reset();
+  }
+  Batch run() override { return body_(*engine_); }
+  Usage worker_usage() override {
+    if constexpr (requires(Engine& e) { e.usage(); }) {
+      return engine_->usage();
+    } else {
+      return {};
+    }
+  }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  std::function<Batch(Engine&)> body_;
+};
+
+template <class Engine>
+std::unique_ptr<Trial> make_trial(std::unique_ptr<Engine> engine,
+                                  std::function<Batch(Engine&)> body) {
+  return std::make_unique<EngineTrial<Engine>>(std::move(engine), std::move(body));
+}
+
+}  // namespace concbench

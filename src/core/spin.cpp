@@ -1,0 +1,55 @@
+#include "core/spin.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+
+namespace concbench {
+
+__attribute__((noinline)) uint64_t spin(uint64_t seed, uint64_t iterations) {
+  uint64_t x = seed | 1;
+  for (uint64_t i = 0; i < iterations; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  return x;
+}
+
+namespace {
+std::atomic<double> g_rate{0};
+std::mutex g_mu;
+
+double calibrate() {
+  using clock = std::chrono::steady_clock;
+  double best = 0;
+  for (int round = 0; round < 3; ++round) {
+    uint64_t n = 1 << 16;
+    for (;;) {
+      const auto t0 = clock::now();
+      volatile uint64_t sink = spin(uint64_t(round) + 7, n);
+      (void)sink;
+      const double us = std::chrono::duration<double, std::micro>(clock::now() - t0).count();
+      if (us >= 20000) {
+        best = std::max(best, double(n) / us);
+        break;
+      }
+      n *= 2;
+    }
+  }
+  return best;
+}
+}  // namespace
+
+double spin_iterations_per_us() {
+  double r = g_rate.load();
+  if (r > 0) return r;
+  std::lock_guard lock(g_mu);
+  if (g_rate.load() == 0) g_rate = calibrate();
+  return g_rate.load();
+}
+
+void set_spin_rate(double iterations_per_us) { g_rate = iterations_per_us; }
+
+}  // namespace concbench

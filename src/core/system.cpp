@@ -1,0 +1,105 @@
+#include "core/system.hpp"
+
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <dirent.h>
+#include <fstream>
+#include <sstream>
+
+namespace concbench {
+
+int available_cores() {
+  int n = 1;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) n = CPU_COUNT(&set);
+  // cgroup v2: "max 100000" or "<quota> <period>"
+  std::ifstream f("/sys/fs/cgroup/cpu.max");
+  std::string quota;
+  long period = 0;
+  if (f >> quota >> period && quota != "max" && period > 0) {
+    const double q = std::stod(quota) / double(period);
+    n = std::min(n, std::max(1, int(std::ceil(q))));
+  }
+  return std::max(1, n);
+}
+
+namespace {
+int64_t read_number(const char* path, int64_t fallback) {
+  std::ifstream f(path);
+  int64_t v;
+  return (f >> v) ? v : fallback;
+}
+}  // namespace
+
+Limits read_limits() {
+  Limits l{};
+  l.max_tasks = std::min(read_number("/proc/sys/kernel/pid_max", 32768),
+                         read_number("/proc/sys/kernel/threads-max", 1 << 30));
+  rlimit r{};
+  if (getrlimit(RLIMIT_NPROC, &r) == 0 && r.rlim_cur != RLIM_INFINITY && geteuid() != 0)
+    l.max_tasks = std::min<int64_t>(l.max_tasks, int64_t(r.rlim_cur));
+  // /proc/loadavg's fourth field: "running/total" scheduling entities.
+  std::ifstream la("/proc/loadavg");
+  std::string a, b, c, rt;
+  if (la >> a >> b >> c >> rt) {
+    const auto slash = rt.find('/');
+    if (slash != std::string::npos) l.tasks_in_use = std::stoll(rt.substr(slash + 1));
+  }
+  l.max_descriptors = (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+                          ? int64_t(r.rlim_cur)
+                          : (1 << 20);
+  return l;
+}
+
+std::optional<std::string> check_needs(const Needs& n, const Limits& l) {
+  // Keep a margin: the shell, the embedded servers and other users need pids and files too.
+  const int64_t task_room = l.max_tasks - l.tasks_in_use - 2000;
+  const int64_t tasks = n.threads + n.processes;
+  if (tasks > task_room) {
+    std::ostringstream s;
+    s << "needs " << tasks << " threads+processes, this machine has room for " << task_room
+      << " (pid_max/threads-max/RLIMIT_NPROC " << l.max_tasks << ", " << l.tasks_in_use
+      << " in use, 2000 kept free)";
+    return s.str();
+  }
+  const int64_t fd_room = l.max_descriptors - 64;
+  if (n.descriptors > fd_room) {
+    std::ostringstream s;
+    s << "needs " << n.descriptors << " file descriptors, RLIMIT_NOFILE allows " << fd_room
+      << " (raise it with ulimit -n)";
+    return s.str();
+  }
+  return std::nullopt;
+}
+
+namespace {
+std::atomic<int> g_signal{0};
+}
+bool interrupted() { return g_signal.load(std::memory_order_relaxed) != 0; }
+void set_interrupted(int signal) { g_signal.store(signal, std::memory_order_relaxed); }
+int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
+
+}  // namespace concbench
+
+#include <csignal>
+#include <sys/prctl.h>
+
+namespace concbench {
+int become_child(int parent, int keep) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (keep != 3 && dup2(keep, 3) < 0) _exit(1);
+  close_range(4, ~0U, 0);
+  return 3;
+}
+}  // namespace concbench

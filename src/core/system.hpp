@@ -1,0 +1,39 @@
+// What this machine allows: cores, thread/process/descriptor limits; and the suite-wide
+// interruption flag set by SIGINT/SIGTERM.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/case.hpp"
+
+namespace concbench {
+
+// Cores this process may run on: the affinity mask, reduced by a cgroup v2 CPU quota.
+int available_cores();
+
+struct Limits {
+  int64_t max_tasks;        // threads + processes: min(pid_max, threads-max, RLIMIT_NPROC)
+  int64_t tasks_in_use;     // threads and processes that exist now (all users)
+  int64_t max_descriptors;  // RLIMIT_NOFILE (soft)
+};
+Limits read_limits();
+
+// Why `needs` cannot be met here, or nothing. Keeps a margin for the rest of the system.
+std::optional<std::string> check_needs(const Needs& needs, const Limits& limits);
+
+// Set from a signal handler; work loops poll it to stop promptly.
+bool interrupted();
+void set_interrupted(int signal);
+int interrupt_signal();  // 0 if not interrupted
+
+}  // namespace concbench
+
+namespace concbench {
+// In a freshly forked child: die with the parent (PR_SET_PDEATHSIG), leave SIGINT to the
+// parent, keep only `keep_fd` (moved to descriptor 3) besides stdin/stdout/stderr, so that
+// no descriptor of the parent's (another worker's socket, a listening socket) stays open.
+// Returns the descriptor to use (3). Exits if the parent is already gone.
+int become_child(int parent_pid, int keep_fd);
+}  // namespace concbench

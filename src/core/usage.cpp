@@ -1,0 +1,81 @@
+#include "core/usage.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+namespace concbench {
+
+Usage& Usage::operator+=(const Usage& o) {
+  user_s += o.user_s;
+  sys_s += o.sys_s;
+  voluntary_switches += o.voluntary_switches;
+  involuntary_switches += o.involuntary_switches;
+  peak_rss_bytes += o.peak_rss_bytes;
+  return *this;
+}
+
+Usage operator-(Usage a, const Usage& b) {
+  a.user_s -= b.user_s;
+  a.sys_s -= b.sys_s;
+  a.voluntary_switches -= b.voluntary_switches;
+  a.involuntary_switches -= b.involuntary_switches;
+  return a;
+}
+
+Usage from_rusage(const rusage& ru) {
+  Usage u;
+  u.user_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) * 1e-6;
+  u.sys_s = double(ru.ru_stime.tv_sec) + double(ru.ru_stime.tv_usec) * 1e-6;
+  u.voluntary_switches = ru.ru_nvcsw;
+  u.involuntary_switches = ru.ru_nivcsw;
+  u.peak_rss_bytes = int64_t(ru.ru_maxrss) * 1024;
+  return u;
+}
+
+Usage self_usage() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  Usage u = from_rusage(ru);
+  u.peak_rss_bytes = peak_rss_bytes();
+  return u;
+}
+
+namespace {
+// A "Name:   123 kB" line of /proc/self/status, in bytes; -1 if absent.
+int64_t status_kb(const char* key) {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return -1;
+  char line[256];
+  int64_t kb = -1;
+  const size_t n = std::strlen(key);
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, key, n) == 0 && line[n] == ':') {
+      kb = std::strtoll(line + n + 1, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return kb < 0 ? -1 : kb * 1024;
+}
+}  // namespace
+
+bool reset_peak_rss() {
+  std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
+  if (!f) return false;
+  const bool ok = std::fputs("5", f) >= 0;
+  return std::fclose(f) == 0 && ok;
+}
+
+int64_t peak_rss_bytes() {
+  const int64_t hwm = status_kb("VmHWM");
+  if (hwm >= 0) return hwm;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return int64_t(ru.ru_maxrss) * 1024;
+}
+
+int64_t current_rss_bytes() { return status_kb("VmRSS"); }
+
+}  // namespace concbench

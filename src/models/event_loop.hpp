@@ -1,0 +1,69 @@
+// `coro`: one Boost.Asio io_context on one thread, work as C++20 coroutines (asyncio's shape).
+// `coro_mt`: one such loop per worker thread (LoopGroup). I/O is done with asio's async
+// operations; a coroutine that computes blocks its loop, as it would in asyncio.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "core/case.hpp"
+
+namespace concbench {
+
+namespace asio = boost::asio;
+
+class EventLoop {
+ public:
+  // Starts the loop's thread; returns once the loop is running.
+  EventLoop();
+  // Stops the loop (pending handlers are abandoned) and joins its thread.
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  asio::io_context& context() { return ctx_; }
+  std::size_t workers() const { return 1; }
+
+  // Runs `body` on the loop and waits for it here; its exception is rethrown here.
+  void run(std::function<asio::awaitable<void>()> body);
+
+ private:
+  asio::io_context ctx_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
+
+class LoopGroup {
+ public:
+  // `loops` EventLoops, each on its own thread. REQUIRES: loops >= 1.
+  explicit LoopGroup(std::size_t loops);
+  std::size_t workers() const { return loops_.size(); }
+  EventLoop& loop(std::size_t i) { return *loops_[i]; }
+
+ private:
+  std::vector<std::unique_ptr<EventLoop>> loops_;
+};
+
+// A task of an async farm: task `i`, run by lane `lane` (a lane is one worker coroutine; a
+// workload may keep one connection per lane). Lane k of a LoopGroup runs on loop k % P.
+using AsyncTask = std::function<asio::awaitable<TaskResult>(std::size_t i, std::size_t lane)>;
+
+// Runs tasks [0, n) with `lanes` worker coroutines pulling the next index, so that at most
+// `lanes` tasks are in flight (asyncio's Semaphore(C) pattern). Every coroutine is spawned
+// with a completion handler: an exception becomes an error line, never a lost task.
+Batch run_async(EventLoop& loop, std::size_t n, std::size_t lanes, const AsyncTask& task);
+Batch run_async(LoopGroup& group, std::size_t n, std::size_t lanes, const AsyncTask& task);
+// The same on a fresh io_context run by the calling thread (one loop per worker process).
+Batch run_async_here(std::size_t n, std::size_t lanes, const AsyncTask& task);
+
+}  // namespace concbench

@@ -1,0 +1,114 @@
+// `procs`: P worker processes forked up front (multiprocessing.Pool's shape), each running a
+// fixed handler on the payloads it is sent over its own socketpair; and `fork_per_task`: one
+// fork per task, the child working on its copy-on-write view of the parent's memory.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/case.hpp"
+#include "core/usage.hpp"
+#include "models/farm.hpp"
+
+namespace concbench {
+
+// A worker's answer: the handler's bytes, or (ok == false) one line saying what went wrong.
+struct Reply {
+  bool ok = false;
+  std::string data;
+};
+
+// "killed by signal 9 (Killed)", "exited with status 3"
+std::string describe_exit(int wait_status);
+
+class ProcessPool {
+ public:
+  using Handler = std::function<std::string(std::string_view payload)>;
+
+  // Forks `workers` children now, before the caller allocates its data. Each child inherits
+  // `handler` (and nothing else it could use: other descriptors are closed), ignores SIGINT
+  // (the parent stops it), and dies with the parent (PR_SET_PDEATHSIG).
+  // REQUIRES: workers >= 1.
+  ProcessPool(std::size_t workers, Handler handler);
+  // Closes every socket (the children exit on end-of-file) and reaps every child; a child
+  // still alive after two seconds is killed.
+  ~ProcessPool();
+  ProcessPool(const ProcessPool&) = delete;
+  ProcessPool& operator=(const ProcessPool&) = delete;
+
+  std::size_t workers() const { return workers_.size(); }
+
+  // Runs every payload on some worker, at most one in flight per worker; replies in payload
+  // order. A worker that dies turns its task into an error naming the signal and is replaced
+  // by a new fork, so the pool stays usable. Stops dispatching when interrupted().
+  std::vector<Reply> run(const std::vector<std::string_view>& payloads);
+  // Runs `payload` once on every worker (warm-up, per-process set-up).
+  std::vector<Reply> broadcast(std::string_view payload);
+
+  // CPU, context switches and peak RSS of the workers: those alive (each asked) and those
+  // that have exited. peak_rss_bytes sums the workers' own peaks.
+  Usage usage();
+  std::vector<pid_t> pids() const;
+  std::size_t replaced() const { return replaced_; }
+
+ private:
+  struct Worker {
+    pid_t pid = -1;
+    int fd = -1;
+  };
+  Worker spawn();
+  void replace(std::size_t w, std::string* why);
+  std::vector<Reply> dispatch(const std::vector<std::string_view>& payloads, bool one_each);
+
+  Handler handler_;
+  std::vector<Worker> workers_;
+  int epoll_fd_ = -1;
+  Usage exited_;
+  std::size_t replaced_ = 0;
+};
+
+class ForkPerTask {
+ public:
+  // REQUIRES: max_live >= 1. Forks nothing until run().
+  explicit ForkPerTask(std::size_t max_live) : max_live_(max_live) {}
+  std::size_t workers() const { return max_live_; }
+
+  // For each i in [0, n): forks a child that returns task(i)'s bytes through a pipe and exits;
+  // at most max_live children at once. A child that dies becomes an error naming the signal.
+  std::vector<Reply> run(std::size_t n, const std::function<std::string(std::size_t)>& task);
+
+  // The children that have run so far: CPU and switches summed; peak_rss_bytes is the largest
+  // child's peak times the most children alive at once (an upper bound of their sum).
+  Usage usage() const;
+
+ private:
+  std::size_t max_live_;
+  Usage children_;
+  int64_t largest_child_rss_ = 0;
+  std::size_t most_alive_ = 0;
+};
+
+// ---- task farms on processes ----------------------------------------------------------
+
+// The handler a pool needs to run `task(i)` for ranges of indices sent by run_farm.
+// REQUIRES: Task is callable as TaskResult(std::size_t) in the child.
+ProcessPool::Handler farm_handler(std::function<TaskResult(std::size_t)> task);
+// Runs tasks [0, n) on a pool made with farm_handler. Fine grain sends ranges of
+// n / (4 * workers) indices per message, as multiprocessing.Pool.map's chunksize does;
+// blocking grain sends one index per message.
+Batch run_farm(ProcessPool& pool, std::size_t n, Grain grain);
+// One fork per task, task(i) computed in the child.
+Batch run_forked(ForkPerTask& engine, std::size_t n,
+                 const std::function<TaskResult(std::size_t)>& task);
+
+// Plain-bytes helpers for handlers.
+std::string to_bytes(const std::vector<TaskResult>& results);
+std::vector<TaskResult> results_from_bytes(std::string_view bytes);
+
+}  // namespace concbench

@@ -1,0 +1,60 @@
+#include "models/procs_coro.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace concbench {
+
+namespace {
+struct Shard {
+  uint64_t first;
+  uint64_t count;
+  uint64_t lanes;
+};
+}  // namespace
+
+ProcessPool::Handler shard_handler(AsyncTask task) {
+  return [task = std::move(task)](std::string_view payload) {
+    Shard s{};
+    if (payload.size() != sizeof s) throw std::runtime_error("procs_coro: malformed shard");
+    std::memcpy(&s, payload.data(), sizeof s);
+    const AsyncTask local = [&](std::size_t i, std::size_t lane) {
+      return task(s.first + i, lane);
+    };
+    Batch b = run_async_here(s.count, s.lanes, local);
+    if (!b.errors.empty())
+      throw std::runtime_error(b.errors.front() + " (" + std::to_string(b.errors.size()) +
+                               " errors in this shard)");
+    return to_bytes(b.results);
+  };
+}
+
+Batch run_sharded(ProcessPool& pool, std::size_t n, std::size_t lanes) {
+  const std::size_t p = pool.workers();
+  std::vector<Shard> shards;
+  for (std::size_t k = 0; k < p; ++k) {
+    const std::size_t first = n * k / p, last = n * (k + 1) / p;
+    const std::size_t shard_lanes = std::max<std::size_t>(1, (lanes + p - 1 - k) / p);
+    if (last > first) shards.push_back({first, last - first, shard_lanes});
+  }
+  std::vector<std::string_view> payloads;
+  for (auto& s : shards) payloads.emplace_back(reinterpret_cast<const char*>(&s), sizeof s);
+  const auto replies = pool.run(payloads);
+  Batch b;
+  b.results.resize(n);
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const auto& s = shards[k];
+    const auto got = replies[k].ok ? results_from_bytes(replies[k].data)
+                                   : std::vector<TaskResult>{};
+    if (!replies[k].ok || got.size() != s.count) {
+      b.errors.push_back("shard " + std::to_string(s.first) + ".." +
+                         std::to_string(s.first + s.count - 1) + ": " +
+                         (replies[k].ok ? "wrong number of results" : replies[k].data));
+      continue;
+    }
+    std::copy(got.begin(), got.end(), b.results.begin() + std::ptrdiff_t(s.first));
+  }
+  return b;
+}
+
+}  // namespace concbench

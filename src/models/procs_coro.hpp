@@ -1,0 +1,16 @@
+// `procs_coro`: P worker processes, each running its own event loop (one loop per process,
+// as a pre-fork server with asyncio in each worker does). Tasks are split into P contiguous
+// shards; each shard runs on its process's loop with lanes/P worker coroutines.
+#pragma once
+
+#include "models/event_loop.hpp"
+#include "models/process_pool.hpp"
+
+namespace concbench {
+
+// The handler for a ProcessPool whose workers run shards of `task` on their own loop.
+ProcessPool::Handler shard_handler(AsyncTask task);
+// Runs tasks [0, n) on a pool made with shard_handler, `lanes` in flight in all.
+Batch run_sharded(ProcessPool& pool, std::size_t n, std::size_t lanes);
+
+}  // namespace concbench

@@ -1,0 +1,134 @@
+#include "servers/echo_server.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "core/system.hpp"
+
+namespace concbench {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+std::optional<Endpoint> parse_endpoint(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
+  char* end = nullptr;
+  const long port = std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 1 || port > 65535) return std::nullopt;
+  return Endpoint{text.substr(0, colon), uint16_t(port)};
+}
+
+namespace {
+
+constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<void> session(tcp::socket socket) {
+  std::array<char, EchoServer::kMessageBytes> buf;
+  asio::steady_timer timer(socket.get_executor());
+  for (;;) {
+    auto [read_error, n] = co_await asio::async_read(socket, asio::buffer(buf), kToken);
+    if (read_error) co_return;
+    uint64_t delay_us;
+    std::memcpy(&delay_us, buf.data(), sizeof delay_us);
+    if (delay_us > 0) {
+      timer.expires_after(std::chrono::microseconds(delay_us));
+      co_await timer.async_wait(kToken);
+    }
+    auto [write_error, m] = co_await asio::async_write(socket, asio::buffer(buf), kToken);
+    if (write_error) co_return;
+  }
+}
+
+asio::awaitable<void> listen(tcp::acceptor& acceptor) {
+  for (;;) {
+    auto [error, socket] = co_await acceptor.async_accept(kToken);
+    if (error) continue;  // e.g. EMFILE: keep serving the connections already open
+    socket.set_option(tcp::no_delay(true));
+    // Sessions are the server's own business, not measured work: detached as in asio's
+    // echo_server example.
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+  }
+}
+
+[[noreturn]] void serve(int report_fd) {
+  try {
+    asio::io_context ctx{1};
+    tcp::acceptor acceptor(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    const uint16_t port = acceptor.local_endpoint().port();
+    if (write(report_fd, &port, sizeof port) != sizeof port) _exit(1);
+    close(report_fd);
+    asio::co_spawn(ctx, listen(acceptor), asio::detached);
+    ctx.run();
+  } catch (...) {
+  }
+  _exit(1);
+}
+
+}  // namespace
+
+EchoServer::EchoServer() {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) throw std::runtime_error("echo server: pipe failed");
+  const pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ < 0) {
+    close(p[0]);
+    close(p[1]);
+    throw std::runtime_error(std::string("echo server: fork failed: ") + strerror(errno));
+  }
+  if (pid_ == 0) {
+    close(p[0]);
+    serve(become_child(parent, p[1]));
+  }
+  close(p[1]);
+  pollfd pfd{p[0], POLLIN, 0};
+  const bool ready = poll(&pfd, 1, 5000) == 1 && read(p[0], &port_, sizeof port_) == sizeof port_;
+  close(p[0]);
+  if (!ready) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    throw std::runtime_error("echo server: did not start listening within 5 s");
+  }
+}
+
+EchoServer::~EchoServer() {
+  kill(pid_, SIGTERM);
+  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+namespace {
+std::optional<Endpoint> g_external;
+}
+
+void EchoService::use_external(std::optional<Endpoint> e) { g_external = std::move(e); }
+std::optional<Endpoint> EchoService::external_endpoint() { return g_external; }
+
+EchoService::EchoService() {
+  if (!g_external) embedded_.emplace();
+}
+
+Endpoint EchoService::endpoint() const { return embedded_ ? embedded_->endpoint() : *g_external; }
+
+}  // namespace concbench
