@@ -53,7 +53,8 @@ inline constexpr Info all[] = {
     {ctx_voluntary, "1", "voluntary context switches per run, threads and worker processes"},
     {ctx_involuntary, "1", "involuntary context switches per run, threads and worker processes"},
     {peak_rss_bytes, "B",
-     "peak resident set: this process (from the benchmark's start) + its worker processes"},
+     "peak resident set of this process (since the benchmark started) + the private memory "
+     "of its worker processes (pages not shared with this process)"},
     {rss_per_inflight_bytes, "B",
      "io: (peak RSS - RSS before set-up) / operations in flight"},
     {lat_p50_us, "us", "io: median latency of one operation (exact, from every sample)"},

@@ -69,13 +69,21 @@ enum class Kind {
   start,  // the cost of starting a model; no limit
 };
 
+// A reference that needs no preparation: `run(p)` is the whole of it.
+template <class Run>
+auto unprepared(Run run) {
+  return [run](const Params& p) -> std::function<Batch()> { return [run, p] { return run(p); }; };
+}
+
 // A workload: what is computed, independent of who computes it.
 struct Workload {
   std::string name;  // "cpu.spin"
   Kind kind = Kind::cpu;
-  // The same tasks, one after another on the calling thread, without concurrency. For I/O
-  // workloads the expected values are computed without waiting (the limit is ideal_seconds).
-  std::function<Batch(const Params&)> reference{};
+  // The same tasks, one after another on the calling thread, without concurrency. Called
+  // with the parameters, it prepares the data (untimed) and returns the run (timed), as the
+  // models' trials do. For I/O workloads the expected values are computed without waiting
+  // (their limit is ideal_seconds).
+  std::function<std::function<Batch()>(const Params&)> reference{};
   // Work items in one run (items_per_second counts these).
   std::function<int64_t(const Params&)> items{};
   // Bytes moved per run, where that is the point (ipc); empty otherwise.

@@ -78,4 +78,20 @@ int64_t peak_rss_bytes() {
 
 int64_t current_rss_bytes() { return status_kb("VmRSS"); }
 
+int64_t private_rss_bytes() {
+  std::FILE* f = std::fopen("/proc/self/smaps_rollup", "r");
+  if (!f) return current_rss_bytes();
+  char line[256];
+  int64_t kb = 0;
+  bool found = false;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, "Private_Clean:", 14) == 0 || std::strncmp(line, "Private_Dirty:", 14) == 0) {
+      kb += std::strtoll(line + 14, nullptr, 10);
+      found = true;
+    }
+  }
+  std::fclose(f);
+  return found ? kb * 1024 : current_rss_bytes();
+}
+
 }  // namespace concbench

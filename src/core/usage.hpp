@@ -27,5 +27,9 @@ Usage self_usage();
 bool reset_peak_rss();
 int64_t peak_rss_bytes();
 int64_t current_rss_bytes();
+// Pages of this process that no other process shares (Private_Clean + Private_Dirty of
+// /proc/self/smaps_rollup): a forked worker's own memory, without the copy-on-write pages it
+// still shares with its parent (which its RSS would count again). Falls back to the RSS.
+int64_t private_rss_bytes();
 
 }  // namespace concbench

@@ -84,7 +84,7 @@ Usage own_usage_for_report() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   Usage u = from_rusage(ru);
-  u.peak_rss_bytes = peak_rss_bytes();
+  u.peak_rss_bytes = private_rss_bytes();
   return u;
 }
 
@@ -353,16 +353,20 @@ std::vector<Reply> ForkPerTask::run(std::size_t n,
     while (wait4(c.pid, &status, 0, &ru) < 0 && errno == EINTR) {
     }
     Usage u = from_rusage(ru);
-    largest_child_rss_ = std::max(largest_child_rss_, u.peak_rss_bytes);
     u.peak_rss_bytes = 0;
     children_ += u;
-    const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !c.buf.empty();
-    if (clean)
-      replies[c.task] = {c.buf[0] == 1, c.buf.substr(1)};
-    else
+    const bool clean =
+        WIFEXITED(status) && WEXITSTATUS(status) == 0 && c.buf.size() >= 1 + sizeof(int64_t);
+    if (clean) {
+      int64_t own;
+      std::memcpy(&own, c.buf.data() + 1, sizeof own);
+      largest_child_rss_ = std::max(largest_child_rss_, own);
+      replies[c.task] = {c.buf[0] == 1, c.buf.substr(1 + sizeof own)};
+    } else {
       replies[c.task] = {false, "fork_per_task: child for task " + std::to_string(c.task) +
                                     " (pid " + std::to_string(c.pid) + ") " +
                                     describe_exit(status)};
+    }
     live.erase(live.begin() + std::ptrdiff_t(k));
   };
 
@@ -391,6 +395,8 @@ std::vector<Reply> ForkPerTask::run(std::size_t n,
         } catch (const std::exception& e) {
           out = std::string(1, '\0') + e.what();
         }
+        const int64_t own = private_rss_bytes();  // before the reply: [ok][own memory][bytes]
+        out.insert(1, reinterpret_cast<const char*>(&own), sizeof own);
         const char* q = out.data();
         std::size_t left = out.size();
         while (left > 0) {

@@ -51,8 +51,9 @@ class ProcessPool {
   // Runs `payload` once on every worker (warm-up, per-process set-up).
   std::vector<Reply> broadcast(std::string_view payload);
 
-  // CPU, context switches and peak RSS of the workers: those alive (each asked) and those
-  // that have exited. peak_rss_bytes sums the workers' own peaks.
+  // CPU and context switches of the workers: those alive (each asked) and those that have
+  // exited. peak_rss_bytes sums the live workers' private memory (private_rss_bytes(): not
+  // the pages they still share with the parent, which the parent's RSS already counts).
   Usage usage();
   std::vector<pid_t> pids() const;
   std::size_t replaced() const { return replaced_; }
@@ -84,7 +85,7 @@ class ForkPerTask {
   std::vector<Reply> run(std::size_t n, const std::function<std::string(std::size_t)>& task);
 
   // The children that have run so far: CPU and switches summed; peak_rss_bytes is the largest
-  // child's peak times the most children alive at once (an upper bound of their sum).
+  // child's private memory times the most children alive at once (a bound of their sum).
   Usage usage() const;
 
  private:

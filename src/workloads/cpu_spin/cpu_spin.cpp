@@ -18,22 +18,20 @@ const Workload& workload() {
   static const Workload w{
       .name = "cpu.spin",
       .kind = Kind::cpu,
-      .reference =
-          [](const Params& p) {
+      .reference = unprepared([](const Params& p) {
             const Config c = config(p);
             Batch b;
             b.results.resize(c.tasks);
             for (std::size_t i = 0; i < c.tasks; ++i) b.results[i] = task(i, c.iterations);
             return b;
-          },
+          }),
       .items = [](const Params& p) { return int64_t(config(p).tasks); },
   };
   return w;
 }
 
 std::vector<Params> grid(const Suite& s, GridShape shape) {
-  std::vector<int64_t> grains = s.quick() ? std::vector<int64_t>{10, 1000}
-                                          : std::vector<int64_t>{1, 10, 100, 1000, 10000};
+  std::vector<int64_t> grains{1, 10, 100, 1000, 10000};
   if (shape.coarse_only) std::erase_if(grains, [](int64_t g) { return g < 1000; });
   const std::vector<int64_t> workers =
       s.quick() ? std::vector<int64_t>{s.cores} : s.worker_sweep();

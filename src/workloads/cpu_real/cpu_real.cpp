@@ -1,0 +1,69 @@
+#include "workloads/cpu_real/cpu_real.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace concbench::cpu_real {
+
+std::size_t tasks(const Params& p) { return std::size_t(p.get_or("tasks", 2000)); }
+
+std::string document(std::size_t i) {
+  nlohmann::json doc;
+  doc["id"] = i;
+  doc["customer"] = {{"name", "customer-" + std::to_string(mix64(i) % 100000)},
+                     {"vip", mix64(i) % 7 == 0},
+                     {"tags", {"retail", "eu", std::to_string(i % 13)}}};
+  auto& lines = doc["lines"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < 12; ++k) {
+    const uint64_t r = mix64(i * 31 + k);
+    lines.push_back({{"sku", "SKU-" + std::to_string(r % 1000000)},
+                     {"qty", int(r % 9) + 1},
+                     {"price", double(r % 100000) / 100.0},
+                     {"note", std::string(r % 40, 'x')}});
+  }
+  return doc.dump();
+}
+
+std::vector<std::string> documents(std::size_t n) {
+  std::vector<std::string> d(n);
+  for (std::size_t i = 0; i < n; ++i) d[i] = document(i);
+  return d;
+}
+
+TaskResult process(std::string_view text) {
+  auto doc = nlohmann::json::parse(text);
+  double total = 0;
+  for (const auto& line : doc["lines"]) total += line["qty"].get<int>() * line["price"].get<double>();
+  doc["total"] = total;
+  const std::string out = doc.dump();
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : out) h = (h ^ uint8_t(c)) * 0x100000001b3ULL;
+  return {h, 0};
+}
+
+const Workload& workload() {
+  static const Workload w{
+      .name = "cpu.real",
+      .kind = Kind::cpu,
+      .reference =
+          [](const Params& p) -> std::function<Batch()> {
+            auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
+            return [docs] {
+              Batch b;
+              for (const auto& d : *docs) b.results.push_back(process(d));
+              return b;
+            };
+          },
+      .items = [](const Params& p) { return int64_t(tasks(p)); },
+  };
+  return w;
+}
+
+std::vector<Params> grid(const Suite& s, bool workers) {
+  if (!workers) return {Params{}};
+  std::vector<Params> out;
+  for (auto w : s.quick() ? std::vector<int64_t>{s.cores} : s.worker_sweep())
+    out.push_back({{"workers", w}});
+  return out;
+}
+
+}  // namespace concbench::cpu_real

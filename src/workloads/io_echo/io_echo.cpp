@@ -1,0 +1,160 @@
+#include "workloads/io_echo/io_echo.hpp"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <system_error>
+
+namespace concbench::io_echo {
+
+Config config(const Params& p) {
+  const auto c = p.get("concurrency");
+  return {std::size_t(p.get_or("tasks", std::max<int64_t>(8 * c, 2000))), std::size_t(c),
+          uint64_t(p.get("latency_us"))};
+}
+
+Message request(std::size_t i, uint64_t delay_us) {
+  Message m{};
+  std::memcpy(m.data(), &delay_us, 8);
+  const uint64_t idx = i;
+  std::memcpy(m.data() + 8, &idx, 8);
+  for (std::size_t k = 16; k < m.size(); k += 8) {
+    const uint64_t v = mix64(i * 7 + k);
+    std::memcpy(m.data() + k, &v, 8);
+  }
+  return m;
+}
+
+uint64_t value_of(const Message& reply) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : reply) h = (h ^ uint8_t(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+const Workload& workload() {
+  static const Workload w{
+      .name = "io.echo",
+      .kind = Kind::io,
+      .reference = unprepared([](const Params& p) {
+            const Config c = config(p);
+            Batch b;
+            b.results.resize(c.tasks);
+            for (std::size_t i = 0; i < c.tasks; ++i)
+              b.results[i].value = value_of(request(i, c.delay_us));
+            return b;
+          }),
+      .items = [](const Params& p) { return int64_t(config(p).tasks); },
+      .bytes = {},
+      .ideal_seconds =
+          [](const Params& p, int) {
+            const Config c = config(p);  // 0 (no limit) when the server does not wait
+            return std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.delay_us) * 1e-6;
+          },
+      .in_flight = [](const Params& p) { return p.get("concurrency"); },
+  };
+  return w;
+}
+
+namespace {
+[[noreturn]] void fail(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), "io.echo: " + what);
+}
+}  // namespace
+
+Connection::Connection(const Endpoint& e) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (const int rc = getaddrinfo(e.host.c_str(), std::to_string(e.port).c_str(), &hints, &res))
+    throw std::runtime_error("io.echo: cannot resolve " + e.str() + ": " + gai_strerror(rc));
+  for (addrinfo* a = res; a; a = a->ai_next) {
+    fd_ = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd_ < 0) continue;
+    if (connect(fd_, a->ai_addr, a->ai_addrlen) == 0) break;
+    close(fd_);
+    fd_ = -1;
+  }
+  freeaddrinfo(res);
+  if (fd_ < 0) fail("cannot connect to " + e.str());
+  const int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+Connection::~Connection() {
+  if (fd_ >= 0) close(fd_);
+}
+
+TaskResult Connection::round_trip(std::size_t i, uint64_t delay_us) {
+  const Message req = request(i, delay_us);
+  Message reply{};
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t sent = 0; sent < req.size();) {
+    const ssize_t n = send(fd_, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail("send");
+    sent += std::size_t(n);
+  }
+  for (std::size_t got = 0; got < reply.size();) {
+    const ssize_t n = recv(fd_, reply.data() + got, reply.size() - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) throw std::runtime_error("io.echo: server closed the connection");
+    if (n < 0) fail("recv");
+    got += std::size_t(n);
+  }
+  const auto ns = std::chrono::steady_clock::now() - t0;
+  return {value_of(reply), uint64_t(std::chrono::nanoseconds(ns).count())};
+}
+
+ConnectionPool::ConnectionPool(const Endpoint& e, std::size_t size) {
+  all_.reserve(size);
+  for (std::size_t k = 0; k < size; ++k) all_.emplace_back(e);
+  for (auto& c : all_) free_.push_back(&c);
+}
+
+TaskResult ConnectionPool::round_trip(std::size_t i, uint64_t delay_us) {
+  Connection* c;
+  {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) throw std::logic_error("io.echo: more tasks in flight than connections");
+    c = free_.back();
+    free_.pop_back();
+  }
+  struct Return {
+    ConnectionPool* pool;
+    Connection* c;
+    ~Return() {
+      std::lock_guard lock(pool->mu_);
+      pool->free_.push_back(c);
+    }
+  } give_back{this, c};
+  return c->round_trip(i, delay_us);
+}
+
+Connection& process_connection(const Endpoint& e) {
+  static std::optional<Connection> conn;  // one per worker process (the parent never opens it)
+  if (!conn) conn.emplace(e);
+  return *conn;
+}
+
+std::vector<Params> grid(const Suite& s, IoShape shape) {
+  std::vector<Params> points;
+  if (s.quick()) {
+    points.push_back({{"concurrency", 10}, {"latency_us", 0}});
+    points.push_back({{"concurrency", 100}, {"latency_us", 1000}});
+  } else {
+    for (int64_t c : {1, 10, 100, 1000})
+      for (int64_t l : {0, 1000}) points.push_back({{"concurrency", c}, {"latency_us", l}});
+  }
+  return io_points(s, shape, points);
+}
+
+}  // namespace concbench::io_echo

@@ -1,0 +1,25 @@
+// io.echo on `tbb`: an arena of P slots, one task per round trip on a borrowed connection.
+#include "models/tbb_arena.hpp"
+#include "workloads/io_echo/io_echo.hpp"
+
+namespace concbench::io_echo {
+namespace {
+const bool registered = register_case({
+    .workload = &workload(),
+    .model = "tbb",
+    .grid = [](const Suite& s) { return grid(s, IoShape::blocking); },
+    .make =
+        [](const Params& p) {
+          const Config c = config(p);
+          auto arena = std::make_unique<TbbArena>(p.get("workers"));
+          auto server = std::make_shared<EchoService>();
+          auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
+          return make_trial<TbbArena>(std::move(arena), [c, server, conns](TbbArena& arena) {
+            return run_blocking(arena, c.tasks, [&](std::size_t i) { return conns->round_trip(i, c.delay_us); },
+                                Grain::blocking);
+          });
+        },
+    .needs = [](const Params& p) { return io_needs(p, false, 1); },
+});
+}  // namespace
+}  // namespace concbench::io_echo

@@ -1,0 +1,32 @@
+// The grid shapes shared by the I/O workloads (io.sleep, io.echo, mixed): a loop model has
+// no worker count; a blocking model needs one worker per in-flight wait, so its workers equal
+// the concurrency (ThreadPoolExecutor(max_workers=C)); a row with fewer workers shows queueing.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/case.hpp"
+
+namespace concbench {
+
+enum class IoShape {
+  loop,      // coro: one loop, no workers parameter
+  loops,     // coro_mt, procs_coro: one loop per core
+  blocking,  // threads, tbb, procs, ...: workers = concurrency
+};
+
+// Expands (concurrency, other params...) points into named params for `shape`.
+// `queueing` adds, for blocking models, rows with workers = cores < concurrency.
+std::vector<Params> io_points(const Suite& s, IoShape shape,
+                              const std::vector<Params>& points, bool queueing = false);
+
+inline Needs io_needs(const Params& p, bool processes, int64_t descriptors_per_worker = 0) {
+  const int64_t w = p.get_or("workers", 1);
+  Needs n;
+  (processes ? n.processes : n.threads) = w;
+  n.descriptors = w * descriptors_per_worker + (processes ? w : 0);
+  return n;
+}
+
+}  // namespace concbench

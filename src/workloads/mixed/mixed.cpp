@@ -1,0 +1,48 @@
+#include "workloads/mixed/mixed.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace concbench::mixed {
+
+Config config(const Params& p) {
+  const auto c = p.get("concurrency");
+  return {std::size_t(p.get_or("tasks", 4 * c)), std::size_t(c),
+          std::chrono::microseconds(p.get("latency_us")),
+          spin_iterations_for_us(double(p.get("grain_us")))};
+}
+
+const Workload& workload() {
+  static const Workload w{
+      .name = "mixed",
+      .kind = Kind::io,
+      .reference = unprepared([](const Params& p) {
+            const Config c = config(p);
+            Batch b;
+            b.results.resize(c.tasks);
+            for (std::size_t i = 0; i < c.tasks; ++i) b.results[i].value = spin(mix64(i), c.iterations);
+            return b;
+          }),
+      .items = [](const Params& p) { return int64_t(config(p).tasks); },
+      .bytes = {},
+      .ideal_seconds =
+          [](const Params& p, int cores) {
+            const Config c = config(p);
+            const double l = double(c.latency.count()) * 1e-6, w = double(p.get("grain_us")) * 1e-6;
+            const double n = double(c.tasks);
+            return std::max(std::ceil(n / double(c.concurrency)) * (l + w), n * w / double(cores));
+          },
+      .in_flight = [](const Params& p) { return p.get("concurrency"); },
+  };
+  return w;
+}
+
+std::vector<Params> grid(const Suite& s, IoShape shape) {
+  const std::vector<int64_t> grains = s.quick() ? std::vector<int64_t>{100, 1000}
+                                                : std::vector<int64_t>{10, 100, 1000, 10000};
+  std::vector<Params> points;
+  for (int64_t g : grains) points.push_back({{"concurrency", 32}, {"latency_us", 1000}, {"grain_us", g}});
+  return io_points(s, shape, points);
+}
+
+}  // namespace concbench::mixed

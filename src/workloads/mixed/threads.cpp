@@ -1,0 +1,22 @@
+// mixed on `threads`: P pool threads; each task sleeps, then computes, on its thread.
+#include "models/thread_pool.hpp"
+#include "workloads/mixed/mixed.hpp"
+
+namespace concbench::mixed {
+namespace {
+const bool registered = register_case({
+    .workload = &workload(),
+    .model = "threads",
+    .grid = [](const Suite& s) { return grid(s, IoShape::blocking); },
+    .make =
+        [](const Params& p) {
+          const Config c = config(p);
+          return make_trial<ThreadPool>(std::make_unique<ThreadPool>(p.get("workers")), [c](ThreadPool& pool) {
+            return run_blocking(pool, c.tasks, [&](std::size_t i) { return blocking_task(i, c); },
+                                Grain::blocking);
+          });
+        },
+    .needs = [](const Params& p) { return io_needs(p, false); },
+});
+}  // namespace
+}  // namespace concbench::mixed
