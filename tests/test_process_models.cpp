@@ -1,0 +1,145 @@
+// The process engines and the echo server: every child reaped, no zombie or orphan, a
+// killed worker becomes an error naming the signal and the pool recovers, a crashing
+// fork_per_task child is an error, not a hang.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "models/process_pool.hpp"
+#include "models/procs_coro.hpp"
+#include "servers/echo_server.hpp"
+#include "test_support.hpp"
+#include "workloads/io_echo/io_echo.hpp"
+
+namespace concbench {
+namespace {
+
+using test::live_children;
+using test::zombie_children;
+
+TaskResult triple(std::size_t i) { return {3 * i, 0}; }
+
+TEST(ProcessPool, StartsAndStopsRepeatedlyLeavingNoProcess) {
+  for (int round = 0; round < 20; ++round) {
+    {
+      ProcessPool pool(std::size_t(1 + round % 4), farm_handler(triple));
+      const Batch b = run_farm(pool, 101, round % 2 ? Grain::fine : Grain::blocking);
+      ASSERT_TRUE(b.errors.empty()) << b.errors.front();
+      for (std::size_t i = 0; i < 101; ++i) ASSERT_EQ(b.results[i].value, 3 * i);
+    }
+    ASSERT_TRUE(live_children().empty()) << "a worker outlived its pool";
+  }
+}
+
+TEST(ProcessPool, HandlerExceptionIsAnErrorAndThePoolGoesOn) {
+  ProcessPool pool(2, farm_handler([](std::size_t i) -> TaskResult {
+                     if (i == 5) throw std::runtime_error("five is bad");
+                     return {i, 0};
+                   }));
+  const Batch b = run_farm(pool, 10, Grain::blocking);
+  ASSERT_EQ(b.errors.size(), 1u);
+  EXPECT_NE(b.errors[0].find("five is bad"), std::string::npos);
+  EXPECT_TRUE(run_farm(pool, 4, Grain::blocking).errors.empty());
+}
+
+TEST(ProcessPool, AWorkerKilledMidRunIsAnErrorNamingTheSignalAndIsReplaced) {
+  {
+    ProcessPool pool(2, farm_handler([](std::size_t i) -> TaskResult {
+                       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                       return {i, 0};
+                     }));
+    const pid_t victim = pool.pids()[0];
+    std::thread killer([victim] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      kill(victim, SIGKILL);
+    });
+    const Batch b = run_farm(pool, 20, Grain::blocking);
+    killer.join();
+    ASSERT_EQ(b.errors.size(), 1u);
+    EXPECT_NE(b.errors[0].find("killed by signal 9"), std::string::npos) << b.errors[0];
+    EXPECT_NE(b.errors[0].find(std::to_string(victim)), std::string::npos) << b.errors[0];
+    EXPECT_EQ(pool.replaced(), 1u);
+    // Recovered: a full run on the same pool succeeds.
+    const Batch again = run_farm(pool, 20, Grain::blocking);
+    EXPECT_TRUE(again.errors.empty());
+    EXPECT_TRUE(zombie_children().empty());
+  }
+  EXPECT_TRUE(live_children().empty());
+}
+
+TEST(ProcessPool, AWorkerThatDiesWhileIdleIsReplacedBeforeItsNextTask) {
+  ProcessPool pool(1, farm_handler(triple));
+  kill(pool.pids()[0], SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const Batch b = run_farm(pool, 8, Grain::blocking);
+  // The death is noticed either when sending (the task fails) or while idle (no task lost).
+  EXPECT_LE(b.errors.size(), 1u);
+  EXPECT_TRUE(run_farm(pool, 8, Grain::blocking).errors.empty());
+}
+
+TEST(ProcessPool, ReportsWorkerUsage) {
+  ProcessPool pool(2, farm_handler(triple));
+  run_farm(pool, 10, Grain::fine);
+  const Usage u = pool.usage();
+  EXPECT_GT(u.peak_rss_bytes, 0);
+  EXPECT_GE(u.user_s + u.sys_s, 0.0);
+}
+
+TEST(ProcsCoro, ShardsRunOnEachProcessLoop) {
+  {
+    ProcessPool pool(3, shard_handler([](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+                       co_return TaskResult{i + 10, 0};
+                     }));
+    const Batch b = run_sharded(pool, 100, 12);
+    ASSERT_TRUE(b.errors.empty()) << b.errors.front();
+    for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(b.results[i].value, i + 10);
+  }
+  EXPECT_TRUE(live_children().empty());
+}
+
+TEST(ForkPerTask, EveryChildReapedAndACrashIsAnError) {
+  {
+    ForkPerTask e(3);
+    const Batch ok = run_forked(e, 20, triple);
+    ASSERT_TRUE(ok.errors.empty());
+    for (std::size_t i = 0; i < 20; ++i) ASSERT_EQ(ok.results[i].value, 3 * i);
+    const Batch bad = run_forked(e, 6, [](std::size_t i) -> TaskResult {
+      if (i == 4) std::raise(SIGSEGV);
+      return {i, 0};
+    });
+    ASSERT_EQ(bad.errors.size(), 1u);
+    EXPECT_NE(bad.errors[0].find("signal 11"), std::string::npos) << bad.errors[0];
+  }
+  EXPECT_TRUE(live_children().empty());
+}
+
+TEST(EchoServer, EchoesAndStopsCleanly) {
+  for (int round = 0; round < 5; ++round) {
+    {
+      EchoServer server;
+      io_echo::Connection c(server.endpoint());
+      for (std::size_t i = 0; i < 10; ++i) {
+        const TaskResult r = c.round_trip(i, round == 0 ? 0 : 200);
+        EXPECT_EQ(r.value, io_echo::value_of(io_echo::request(i, round == 0 ? 0 : 200)));
+      }
+    }
+    EXPECT_TRUE(live_children().empty());
+  }
+}
+
+TEST(Endpoint, ParsesHostAndPort) {
+  EXPECT_EQ(parse_endpoint("127.0.0.1:7")->port, 7);
+  EXPECT_EQ(parse_endpoint("localhost:65535")->host, "localhost");
+  EXPECT_FALSE(parse_endpoint("nope"));
+  EXPECT_FALSE(parse_endpoint("host:0"));
+  EXPECT_FALSE(parse_endpoint("host:99999"));
+  EXPECT_FALSE(parse_endpoint(":80"));
+}
+
+}  // namespace
+}  // namespace concbench

@@ -1,0 +1,174 @@
+// The thread-based engines: start and stop under repeated use, every task runs once, errors
+// are collected (never lost), nested fork-join does not deadlock, and a coroutine that is
+// neither awaited nor spawned never runs.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+
+#include "models/event_loop.hpp"
+#include "models/tbb_arena.hpp"
+#include "models/thread_per_task.hpp"
+#include "models/thread_pool.hpp"
+
+namespace concbench {
+namespace {
+
+TaskResult square(std::size_t i) { return {i * i, 0}; }
+
+template <class Engine>
+void expect_every_task_once(Engine& e, std::size_t n, Grain g) {
+  const Batch b = run_blocking(e, n, square, g);
+  ASSERT_TRUE(b.errors.empty()) << b.errors.front();
+  ASSERT_EQ(b.results.size(), n);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(b.results[i].value, i * i) << "task " << i;
+}
+
+TEST(ThreadPool, StartsAndStopsRepeatedly) {
+  for (int round = 0; round < 50; ++round) {
+    ThreadPool pool(std::size_t(1 + round % 4));
+    expect_every_task_once(pool, 100, Grain::fine);
+  }
+}
+
+TEST(ThreadPool, CollectsEveryError) {
+  ThreadPool pool(3);
+  const Batch b = run_blocking(pool, 100, [](std::size_t i) -> TaskResult {
+    if (i % 10 == 3) throw std::runtime_error("boom");
+    return {i, 0};
+  });
+  EXPECT_EQ(b.errors.size(), 10u);
+  EXPECT_NE(b.errors.front().find("boom"), std::string::npos);
+  EXPECT_NE(b.errors.front().find("task "), std::string::npos);
+  // The pool is still usable after failures.
+  expect_every_task_once(pool, 50, Grain::fine);
+}
+
+TEST(ThreadPool, HelpingWaitMakesNestedForkJoinSafeOnOneWorker) {
+  ThreadPool pool(1);
+  std::atomic<int> leaves{0};
+  std::function<void(int)> rec = [&](int depth) {
+    if (depth == 0) {
+      ++leaves;
+      return;
+    }
+    std::atomic<bool> done{false};
+    pool.submit([&] {
+      rec(depth - 1);
+      done = true;
+    });
+    rec(depth - 1);
+    while (!done) pool.try_run_one();
+  };
+  pool.submit([&] { rec(6); });
+  pool.wait_all();
+  EXPECT_EQ(leaves.load(), 64);
+}
+
+TEST(TbbArena, StartsAndStopsRepeatedly) {
+  for (int round = 0; round < 20; ++round) {
+    TbbArena arena(std::size_t(1 + round % 4));
+    expect_every_task_once(arena, 1000, Grain::fine);
+    expect_every_task_once(arena, 50, Grain::blocking);
+  }
+}
+
+TEST(TbbArena, CollectsEveryError) {
+  TbbArena arena(2);
+  const Batch b = run_blocking(arena, 64, [](std::size_t i) -> TaskResult {
+    if (i % 8 == 0) throw std::runtime_error("bad " + std::to_string(i));
+    return {i, 0};
+  });
+  EXPECT_EQ(b.errors.size(), 8u);
+}
+
+TEST(ThreadPerTask, RunsEveryTaskWithBoundedThreads) {
+  ThreadPerTask e(4);
+  expect_every_task_once(e, 200, Grain::blocking);
+  const Batch b = run_blocking(e, 10, [](std::size_t i) -> TaskResult {
+    if (i == 7) throw std::runtime_error("seven");
+    return {i, 0};
+  });
+  ASSERT_EQ(b.errors.size(), 1u);
+  EXPECT_NE(b.errors[0].find("task 7: seven"), std::string::npos);
+}
+
+TEST(EventLoop, StartsAndStopsRepeatedly) {
+  for (int round = 0; round < 50; ++round) {
+    EventLoop loop;
+    const Batch b = run_async(loop, 100, 10, [](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+      co_return TaskResult{i * i, 0};
+    });
+    ASSERT_TRUE(b.errors.empty());
+    for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(b.results[i].value, i * i);
+  }
+}
+
+TEST(EventLoop, LanesBoundTheTasksInFlight) {
+  EventLoop loop;
+  int in_flight = 0, most = 0;  // one loop thread: no data race
+  const Batch b = run_async(loop, 200, 7, [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+    most = std::max(most, ++in_flight);
+    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::microseconds(100));
+    co_await t.async_wait(asio::use_awaitable);
+    --in_flight;
+    co_return TaskResult{i, 0};
+  });
+  EXPECT_TRUE(b.errors.empty());
+  EXPECT_EQ(most, 7);
+}
+
+TEST(EventLoop, ExceptionsBecomeErrorsNotLostTasks) {
+  EventLoop loop;
+  const Batch b = run_async(loop, 30, 5, [](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+    if (i % 3 == 0) throw std::runtime_error("async boom");
+    co_return TaskResult{i, 0};
+  });
+  EXPECT_EQ(b.errors.size(), 10u);
+  EXPECT_NE(b.errors.front().find("async boom"), std::string::npos);
+}
+
+TEST(EventLoop, ACoroutineNeitherAwaitedNorSpawnedNeverRuns) {
+  EventLoop loop;
+  bool ran = false;
+  auto body = [&]() -> asio::awaitable<void> {
+    ran = true;
+    co_return;
+  };
+  {
+    auto never = body();  // created, not awaited, not spawned: destroyed unrun
+  }
+  loop.run([] () -> asio::awaitable<void> { co_return; });
+  EXPECT_FALSE(ran);
+  loop.run(body);  // spawned: runs
+  EXPECT_TRUE(ran);
+}
+
+TEST(LoopGroup, SplitsTasksOverLoops) {
+  for (int round = 0; round < 10; ++round) {
+    LoopGroup g(3);
+    std::mutex mu;
+    std::set<std::thread::id> threads;
+    const Batch b = run_async(g, 300, 9, [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+      {
+        std::lock_guard lock(mu);
+        threads.insert(std::this_thread::get_id());
+      }
+      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::microseconds(200));
+      co_await t.async_wait(asio::use_awaitable);  // every lane waits: all loops take part
+      co_return TaskResult{i + 1, 0};
+    });
+    ASSERT_TRUE(b.errors.empty());
+    for (std::size_t i = 0; i < 300; ++i) ASSERT_EQ(b.results[i].value, i + 1);
+    EXPECT_EQ(threads.size(), 3u);
+  }
+}
+
+}  // namespace
+}  // namespace concbench
