@@ -1,0 +1,230 @@
+"""concbench as a user meets it: help, bad input (exit 2), names, strict JSON, failures
+(exit 1, the rest still runs), Ctrl-C (valid file, no process left), Google's compare.py."""
+import json
+import os
+import pathlib
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SMALL = r"^cpu\.spin/threads/workers:2/grain_us:1000/"
+
+
+def run(binary, *args, timeout=300):
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def strict_load(path):
+    def reject(token):
+        raise ValueError(f"non-strict JSON constant {token}")
+    return json.loads(pathlib.Path(path).read_text(), parse_constant=reject)
+
+
+def test_help_teaches(binary):
+    r = run(binary, "--help")
+    assert r.returncode == 0
+    for needle in ["quick", "full", "--benchmark_filter", "cpu.spin/tbb/workers:2",
+                   "Exit status", "--out", "efficiency", "io.sleep", "procs"]:
+        assert needle in r.stdout, needle
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["--suite", "quik"], "--suite 'quik': expected quick or full"),
+    (["--nope"], "--nope"),
+    (["--benchmark_min_time=0.01s"], "plain number"),
+    (["--benchmark_repetitions=0"], "whole number"),
+    (["--benchmark_filter=("], "not a regular expression"),
+    (["--benchmark_filter=^no-such-workload/"], "matches none"),
+    (["--benchmark_fitler=cpu"], "unrecognised"),
+    (["--out", "/nonexistent-dir/x.json"], "cannot write"),
+    (["--echo-server", "localhost"], "expected HOST:PORT"),
+    (["--progress", "sometimes"], "expected auto, always or never"),
+    (["--benchmark_format=xml"], "expected console or json"),
+])
+def test_bad_input_exits_2_with_a_message(binary, args, expect):
+    r = run(binary, "--suite", "quick", *args) if "--suite" not in args else run(binary, *args)
+    assert r.returncode == 2, r.stderr
+    assert expect in r.stderr
+    assert r.stderr.startswith("concbench: ")
+
+
+NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/(workers|concurrency|grain_us|latency_us|tasks|"
+                  r"payload_bytes):[0-9]+)*/real_time$")
+
+
+@pytest.mark.parametrize("suite", ["quick", "full"])
+def test_listed_names_follow_the_scheme(binary, suite):
+    r = run(binary, "--suite", suite, "--benchmark_list_tests")
+    assert r.returncode == 0, r.stderr
+    names = r.stdout.split()
+    assert len(names) > 50
+    for n in names:
+        assert NAME.match(n), n
+    assert len(set(names)) == len(names)
+    for model in ["coro", "threads", "tbb", "procs", "coro_mt", "procs_coro",
+                  "thread_per_task", "fork_per_task"]:
+        assert any(f"/{model}/" in n for n in names), model
+
+
+def test_filter_selects_by_model(binary):
+    r = run(binary, "--suite", "quick", "--benchmark_list_tests", "--benchmark_filter=/procs/")
+    names = r.stdout.split()
+    assert names and all("/procs/" in n for n in names)
+
+
+def test_a_run_writes_strict_json_with_context_and_counters(binary, tmp_path):
+    out = tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", f"--benchmark_filter={SMALL}", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = strict_load(out)
+    ctx = doc["context"]
+    for key in ["concbench_cores", "concbench_build_type", "concbench_git_revision",
+                "boost_version", "onetbb_version", "benchmark_version", "compiler",
+                "concbench_models", "concbench_suite", "concbench_counters"]:
+        assert key in ctx, key
+    assert ctx["concbench_build_type"] == "Release"
+    assert ctx["concbench_counters"]["efficiency"]["unit"] == "ratio"
+    (b,) = doc["benchmarks"]
+    assert b["name"] == "cpu.spin/threads/workers:2/grain_us:1000/real_time"
+    for c in ["items_per_second", "speedup", "efficiency", "cpu_user_s", "cpu_sys_s",
+              "ctx_voluntary", "ctx_involuntary", "peak_rss_bytes", "setup_s"]:
+        assert c in b, c
+    assert b["speedup"] > 0.5
+
+
+class CorruptingEchoServer:
+    """An external echo server that answers with one byte changed: checksums must fail."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.session, args=(conn,), daemon=True).start()
+
+    def session(self, conn):
+        with conn:
+            buf = b""
+            while True:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                buf += data
+                while len(buf) >= 64:
+                    msg, buf = bytearray(buf[:64]), buf[64:]
+                    msg[40] ^= 0xFF
+                    conn.sendall(bytes(msg))
+
+
+def test_a_wrong_result_is_an_error_entry_exit_1_and_the_rest_still_runs(binary, tmp_path):
+    server = CorruptingEchoServer()
+    out = tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", "--echo-server", f"127.0.0.1:{server.port}",
+            "--benchmark_filter=^io\\.echo/(coro|threads)/.*latency_us:0/|" + SMALL,
+            "--out", str(out))
+    assert r.returncode == 1, r.stderr
+    doc = strict_load(out)
+    by_name = {b["name"]: b for b in doc["benchmarks"]}
+    echo = [b for n, b in by_name.items() if n.startswith("io.echo/")]
+    assert len(echo) == 2
+    for b in echo:
+        assert b["error_occurred"] is True
+        assert "checksum" in b["error_message"]
+        assert "items_per_second" not in b and "efficiency" not in b
+    ok = by_name["cpu.spin/threads/workers:2/grain_us:1000/real_time"]
+    assert "error_occurred" not in ok or not ok["error_occurred"]
+    assert "1 failed" in r.stderr or "2 failed" in r.stderr
+
+
+def test_a_failed_setup_is_an_error_entry(binary, tmp_path):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    out = tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", "--echo-server", f"127.0.0.1:{port}",
+            "--benchmark_filter=^io\\.echo/threads/.*latency_us:0/", "--out", str(out))
+    assert r.returncode == 1
+    (b,) = strict_load(out)["benchmarks"]
+    assert "set-up failed" in b["error_message"] and "connect" in b["error_message"]
+
+
+def processes_running(binary):
+    exe = os.path.realpath(binary)
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if os.path.realpath(f"/proc/{pid}/exe") == exe:
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupt_keeps_finished_results_and_leaves_no_process(binary, tmp_path, sig, code):
+    out = tmp_path / "r.json"
+    p = subprocess.Popen([binary, "--suite", "full", "--out", str(out),
+                          "--benchmark_filter=^io\\.sleep/(procs|threads)/"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        time.sleep(0.2)
+        try:
+            if len(json.loads(out.read_text())["benchmarks"]) >= 2:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+    else:
+        p.kill()
+        pytest.fail("no result within 120 s")
+    t0 = time.time()
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=30)
+    assert time.time() - t0 < 15, "did not stop promptly"
+    assert p.returncode == code, err
+    doc = strict_load(out)
+    assert len(doc["benchmarks"]) >= 2
+    assert all("interrupted" not in b.get("error_message", "") for b in doc["benchmarks"])
+    time.sleep(0.5)
+    assert processes_running(binary) == []
+
+
+def scipy_env():
+    env = dict(os.environ)
+    local = ROOT / "third_party" / "scipy" / "usr" / "lib" / "python3" / "dist-packages"
+    if local.is_dir():
+        env["PYTHONPATH"] = f"{local}:{env.get('PYTHONPATH', '')}"
+    return env
+
+
+def test_google_benchmark_compare_py_reads_two_runs(binary, tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    for out in (a, b):
+        r = run(binary, "--suite", "quick", f"--benchmark_filter={SMALL}|^ipc/threads/",
+                "--benchmark_repetitions=3", "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    compare = "/usr/share/benchmark/compare.py"
+    assert os.path.exists(compare), "Debian's libbenchmark-tools is not installed (scripts/setup)"
+    r = subprocess.run(["/usr/bin/python3", compare, "benchmarks", str(a), str(b)],
+                       capture_output=True, text=True, env=scipy_env(), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "cpu.spin/threads/workers:2/grain_us:1000/real_time" in r.stdout
+    assert "U Test" in r.stdout or "U-test" in r.stdout or "OVERALL_GEOMEAN" in r.stdout
