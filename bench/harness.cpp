@@ -11,6 +11,10 @@
 #include "bench/counters.hpp"
 #include "core/system.hpp"
 
+#ifdef CONCBENCH_CALLGRIND
+#include <valgrind/callgrind.h>
+#endif
+
 namespace concbench {
 
 namespace {
@@ -111,6 +115,10 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   const double setup = seconds_since(setup_start);
 
   const Usage before = self_usage() + trial->worker_usage();
+#ifdef CONCBENCH_CALLGRIND
+  CALLGRIND_ZERO_STATS;  // under callgrind, count the timed loop only (scripts/instructions)
+  CALLGRIND_START_INSTRUMENTATION;
+#endif
   double run_seconds = 0;
   int64_t runs = 0;
   double start_seconds = 0;
@@ -145,6 +153,10 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
       for (const auto& r : b.results) start_seconds += double(r.latency_ns) * 1e-9;
     st.ResumeTiming();
   }
+#ifdef CONCBENCH_CALLGRIND
+  CALLGRIND_STOP_INSTRUMENTATION;
+  CALLGRIND_DUMP_STATS_AT(name.c_str());
+#endif
   const Usage workers_after = trial->worker_usage();
   const Usage after = self_usage() + workers_after;
   trial.reset();

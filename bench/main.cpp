@@ -26,6 +26,7 @@
 #include "bench/results_file.hpp"
 #include "concbench_build_info.hpp"
 #include "core/case.hpp"
+#include "core/fault.hpp"
 #include "core/spin.hpp"
 #include "core/system.hpp"
 #include "servers/echo_server.hpp"
@@ -98,7 +99,7 @@ struct Progress {
     if (done > 0 && total >= done)
       eta = "ETA " + clock(elapsed / double(done) * double(total - done));
     std::string name = current;
-    if (name.size() > 60) name = name.substr(0, 57) + "...";
+    if (name.size() > 90) name = name.substr(0, 87) + "...";
     std::fprintf(stderr, "\r\033[K[%zu/%zu] %s  elapsed %s  %s", done, total, name.c_str(),
                  clock(elapsed).c_str(), eta.c_str());
     std::fflush(stderr);
@@ -144,7 +145,11 @@ class TeeReporter : public benchmark::BenchmarkReporter {
       display_->ReportRuns(kept);
       if (file_) write_checked([&] { file_->runs(kept); });
     }
-    if (!interrupted()) ++g_progress.done;
+    // With repetitions, Google Benchmark reports each repetition: count each name once.
+    for (const auto& r : kept)
+      if (r.run_type == Run::RT_Iteration && finished_.insert(r.benchmark_name()).second &&
+          !interrupted())
+        ++g_progress.done;
     g_progress.draw();
   }
 
@@ -168,6 +173,7 @@ class TeeReporter : public benchmark::BenchmarkReporter {
   }
   std::unique_ptr<benchmark::BenchmarkReporter> display_;
   ResultsFile* file_;
+  std::set<std::string> finished_;
 };
 
 // ---- signals -----------------------------------------------------------------------------
@@ -196,6 +202,7 @@ struct Options {
   std::string echo_server;
   std::string progress = "auto";
   double spin_rate = 0;
+  int64_t iterations = 0;
 };
 
 std::string help_text(const CLI::App& app) {
@@ -349,7 +356,7 @@ struct Registered {
   std::string name;  // as Google Benchmark builds it
 };
 
-std::vector<Registered> register_suite(const Suite& suite) {
+std::vector<Registered> register_suite(const Suite& suite, int64_t iterations) {
   std::vector<Registered> out;
   for (const Case& c : cases()) {
     for (const Params& p : c.grid(suite)) {
@@ -361,18 +368,20 @@ std::vector<Registered> register_suite(const Suite& suite) {
       }
       std::string full = c.name();
       if (!p.items().empty()) full.append("/").append(p.str());
+      if (iterations > 0) full.append("/iterations:").append(std::to_string(iterations));
       full += "/real_time";
       out.push_back({&c, p, full});
       // The one place a benchmark is configured: real time (the models wait and use other
       // threads and processes), milliseconds, parameters named in the name.
-      benchmark::RegisterBenchmark(c.name().c_str(),
-                                   [cp = &c, p, full](benchmark::State& st) {
-                                     run_case(st, *cp, p, full);
-                                   })
-          ->ArgNames(names)
-          ->Args(values)
-          ->UseRealTime()
-          ->Unit(benchmark::kMillisecond);
+      auto* b = benchmark::RegisterBenchmark(c.name().c_str(),
+                                             [cp = &c, p, full](benchmark::State& st) {
+                                               run_case(st, *cp, p, full);
+                                             })
+                    ->ArgNames(names)
+                    ->Args(values)
+                    ->UseRealTime()
+                    ->Unit(benchmark::kMillisecond);
+      if (iterations > 0) b->Iterations(iterations);
     }
   }
   return out;
@@ -396,6 +405,9 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite) {
   ctx["compiler"] = std::string(CONCBENCH_COMPILER_ID) + " " + __VERSION__;
   ctx["spin_iterations_per_us"] = spin_iterations_per_us();
   ctx["echo_server"] = o.echo_server.empty() ? "embedded" : o.echo_server;
+  ctx["concbench_injected_slowdown"] =
+      fault::percent > 0 ? std::string(fault::model) + ":" + std::to_string(fault::percent) + "%"
+                         : "none";
   nlohmann::ordered_json units;
   for (const auto& c : counter::all)
     units[std::string(c.name)] = {{"unit", std::string(c.unit)},
@@ -426,6 +438,10 @@ int run(int argc, char** argv) {
   app.add_option("--spin-rate", o.spin_rate,
                  "Iterations of cpu.spin's loop per microsecond, instead of calibrating: "
                  "use the spin_iterations_per_us of an earlier run to compare like with like");
+  app.add_option("--iterations", o.iterations,
+                 "Run every benchmark exactly N iterations instead of for --benchmark_min_time "
+                 "(names gain /iterations:N); for deterministic instruction counts under "
+                 "callgrind (scripts/instructions)");
   std::reverse(args.begin(), args.end());  // CLI11 takes arguments in reverse order
   try {
     app.parse(args);
@@ -440,6 +456,8 @@ int run(int argc, char** argv) {
     bad_input("--suite '" + o.suite + "': expected quick or full");
   if (o.progress != "auto" && o.progress != "always" && o.progress != "never")
     bad_input("--progress '" + o.progress + "': expected auto, always or never");
+  if (o.iterations < 0)
+    bad_input("--iterations " + std::to_string(o.iterations) + ": expected a whole number >= 1");
   if (o.spin_rate < 0 || !std::isfinite(o.spin_rate))
     bad_input("--spin-rate: expected a positive number of iterations per microsecond");
   if (!o.echo_server.empty()) {
@@ -478,7 +496,7 @@ int run(int argc, char** argv) {
   if (o.spin_rate > 0) set_spin_rate(o.spin_rate);
   const Suite suite{o.suite, available_cores()};
   const Filter filter(bf.filter);
-  const auto registered = register_suite(suite);
+  const auto registered = register_suite(suite, o.iterations);
   std::size_t selected = 0;
   for (const auto& r : registered) selected += filter.matches(r.name) ? 1 : 0;
   if (selected == 0)

@@ -145,6 +145,10 @@ TEST(Limits, ImpossibleNeedsAreRefusedWithAReason) {
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("100000"), std::string::npos);
   EXPECT_TRUE(check_needs({.descriptors = 10000}, Limits{100000, 100, 500}));
+  const auto memory = check_needs({.processes = 10000},
+                                  Limits{100000, 100, 50000, int64_t(8) << 30, 1536 << 10});
+  ASSERT_TRUE(memory);
+  EXPECT_NE(memory->find("page tables"), std::string::npos) << *memory;
 }
 
 }  // namespace

@@ -49,6 +49,18 @@ Limits read_limits() {
     const auto slash = rt.find('/');
     if (slash != std::string::npos) l.tasks_in_use = std::stoll(rt.substr(slash + 1));
   }
+  std::ifstream mi("/proc/meminfo");
+  std::string key;
+  int64_t kb;
+  std::string unit;
+  while (mi >> key >> kb) {
+    std::getline(mi, unit);
+    if (key == "MemAvailable:") l.available_memory = kb * 1024;
+  }
+  std::ifstream st("/proc/self/status");
+  std::string line;
+  while (std::getline(st, line))
+    if (line.rfind("VmPTE:", 0) == 0) l.page_table_bytes = std::stoll(line.substr(6)) * 1024;
   l.max_descriptors = (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
                           ? int64_t(r.rlim_cur)
                           : (1 << 20);
@@ -64,6 +76,19 @@ std::optional<std::string> check_needs(const Needs& n, const Limits& l) {
     s << "needs " << tasks << " threads+processes, this machine has room for " << task_room
       << " (pid_max/threads-max/RLIMIT_NPROC " << l.max_tasks << ", " << l.tasks_in_use
       << " in use, 2000 kept free)";
+    return s.str();
+  }
+  constexpr int64_t kPerProcess = 512 << 10;  // stack, heap and socket buffers a worker touches
+  constexpr int64_t kPerThread = 64 << 10;    // touched stack and kernel structures
+  const int64_t memory =
+      n.processes * (l.page_table_bytes + kPerProcess) + n.threads * kPerThread;
+  if (memory > l.available_memory / 2) {
+    std::ostringstream s;
+    s << "needs about " << memory / (1 << 20) << " MiB (" << n.processes
+      << " worker processes, each copying this process's " << l.page_table_bytes / 1024
+      << " KiB of page tables and touching about 512 KiB; " << n.threads
+      << " threads at 64 KiB), more than half of the " << l.available_memory / (1 << 20)
+      << " MiB available";
     return s.str();
   }
   const int64_t fd_room = l.max_descriptors - 64;

@@ -17,10 +17,15 @@ struct Limits {
   int64_t max_tasks;        // threads + processes: min(pid_max, threads-max, RLIMIT_NPROC)
   int64_t tasks_in_use;     // threads and processes that exist now (all users)
   int64_t max_descriptors;  // RLIMIT_NOFILE (soft)
+  int64_t available_memory = int64_t(1) << 40;  // MemAvailable, bytes
+  int64_t page_table_bytes = 0;                 // this process's page tables (VmPTE)
 };
 Limits read_limits();
 
 // Why `needs` cannot be met here, or nothing. Keeps a margin for the rest of the system.
+// Memory: every forked worker copies the parent's page tables and touches pages of its own
+// (a 2,000-worker pool of a 170 MB parent needs 3.5 GB: seen as an OOM kill at 10,000);
+// every thread touches some stack. Half of MemAvailable may be used.
 std::optional<std::string> check_needs(const Needs& needs, const Limits& limits);
 
 // Set from a signal handler; work loops poll it to stop promptly.

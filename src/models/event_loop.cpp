@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/fault.hpp"
 #include "core/system.hpp"
 
 namespace concbench {
@@ -50,6 +51,7 @@ struct Farm {
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> lanes_left{0};
   std::atomic<bool> saw_interrupt{false};
+  std::atomic<uint64_t> injected{0};  // core/fault.hpp (test builds only)
   std::mutex mu;
   Batch batch;
 
@@ -69,6 +71,7 @@ asio::awaitable<void> lane_loop(Farm& farm, std::size_t lane) {
     if (i >= farm.n) co_return;
     try {
       farm.batch.results[i] = co_await farm.task(i, lane);
+      if (fault::repeat_task("coro", farm.injected)) co_await farm.task(i, lane);
     } catch (const std::exception& e) {
       farm.error("task " + std::to_string(i) + ": " + e.what());
     }

@@ -2,6 +2,8 @@
 
 #include <latch>
 
+#include "core/fault.hpp"
+
 namespace concbench {
 
 ThreadPool::ThreadPool(std::size_t workers) {
@@ -47,6 +49,7 @@ void ThreadPool::run(std::function<void()>& task) {
   std::string error;
   try {
     task();
+    if (fault::repeat_task("threads", injected_)) task();
   } catch (const std::exception& e) {
     error = e.what();
   } catch (...) {

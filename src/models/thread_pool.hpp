@@ -2,6 +2,7 @@
 // ThreadPoolExecutor. I/O inside tasks is done with blocking calls.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -52,6 +53,7 @@ class ThreadPool {
   bool stopping_ = false;
   std::vector<std::string> errors_;
   std::vector<std::thread> threads_;
+  std::atomic<uint64_t> injected_{0};  // core/fault.hpp (test builds only)
 };
 
 }  // namespace concbench

@@ -21,7 +21,11 @@ std::vector<Params> io_points(const Suite& s, IoShape shape, const std::vector<P
         break;
       case IoShape::blocking:
         out.push_back(with_workers(c));
-        if (queueing && s.cores < c) out.push_back(with_workers(s.cores));
+        // Queueing rows: as many workers as cores, fewer than the waits asked for. Only
+        // where the queue drains within 2 s (4C tasks of L each on `cores` workers).
+        if (queueing && s.cores < c && pt.has("latency_us") &&
+            4 * c * pt.get("latency_us") / s.cores <= 2'000'000)
+          out.push_back(with_workers(s.cores));
         break;
     }
   }

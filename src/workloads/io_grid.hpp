@@ -17,7 +17,8 @@ enum class IoShape {
 };
 
 // Expands (concurrency, other params...) points into named params for `shape`.
-// `queueing` adds, for blocking models, rows with workers = cores < concurrency.
+// `queueing` adds, for blocking models, rows with workers = cores < concurrency (where
+// those finish within about 2 s).
 std::vector<Params> io_points(const Suite& s, IoShape shape,
                               const std::vector<Params>& points, bool queueing = false);
 
