@@ -1,4 +1,6 @@
-// The thread-based engines: start and stop under repeated use, every task runs once, errors
+// The thread-based engines (TBB's are in test_tbb_arena.cpp: Debian's libtbb is not built for
+// ThreadSanitizer, which then cannot see TBB's own synchronisation and reports false races)
+// : start and stop under repeated use, every task runs once, errors
 // are collected (never lost), nested fork-join does not deadlock, and a coroutine that is
 // neither awaited nor spawned never runs.
 #include <gtest/gtest.h>
@@ -13,7 +15,6 @@
 #include <stdexcept>
 
 #include "models/event_loop.hpp"
-#include "models/tbb_arena.hpp"
 #include "models/thread_per_task.hpp"
 #include "models/thread_pool.hpp"
 
@@ -69,23 +70,6 @@ TEST(ThreadPool, HelpingWaitMakesNestedForkJoinSafeOnOneWorker) {
   pool.submit([&] { rec(6); });
   pool.wait_all();
   EXPECT_EQ(leaves.load(), 64);
-}
-
-TEST(TbbArena, StartsAndStopsRepeatedly) {
-  for (int round = 0; round < 20; ++round) {
-    TbbArena arena(std::size_t(1 + round % 4));
-    expect_every_task_once(arena, 1000, Grain::fine);
-    expect_every_task_once(arena, 50, Grain::blocking);
-  }
-}
-
-TEST(TbbArena, CollectsEveryError) {
-  TbbArena arena(2);
-  const Batch b = run_blocking(arena, 64, [](std::size_t i) -> TaskResult {
-    if (i % 8 == 0) throw std::runtime_error("bad " + std::to_string(i));
-    return {i, 0};
-  });
-  EXPECT_EQ(b.errors.size(), 8u);
 }
 
 TEST(ThreadPerTask, RunsEveryTaskWithBoundedThreads) {
