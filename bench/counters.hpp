@@ -29,6 +29,7 @@ inline constexpr std::string_view rss_per_inflight_bytes = "rss_per_inflight_byt
 inline constexpr std::string_view lat_p50_us = "lat_p50_us";
 inline constexpr std::string_view lat_p99_us = "lat_p99_us";
 inline constexpr std::string_view lat_max_us = "lat_max_us";
+inline constexpr std::string_view lat_mean_us = "lat_mean_us";
 inline constexpr std::string_view setup_s = "setup_s";
 inline constexpr std::string_view start_s = "start_s";
 inline constexpr std::string_view tasks = "tasks";
@@ -60,6 +61,9 @@ inline constexpr Info all[] = {
     {lat_p50_us, "us", "io: median latency of one operation (exact, from every sample)"},
     {lat_p99_us, "us", "io: 99th percentile latency of one operation (nearest rank)"},
     {lat_max_us, "us", "io: largest latency of one operation"},
+    {lat_mean_us, "us",
+     "io: mean latency of one operation, from its start in a worker (Little's law: "
+     "items_per_second x lat_mean_us ~ operations in flight)"},
     {setup_s, "s", "time to start the model for this benchmark (pool, arena, loop, forks, server)"},
     {start_s, "s", "start: time to start the model alone (its stop is in the wall time too)"},
     {tasks, "1", "tasks per run"},

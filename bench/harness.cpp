@@ -204,6 +204,9 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
         set(st, k::lat_p50_us, percentile(latencies_us, 0.50));
         set(st, k::lat_p99_us, percentile(latencies_us, 0.99));
         set(st, k::lat_max_us, latencies_us.back());
+        double sum = 0;
+        for (float l : latencies_us) sum += l;
+        set(st, k::lat_mean_us, sum / double(latencies_us.size()));
       }
       break;
     }

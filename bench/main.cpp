@@ -29,6 +29,7 @@
 #include "core/fault.hpp"
 #include "core/spin.hpp"
 #include "core/system.hpp"
+#include "models/kinds.hpp"
 #include "servers/echo_server.hpp"
 
 namespace concbench {
@@ -396,6 +397,13 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite) {
   ctx["concbench_suite"] = suite.name;
   ctx["concbench_cores"] = suite.cores;
   ctx["concbench_models"] = model_names();
+  nlohmann::ordered_json kinds;
+  for (const auto& m : model_names())
+    if (auto k = model_kind(m))
+      kinds[m] = {{"waits", std::string(k->waits)},
+                  {"workers", std::string(k->workers)},
+                  {"shape", std::string(k->shape)}};
+  ctx["concbench_model_kinds"] = kinds;
   ctx["concbench_workloads"] = workload_names();
   ctx["boost_version"] = std::to_string(BOOST_VERSION / 100000) + "." +
                          std::to_string(BOOST_VERSION / 100 % 1000) + "." +

@@ -9,6 +9,7 @@
 
 #include "core/case.hpp"
 #include "core/system.hpp"
+#include "models/kinds.hpp"
 #include "test_support.hpp"
 
 namespace concbench {
@@ -102,6 +103,10 @@ TEST(Registry, EveryCoreModelAndWorkloadIsThere) {
       for (const Case& c : cases()) found |= c.workload->name == w && c.model == m;
       EXPECT_TRUE(found) << w << " on " << m;
     }
+}
+
+TEST(Registry, EveryModelHasAKind) {
+  for (const Case& c : cases()) EXPECT_TRUE(model_kind(c.model)) << c.model << ": add it to models/kinds.hpp";
 }
 
 TEST(Registry, NamesFollowTheScheme) {

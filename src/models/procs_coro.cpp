@@ -30,11 +30,13 @@ ProcessPool::Handler shard_handler(AsyncTask task) {
 }
 
 Batch run_sharded(ProcessPool& pool, std::size_t n, std::size_t lanes) {
-  const std::size_t p = pool.workers();
+  // Exactly `lanes` in flight in all: with fewer lanes than workers, only `lanes` workers
+  // get a shard (a shard without a lane could not run).
+  const std::size_t p = std::max<std::size_t>(1, std::min(pool.workers(), lanes));
   std::vector<Shard> shards;
   for (std::size_t k = 0; k < p; ++k) {
     const std::size_t first = n * k / p, last = n * (k + 1) / p;
-    const std::size_t shard_lanes = std::max<std::size_t>(1, (lanes + p - 1 - k) / p);
+    const std::size_t shard_lanes = lanes / p + (k < lanes % p ? 1 : 0);
     if (last > first) shards.push_back({first, last - first, shard_lanes});
   }
   std::vector<std::string_view> payloads;

@@ -1,0 +1,76 @@
+"""The command: arguments, the pipeline, the files written. Exit status 0 on success, 2 on bad
+input (a message naming the file or flag, what was expected and what was found)."""
+import argparse
+import pathlib
+import sys
+
+from . import decide, load, model, render
+
+EPILOG = """\
+writes report.md (GitHub Markdown), report.html (one self-contained page) and every plot as
+PNG and SVG into the output folder, then prints the paths of the two reports.
+Several files from one host, revision and core count are merged (a benchmark in two files
+counts as two repetitions); files from different machines or builds are compared side by side.
+exit status: 0 written; 2 bad input (not JSON, not a concbench run, no benchmarks, mixed
+schema versions, an output folder that cannot be written, a bad flag)."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def parse_args(argv):
+    p = Parser(prog="scripts/report", description="concbench's comparison report from result "
+               "JSON files.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="+", metavar="RESULTS.json",
+                   help="files written by concbench --out (e.g. results/latest.json)")
+    p.add_argument("-o", "--out", metavar="DIR",
+                   help="output folder (default: report/ beside the first input)")
+    p.add_argument("--tolerance", type=float, default=decide.DEFAULT_TOLERANCE, metavar="F",
+                   help="relative difference within which single runs tie (default %(default)s)")
+    args = p.parse_args(argv)
+    if not 0 <= args.tolerance < 1:
+        p.error(f"--tolerance {args.tolerance}: expected a fraction in [0, 1), e.g. 0.05")
+    return args
+
+
+def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
+    """Loads `paths`, writes the report into `outdir`; returns (md path, html path).
+    Raises load.InputError on bad input."""
+    from . import plots  # matplotlib is slow to import: only once the input is known good
+
+    runs = load.load_runs(paths)
+    load.check_output_dir(outdir)
+    groups = model.group_runs(runs)
+    for g in groups:
+        for name, why in g.unparsed:
+            print(f"scripts/report: warning: {why}; left out", file=sys.stderr)
+    decisions = [decide.decide(g, tolerance) for g in groups]
+    several = len(groups) > 1
+    figures = {d.group.label: plots.make_plots(d, outdir, f"{d.group.label}-" if several else "")
+               for d in decisions}
+    v = render.view(decisions, figures)
+    md = pathlib.Path(outdir, "report.md")
+    html = pathlib.Path(outdir, "report.html")
+    md.write_text(render.render_markdown(v), encoding="utf-8")
+    html.write_text(render.render_html(v), encoding="utf-8")
+    return md, html
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    outdir = args.out or str(pathlib.Path(args.inputs[0]).resolve().parent / "report")
+    try:
+        md, html = build(args.inputs, outdir, args.tolerance)
+    except load.InputError as e:
+        print(f"scripts/report: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"scripts/report: -o {outdir}: expected a folder the report can be written to, "
+              f"found {e.strerror or e} ({e.filename})", file=sys.stderr)
+        return 2
+    print(md)
+    print(html)
+    return 0

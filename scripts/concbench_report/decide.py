@@ -1,0 +1,867 @@
+"""Decide: from one Group's Points to what the report says: the headline table, the winner of
+each workload class (ties within the measured noise), the guide's claims with a verdict,
+Little's law, stability, errors and skips, and each plot's title. Pure functions over plain
+data; every number keeps the benchmark name it came from.
+
+How ties are called: two results tie when they differ by no more than 2 x the larger
+coefficient of variation of their repetitions, or, when either ran once (no spread known),
+by no more than DEFAULT_TOLERANCE."""
+import math
+import re
+from dataclasses import dataclass, field
+
+from . import series
+from .model import LOOP_MODELS
+from .series import EFFICIENT, at_cores, coarse_grain, queueing, values
+from .units import fmt, nbytes, param, percent, seconds, sig
+
+DEFAULT_TOLERANCE = 0.05
+LITTLE_TOLERANCE = 0.20
+BEYOND_TOLERANCE = 0.05   # efficiency above 1 + this is beyond the physical limit
+REMEDY = ("rerun with --benchmark_repetitions=10 (median and spread) or "
+          "--benchmark_min_time=2, on an otherwise idle machine")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: a measured number with its unit (text), the benchmark names it comes
+    from (sources), and a note saying where on the sweep it was taken."""
+    text: str
+    sources: tuple = ()
+    note: str = ""
+    status: str = "ok"      # ok | none (nothing qualifies) | absent (not run) | skipped | error | missing
+    value: float = None
+    unstable: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    how: str                # how the row is measured, one sentence
+    cells: dict             # model -> Cell
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One model's best result in a workload class."""
+    model: str
+    cell: Cell
+    score: float = None     # items per second, the ranking key (higher is better)
+    point: object = None
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    key: str
+    label: str
+    case: str               # which benchmarks decide it, in words
+    ranking: tuple          # Entries measured, best first
+    absent: tuple           # Entries not measured, skipped or errored
+    winners: tuple          # models, the best and those tied with it
+    tolerance: float
+    tolerance_from: str     # 'repetitions' | 'default'
+    summary: str
+    at: dict = field(default_factory=dict)   # the name parameters of the case
+
+    @property
+    def tie(self):
+        return len(self.winners) > 1
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    approach: str
+    model: str
+    aspect: str
+    claim: str
+    measured: Cell
+    verdict: str
+    kind: str               # holds | partly | differs | unknown
+
+
+@dataclass(frozen=True)
+class LittleCheck:
+    name: str
+    model: str
+    concurrency: int
+    workers: int
+    expected: float
+    measured: float
+    ratio: float
+    ok: bool
+
+
+@dataclass
+class Decisions:
+    group: object
+    headline: list = field(default_factory=list)
+    best_for: list = field(default_factory=list)
+    guide: list = field(default_factory=list)
+    little: list = field(default_factory=list)
+    unstable: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)
+    titles: dict = field(default_factory=dict)
+    beyond: list = field(default_factory=list)
+    tolerance: float = DEFAULT_TOLERANCE
+
+
+# ---------------------------------------------------------------------------------- cells
+
+def short_error(message, limit=70):
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def spread(stat):
+    """' ±1.2 %' (the coefficient of variation) for repetitions, '' for a single run."""
+    if stat is None or stat.n < 2 or stat.cv is None:
+        return ""
+    return f" ±{percent(stat.cv)}"
+
+
+def measured(group, point, counter, note=""):
+    """The cell of `counter` in `point`: its median with unit (and spread), or why not."""
+    if point is None:
+        return Cell("not measured", status="absent", note=note)
+    if not point.ok:
+        return problem_cell(point)
+    stat = point.stats.get(counter)
+    if stat is None:
+        return Cell(f"no {counter}", (point.name,), note, status="missing")
+    unit = group.unit(counter)
+    text = fmt(stat.value, unit) + spread(stat)
+    beyond = (point.v("efficiency") or 0) > 1 + BEYOND_TOLERANCE
+    if point.unstable or beyond:
+        text += " ⚠"
+    if stat.n > 1:
+        note = (note + "; " if note else "") + f"median of {stat.n}"
+    if beyond:
+        note = (note + "; " if note else "") + "beyond the physical limit: see Trust"
+    return Cell(text, (point.name,), note, value=stat.value, unstable=point.unstable)
+
+
+def reason(point):
+    """The error or skip message without its 'skipped:' and without the benchmark's own name
+    (the cell already cites it)."""
+    text = re.sub(r"^skipped:\s*", "", point.error)
+    for name in (point.name, point.name.removesuffix("/real_time")):
+        text = text.removeprefix(name + ": ").removeprefix(name + ":")
+    return text.strip()
+
+
+def problem_cell(point):
+    kind = "skipped" if point.skipped else "error"
+    return Cell(f"{kind}: {short_error(reason(point), 60)}", (point.name,), status=kind)
+
+
+def absent(group, workload, model, **params):
+    """Why `model` has no result: the skip or error of a matching benchmark, or not run."""
+    bad = group.select(workload, model, ok=False, **params)
+    if bad:
+        return problem_cell(bad[0])
+    return Cell("not measured", status="absent")
+
+
+def where(point, *keys):
+    """'C = 100, L = 10 ms' from the name parameters `keys` of `point`."""
+    return ", ".join(param(k, point.get(k)) for k in keys if k in dict(point.params))
+
+
+def workers_note(point):
+    return "one loop" if "workers" not in dict(point.params) else f"P = {sig(point.get('workers'))}"
+
+
+# ------------------------------------------------------------------------------- headline
+
+def io_reach(group, model):
+    """(point, reached) for `model` on io.sleep: the highest concurrency at efficiency >= 0.9
+    (shortest latency among those), or, when none reaches it, the most efficient point."""
+    pts = [p for p in group.select("io.sleep", model) if p.v("efficiency") is not None]
+    good = [p for p in pts if p.v("efficiency") >= EFFICIENT]
+    if good:
+        top = max(p.get("concurrency") for p in good)
+        return min((p for p in good if p.get("concurrency") == top),
+                   key=lambda p: (p.get("latency_us"), -p.v("efficiency"))), True
+    if pts:
+        return max(pts, key=lambda p: p.v("efficiency")), False
+    return None, False
+
+
+def reach_cell(group, model):
+    point, reached = io_reach(group, model)
+    if point is None:
+        return absent(group, "io.sleep", model)
+    eff = point.v("efficiency")
+    note = f"{param('latency_us', point.get('latency_us'))}, efficiency {eff:.2f}"
+    if not queueing(point) and "workers" in dict(point.params) and model not in LOOP_MODELS:
+        note += f", {sig(point.get('workers'))} workers"
+    if reached:
+        ran = [p for p in group.select("io.sleep", model, ok=None)]
+        if point.get("concurrency") >= max(p.get("concurrency") for p in ran if p.ok):
+            higher = [p for p in ran if not p.ok and p.get("concurrency") > point.get("concurrency")]
+            note += (f"; higher C {'skipped' if higher[0].skipped else 'failed'}"
+                     if higher else "; the highest C it ran")
+        return Cell(f"{sig(point.get('concurrency'))} in flight" + (" ⚠" if point.unstable else ""),
+                    (point.name,), note, value=point.get("concurrency"), unstable=point.unstable)
+    return Cell(f"none ≥ {EFFICIENT}", (point.name,),
+                f"best: efficiency {eff:.2f} at {param('concurrency', point.get('concurrency'))}, "
+                f"{param('latency_us', point.get('latency_us'))}", status="none")
+
+
+def reach_detail(group, model, counter):
+    point, reached = io_reach(group, model)
+    if point is None:
+        return absent(group, "io.sleep", model)
+    if not reached:
+        return Cell("—", status="none", note=f"no io.sleep point at efficiency ≥ {EFFICIENT}")
+    cell = measured(group, point, counter, where(point, "concurrency", "latency_us"))
+    if counter == "rss_per_inflight_bytes" and cell.value == 0:
+        cell = Cell("< 1 page", cell.sources, cell.note + "; 0 B measured: peak RSS did not grow",
+                    value=0.0, unstable=cell.unstable)
+    return cell
+
+
+def speedup_point(group, model):
+    """cpu.spin at the coarse grain (1 ms) with workers = cores (else the nearest)."""
+    g = coarse_grain(group)
+    if g is None:
+        return None
+    return at_cores(group.select("cpu.spin", model, grain_us=g), group.cores)
+
+
+def overhead_point(group, model):
+    """cpu.spin at the smallest grain this model ran, workers = cores (else the nearest)."""
+    pts = group.select("cpu.spin", model)
+    if not pts:
+        return None
+    g = min(p.get("grain_us") for p in pts)
+    return at_cores([p for p in pts if p.get("grain_us") == g], group.cores)
+
+
+def start_point(group, model, workers=None):
+    pts = group.select("start", model)
+    if workers is None:
+        return at_cores(pts, group.cores)
+    return next((p for p in pts if p.get("workers") == workers), None)
+
+
+def headline(group):
+    cores = group.cores
+    g = coarse_grain(group)
+    rows = []
+
+    def row(key, label, how, make):
+        rows.append(Row(key, label, how, {m: make(m) for m in group.models}))
+
+    row("io_reach", "Highest I/O concurrency at efficiency ≥ 0.9",
+        "io.sleep: the most operations in flight at ≥ 90 % of the ideal throughput C / L "
+        "(blocking models with one worker per operation)",
+        lambda m: reach_cell(group, m))
+    row("io_memory", "Memory per in-flight operation there",
+        "rss_per_inflight_bytes at that point: (peak RSS − RSS before set-up) / C",
+        lambda m: reach_detail(group, m, "rss_per_inflight_bytes"))
+    row("io_cpu", "CPU time per operation there",
+        "cpu_per_item_us at that point: user + system CPU of every thread and process / operations",
+        lambda m: reach_detail(group, m, "cpu_per_item_us"))
+
+    def speedup(m, counter):
+        p = speedup_point(group, m)
+        if p is None:
+            return absent(group, "cpu.spin", m, grain_us=g) if g is not None else \
+                Cell("not measured", status="absent")
+        return measured(group, p, counter, f"{workers_note(p)}, {param('grain_us', g)}")
+    row("cpu_speedup", f"CPU speedup with all {cores} cores",
+        f"cpu.spin with {seconds(g * 1e-6) if g else '?'} tasks: sequential time / wall time, "
+        f"workers = cores ({cores}); the limit is min(workers, cores)",
+        lambda m: speedup(m, "speedup"))
+    row("cpu_efficiency", "Its efficiency (1 = the limit)",
+        "speedup / min(workers, cores) at the same point",
+        lambda m: speedup(m, "efficiency"))
+
+    def overhead(m):
+        p = overhead_point(group, m)
+        if p is None:
+            return absent(group, "cpu.spin", m)
+        return measured(group, p, "overhead_per_task_us",
+                        f"{param('grain_us', p.get('grain_us'))}, {workers_note(p)}")
+    row("overhead", "Per-task overhead",
+        "cpu.spin at the smallest grain each model ran: (wall × min(P, cores) − sequential "
+        "time) / tasks", overhead)
+
+    def start(m, workers=None):
+        p = start_point(group, m, workers)
+        if p is None:
+            if workers is not None and group.select("start", m) and \
+                    all("workers" not in dict(q.params) for q in group.select("start", m)):
+                return Cell("one loop only", status="none")
+            return absent(group, "start", m, **({"workers": workers} if workers else {}))
+        return measured(group, p, "start_s", workers_note(p))
+    row("start", f"Time to start the model (P = {cores})",
+        "start: start and stop the model alone (threads running, arena joined, children "
+        "forked and answering)", lambda m: start(m))
+    most = max((p.get("workers") for p in group.select("start") + group.select("start", ok=False)
+                if "workers" in dict(p.params)), default=None)
+    if most is not None and most > cores:
+        row("start_many", f"Time to start {sig(most)} workers",
+            f"start with P = {sig(most)}: what a blocking model needs for {sig(most)} operations "
+            "in flight", lambda m: start(m, most))
+    return rows
+
+
+# ------------------------------------------------------------------------------- best for
+
+def tolerance(a, b, default=DEFAULT_TOLERANCE):
+    """(relative tolerance, 'repetitions'|'default') for calling points a and b a tie."""
+    if a is not None and b is not None and a.cv is not None and b.cv is not None:
+        return 2 * max(a.cv, b.cv), "repetitions"
+    return default, "default"
+
+
+def score(point):
+    ips = point.v("items_per_second")
+    if ips is not None:
+        return ips
+    wall = point.v("wall_s")
+    return 1 / wall if wall else None
+
+
+def rank(group, key, label, case, workload, show, default_tol=DEFAULT_TOLERANCE, **params):
+    """The ClassResult of `workload` at `params`: per model its best point (any workers) by
+    items per second; the winners are the best and every model within the tie tolerance."""
+    measured_, missing = [], []
+    for model in group.models:
+        pts = [p for p in group.select(workload, model, **params) if score(p) is not None]
+        if not pts:
+            cell = absent(group, workload, model, **params)
+            if cell.status != "absent" or group.select(workload, model, ok=None):
+                missing.append(Entry(model, cell))
+            continue
+        best = max(pts, key=score)
+        measured_.append(Entry(model, show(best), score(best), best))
+    measured_.sort(key=lambda e: -e.score)
+    winners, tol, src = [], default_tol, "default"
+    if measured_:
+        top = measured_[0]
+        winners = [top.model]
+        tol, src = tolerance(top.point, top.point, default_tol)
+        for e in measured_[1:]:
+            t, s = tolerance(top.point, e.point, default_tol)
+            if (top.score - e.score) / top.score <= t:
+                winners.append(e.model)
+                tol, src = max(tol, t), s
+    summary = summarize(measured_, winners, tol, src)
+    return ClassResult(key, label, case, tuple(measured_), tuple(missing), tuple(winners),
+                       tol, src, summary, dict(params))
+
+
+def summarize(ranking, winners, tol, src):
+    """A sentence: 'tbb 1.99× ties threads 1.98× (within 5 %)' or 'coro_mt 2.1× leads tbb
+    1.9× by 10 %'."""
+    if not ranking:
+        return "no model measured"
+    if len(ranking) == 1:
+        return f"only {ranking[0].model} measured ({ranking[0].cell.text})"
+    how = "the run-to-run spread" if src == "repetitions" else "the default tolerance"
+    top = ranking[0]
+    if len(winners) > 1:
+        tied = " = ".join(f"{e.model} {e.cell.text}" for e in ranking if e.model in winners)
+        return f"tie: {tied} (within {percent(tol)}, {how})"
+    second = ranking[1]
+    lead = top.score / second.score - 1 if second.score else math.inf
+    return (f"{top.model} {top.cell.text} leads {second.model} {second.cell.text} by "
+            f"{percent(lead)} (more than {percent(tol)}, {how})")
+
+
+def io_case(group, workload, which):
+    """(C, L) of the low- or high-concurrency I/O class: low is the smallest C of 10 or
+    more, high the largest C that at least two models ran; at that C, the latency the most
+    models ran (the shortest among equals)."""
+    pts = group.select(workload)
+    cs = sorted({p.get("concurrency") for p in pts})
+    if not cs:
+        return None
+    if which == "low":
+        c = next((c for c in cs if c >= 10), next((c for c in cs if c > 1), cs[0]))
+    else:
+        multi = [c for c in cs if len({p.model for p in pts if p.get("concurrency") == c}) >= 2]
+        c = (multi or cs)[-1]
+    lats = {}
+    for p in pts:
+        if p.get("concurrency") == c:
+            lats.setdefault(p.get("latency_us"), set()).add(p.model)
+    lat = min(lats, key=lambda l: (-len(lats[l]), l))
+    return c, lat
+
+
+def best_for(group, default_tol=DEFAULT_TOLERANCE):
+    """Every workload class this run measured, with its winner(s)."""
+    out = []
+
+    def show_speedup(p):
+        return measured(group, p, "speedup", workers_note(p))
+
+    def show_io(p):
+        cell = measured(group, p, "items_per_second", workers_note(p))
+        eff = p.v("efficiency")
+        note = cell.note + (f", efficiency {eff:.2f}" if eff is not None else "")
+        return Cell(cell.text, cell.sources, note, cell.status, cell.value, cell.unstable)
+
+    def show_ipc(p):
+        cell = measured(group, p, "bytes_per_second", workers_note(p))
+        sp = p.v("speedup")
+        note = cell.note + (f", speedup {sp:.2f}×" if sp is not None else "")
+        return Cell(cell.text, cell.sources, note, cell.status, cell.value, cell.unstable)
+
+    grains = values(group, "cpu.spin", "grain_us")
+    coarse = coarse_grain(group)
+    if grains and grains[0] < min(coarse, 1000):
+        g = grains[0]
+        out.append(rank(group, "cpu_fine", "fine-grained CPU", f"cpu.spin, {seconds(g * 1e-6)} "
+                        "tasks, each model at its best worker count", "cpu.spin", show_speedup,
+                        default_tol, grain_us=g))
+    if grains and coarse >= 1000:
+        out.append(rank(group, "cpu_coarse", "coarse CPU", f"cpu.spin, {seconds(coarse * 1e-6)} "
+                        "tasks, each model at its best worker count", "cpu.spin", show_speedup,
+                        default_tol, grain_us=coarse))
+    if group.select("cpu.real"):
+        out.append(rank(group, "cpu_real", "real CPU kernel", "cpu.real: parse, total, "
+                        "serialise and hash JSON orders", "cpu.real", show_speedup, default_tol))
+    if group.select("cpu.nested"):
+        out.append(rank(group, "cpu_nested", "nested fork-join CPU", "cpu.nested: recursive "
+                        "merge sort", "cpu.nested", show_speedup, default_tol))
+    low = io_case(group, "io.sleep", "low")
+    for which, label in (("low", "low-concurrency I/O"), ("high", "high-concurrency I/O")):
+        case = io_case(group, "io.sleep", which)
+        if case and (which == "low" or case != low):
+            c, lat = case
+            out.append(rank(group, f"io_{which}", label, f"io.sleep, {param('concurrency', c)}, "
+                            f"{param('latency_us', lat)}", "io.sleep", show_io, default_tol,
+                            concurrency=c, latency_us=lat))
+    case = io_case(group, "io.echo", "high")
+    if case:
+        c, lat = case
+        out.append(rank(group, "io_echo", "network round trips", f"io.echo over loopback TCP, "
+                        f"{param('concurrency', c)}, server delay {param('latency_us', lat)[4:]}",
+                        "io.echo", show_io, default_tol, concurrency=c, latency_us=lat))
+    for ratio, c, lat, g in series.mixed_columns(group):
+        kind = "mostly waiting" if ratio < 0.5 else "mostly computing" if ratio > 2 else "balanced"
+        out.append(rank(group, f"mixed_{sig(ratio)}", f"mixed, W/L = {sig(ratio)} ({kind})",
+                        f"mixed: wait {param('latency_us', lat)[4:]} then compute "
+                        f"{param('grain_us', g)[4:]} per task, {param('concurrency', c)}",
+                        "mixed", show_io, default_tol, concurrency=c, latency_us=lat, grain_us=g))
+    sizes = values(group, "ipc", "payload_bytes")
+    if sizes:
+        out.append(rank(group, "ipc_large", "large payloads", f"ipc, {nbytes(sizes[-1])} per "
+                        "task handed to a worker", "ipc", show_ipc, default_tol,
+                        payload_bytes=sizes[-1]))
+    return out
+
+
+def best_for_row(group, classes):
+    """The headline's 'best for' row: per model, the classes it wins or ties."""
+    cells = {}
+    for m in group.models:
+        won = [c for c in classes if m in c.winners]
+        if not won:
+            cells[m] = Cell("—", status="none", note="wins no class measured here")
+            continue
+        parts = [c.label + (" (tie)" if c.tie else "") for c in won]
+        sources = tuple(n for c in won for e in c.ranking if e.model == m for n in e.cell.sources)
+        cells[m] = Cell("; ".join(parts), sources)
+    return Row("best_for", "Best for (from the data)",
+               "each workload class's winner by throughput; ties within the measured noise",
+               cells)
+
+
+# ---------------------------------------------------------------------------------- guide
+
+def _cell_of(rows, key, model):
+    for r in rows:
+        if r.key == key:
+            return r.cells.get(model)
+    return None
+
+
+def _class(classes, key):
+    return next((c for c in classes if c.key == key), None)
+
+
+def _entry(cls, model):
+    if cls is None:
+        return None
+    return next((e for e in cls.ranking if e.model == model), None)
+
+
+def _join(*cells):
+    return tuple(n for c in cells if c is not None for n in c.sources)
+
+
+def guide(group, rows, classes):
+    """The guide's comparison table, claim by claim, beside what was measured here."""
+    cores = group.cores
+    out = []
+
+    def add(approach, model, aspect, claim, text, sources, verdict, kind):
+        out.append(GuideRow(approach, model, aspect, claim, Cell(text, tuple(dict.fromkeys(sources))),
+                            verdict, kind))
+
+    def concurrency(approach, model, how):
+        reach = _cell_of(rows, "io_reach", model)
+        mem = _cell_of(rows, "io_memory", model)
+        if reach is None or reach.status in ("absent", "skipped", "error", "missing"):
+            add(approach, model, "concurrency", "yes", reach.text if reach else "not measured",
+                _join(reach), "", "unknown")
+            return
+        if reach.status == "none":
+            add(approach, model, "concurrency", "yes", f"no io.sleep point at efficiency ≥ "
+                f"{EFFICIENT} ({reach.note})", _join(reach),
+                f"no concurrency level reached {EFFICIENT:.0%} of the ideal", "differs")
+            return
+        text = f"{reach.text} {how} ({reach.note}); {mem.text} per operation"
+        c = reach.value
+        kind = "holds" if c >= 100 else "partly"
+        verdicts = [] if kind == "holds" else [f"only up to C = {sig(c)}"]
+        coro_mem = _cell_of(rows, "io_memory", "coro")
+        if model != "coro" and coro_mem and coro_mem.value and mem.value:
+            verdicts.append(f"at {sig(mem.value / coro_mem.value, 2)}× the memory per operation of coro")
+        verdict = "; ".join(verdicts)
+        add(approach, model, "concurrency", "yes", text, _join(reach, mem), verdict, kind)
+
+    sp = {m: _cell_of(rows, "cpu_speedup", m) for m in group.models}
+
+    def speedup_text(model):
+        c = sp.get(model)
+        if c is None or c.value is None:
+            return None
+        return f"{c.text} on {cores} cores ({c.note})"
+
+    # async ------------------------------------------------------------------------------
+    concurrency("async (asyncio)", "coro", "on one thread")
+    c = sp.get("coro")
+    if c is None or c.value is None:
+        add("async (asyncio)", "coro", "parallelism", "no", c.text if c else "not measured",
+            _join(c), "", "unknown")
+    elif cores < 2:
+        add("async (asyncio)", "coro", "parallelism", "no", speedup_text("coro"), _join(c),
+            "cannot tell on one core", "unknown")
+    else:
+        mt = sp.get("coro_mt")
+        extra = (f"; one loop per core (coro_mt) reaches {mt.text}" if mt and mt.value else "")
+        if c.value < 1.25:
+            add("async (asyncio)", "coro", "parallelism", "no", speedup_text("coro") + extra,
+                _join(c, mt), "one loop uses one core" +
+                ("; C++ can run one loop per core" if extra else ""), "holds")
+        else:
+            add("async (asyncio)", "coro", "parallelism", "no", speedup_text("coro"), _join(c),
+                "the loop ran faster than one core", "differs")
+    high = _class(classes, "io_high")
+    best_for_claim("async (asyncio)", "coro", "I/O-bound work at high concurrency", high, add,
+                   loops_ok=True)
+
+    # threading --------------------------------------------------------------------------
+    concurrency("threading", "threads", "with one thread each")
+    c = sp.get("threads")
+    if c is None or c.value is None:
+        add("threading", "threads", "parallelism", "limited by the GIL (Python)",
+            c.text if c else "not measured", _join(c), "", "unknown")
+    elif cores < 2:
+        add("threading", "threads", "parallelism", "limited by the GIL (Python)",
+            speedup_text("threads"), _join(c), "cannot tell on one core", "unknown")
+    else:
+        share = c.value / cores
+        if share >= 0.75:
+            verdict, kind = (f"C++ has no GIL: its threads run on all {cores} cores "
+                             f"({c.text})", "differs")
+        elif c.value >= 1.25:
+            verdict, kind = (f"threads run in parallel (C++ has no GIL) but reached only "
+                             f"{c.text} of {cores}×", "partly")
+        else:
+            verdict, kind = (f"threads did not scale here ({c.text}), though C++ has no GIL: "
+                             "check the machine's load", "partly")
+        add("threading", "threads", "parallelism", "limited by the GIL (Python)",
+            speedup_text("threads"), _join(c), verdict, kind)
+    low = _class(classes, "io_low")
+    best_for_claim("threading", "threads", "I/O-bound work with blocking libraries", low, add,
+                   also=_class(classes, "cpu_coarse"))
+
+    # multiprocessing --------------------------------------------------------------------
+    concurrency("multiprocessing", "procs", "with one process each")
+    c = sp.get("procs")
+    if c is None or c.value is None:
+        add("multiprocessing", "procs", "parallelism", "yes", c.text if c else "not measured",
+            _join(c), "", "unknown")
+    elif cores < 2:
+        add("multiprocessing", "procs", "parallelism", "yes", speedup_text("procs"), _join(c),
+            "cannot tell on one core", "unknown")
+    else:
+        ok = c.value / cores >= 0.75
+        add("multiprocessing", "procs", "parallelism", "yes", speedup_text("procs"), _join(c),
+            "" if ok else f"only {c.text} on {cores} cores", "holds" if ok else "partly")
+    coarse = _class(classes, "cpu_coarse") or _class(classes, "cpu_real")
+    best_for_claim("multiprocessing", "procs", "CPU-bound work", coarse, add, threads_note=True)
+    overhead_claim(group, rows, classes, add)
+    return out
+
+
+def best_for_claim(approach, model, claim, cls, add, loops_ok=False, also=None, threads_note=False):
+    if cls is None or not cls.ranking:
+        add(approach, model, "best for", claim, "not measured", (), "", "unknown")
+        return
+    mine = _entry(cls, model)
+    top = cls.ranking[0]
+    sources = [n for e in cls.ranking[:3] for n in e.cell.sources]
+    text = f"{cls.label} ({cls.case}): {cls.summary}"
+    if mine is None:
+        add(approach, model, "best for", claim, text, sources, f"{model} not measured in this class",
+            "unknown")
+        return
+    if len(cls.ranking) == 1:
+        add(approach, model, "best for", claim, text, sources,
+            f"only {model} was measured in this class", "unknown")
+        return
+    if model in cls.winners:
+        others = [w for w in cls.winners if w != model]
+        verdict, kind = (f"tied with {', '.join(others)}" if others else f"{model} wins"), "holds"
+        if threads_note and any(w in ("threads", "tbb") for w in others):
+            verdict += ": in C++ threads do the same without moving data between processes"
+    elif loops_ok and any(w in LOOP_MODELS for w in cls.winners):
+        verdict, kind = (f"an event loop wins, but {' = '.join(cls.winners)} "
+                         f"(loops on more cores) rather than one loop", "partly")
+    else:
+        behind = 1 - mine.score / top.score
+        kind = "partly" if behind <= 0.25 else "differs"
+        verdict = (f"{' = '.join(cls.winners)} {'wins' if len(cls.winners) == 1 else 'tie'}; "
+                   f"{model} is {percent(behind)} behind")
+        if threads_note and any(w in ("threads", "tbb", "coro_mt") for w in cls.winners):
+            verdict += " (C++ threads are parallel and share memory)"
+    if also is not None and model in also.winners:
+        verdict += f"; in C++ {model} also {'ties' if also.tie else 'wins'} {also.label} ({_entry(also, model).cell.text})"
+        sources += list(_entry(also, model).cell.sources)
+    add(approach, model, "best for", claim, text, sources, verdict, kind)
+
+
+def overhead_claim(group, rows, classes, add):
+    """multiprocessing: 'high per-task and data-transfer overhead'."""
+    claim = "high per-task and data-transfer overhead"
+    po, to = _cell_of(rows, "overhead", "procs"), _cell_of(rows, "overhead", "threads")
+    ipc = _class(classes, "ipc_large")
+    pi, ti = _entry(ipc, "procs"), _entry(ipc, "threads")
+    parts, sources, worse = [], [], {}
+    if po and to and po.value is not None and to.value is not None:
+        parts.append(f"per task: procs {po.text} vs threads {to.text} ({po.note})")
+        sources += _join(po, to)
+        worse["task"] = po.value > to.value * (1 + DEFAULT_TOLERANCE)
+    if pi and ti:
+        ps, ts = pi.point.v("speedup"), ti.point.v("speedup")
+        what = (f"procs {pi.cell.text} (speedup {ps:.2f}×) vs threads {ti.cell.text}"
+                f" (speedup {ts:.2f}×)") if ps is not None and ts is not None else \
+            f"procs {pi.cell.text} vs threads {ti.cell.text}"
+        parts.append(f"{ipc.case}: {what}")
+        sources += _join(pi.cell, ti.cell)
+        worse["data"] = pi.score < ti.score * (1 - DEFAULT_TOLERANCE)
+    if not worse:
+        add("multiprocessing", "procs", "overhead", claim, "not measured", (), "",
+            "unknown")
+        return
+    what = {"task": "per task", "data": "for moving data"}
+    costly = [what[k] for k, w in worse.items() if w]
+    cheap = [what[k] for k, w in worse.items() if not w]
+    if costly and not cheap:
+        verdict, kind = f"procs costs more than threads {' and '.join(costly)}", "holds"
+    elif costly:
+        verdict, kind = (f"procs costs more than threads {' and '.join(costly)}, not "
+                         f"{' and '.join(cheap)}" + (" (tasks go in chunks, as Pool.map sends "
+                                                     "them)" if "task" in worse and not worse["task"] else ""),
+                         "partly")
+    else:
+        verdict, kind = f"procs was as cheap as threads {' and '.join(cheap)}", "differs"
+    add("multiprocessing", "procs", "overhead", claim, "; ".join(parts), sources, verdict, kind)
+
+
+# ---------------------------------------------------------------------------------- trust
+
+def little(group, tol=LITTLE_TOLERANCE):
+    """Little's law on every I/O result: items/s × p50 latency = operations in flight, which
+    is C for an event loop and min(C, workers) for a blocking model (queued operations are not
+    in the measured latency). p50 stands in for the mean latency, which the JSON lacks."""
+    out = []
+    for p in group.points:
+        if not p.ok or p.workload not in ("io.sleep", "io.echo"):
+            continue
+        ips, p50 = p.v("items_per_second"), p.v("lat_p50_us")
+        c = p.get("concurrency")
+        if ips is None or p50 is None or not c:
+            continue
+        expected = c if series.is_loop(p) else min(c, p.get("workers"))
+        got = ips * p50 * 1e-6
+        ratio = got / expected
+        out.append(LittleCheck(p.name, p.model, c, p.get("workers"), expected, got, ratio,
+                               abs(ratio - 1) <= tol))
+    return out
+
+
+def little_reason(check):
+    if check.ratio < 1:
+        return (f"on average only {sig(check.measured)} of {sig(check.expected)} operations were "
+                "in their measured wait: the rest of the time went outside it (dispatch, "
+                "wake-up, fork), so this model does not sustain the concurrency asked")
+    return (f"{sig(check.measured)} in flight, more than the {sig(check.expected)} the "
+            "concurrency allows: the benchmark keeps more operations in flight than its name "
+            "says (C per worker rather than in total?), or latency and throughput disagree")
+
+
+def little_summary(checks, tol=LITTLE_TOLERANCE):
+    """Per model, the results that keep fewer operations in their wait than asked:
+    [(model, flagged, checked, worst LittleCheck)], models with none left out."""
+    out = []
+    models = list(dict.fromkeys(c.model for c in checks))
+    for m in models:
+        mine = [c for c in checks if c.model == m]
+        low = [c for c in mine if c.ratio < 1 - tol]
+        if low:
+            out.append((m, len(low), len(mine), min(low, key=lambda c: c.ratio)))
+    return out
+
+
+def beyond_limit(group, tol=BEYOND_TOLERANCE):
+    """Results more efficient than the physical limit allows (efficiency > 1 + tol): the
+    limit or the benchmark is wrong, never the model faster than possible."""
+    return [p for p in group.points if p.ok and (p.v("efficiency") or 0) > 1 + tol]
+
+
+def problems(group):
+    """[(name, kind, message)]: errors, skips and names this report cannot read."""
+    out = [(p.name, "skipped" if p.skipped else "error", reason(p)) for p in group.points if not p.ok]
+    out += [(name, "unreadable name", why) for name, why in group.unparsed]
+    return out
+
+
+def remedy_command(point):
+    return (f"--benchmark_filter='^{re.escape(point.name.removesuffix('/real_time'))}/' "
+            "--benchmark_repetitions=10")
+
+
+def gaps(group, rows, classes):
+    """What a row needed but the run lacks: counters without a unit, cells with a missing
+    counter."""
+    out = []
+    used = ("items_per_second", "bytes_per_second", "speedup", "efficiency", "overhead_per_task_us",
+            "cpu_per_item_us", "rss_per_inflight_bytes", "lat_p50_us", "lat_p99_us", "start_s")
+    for counter in used:
+        if any(p.v(counter) is not None for p in group.points) and group.unit(counter) is None:
+            out.append(f"context.concbench_counters has no unit for {counter}")
+    for r in rows:
+        for m, c in r.cells.items():
+            if c.status == "missing":
+                out.append(f"{r.label}, {m}: {c.sources[0]} has {c.text}")
+    return out
+
+
+# --------------------------------------------------------------------------------- titles
+
+def _models_text(models):
+    return " and ".join(models) if len(models) <= 2 else ", ".join(models[:-1]) + " and " + models[-1]
+
+
+def titles(group, rows, classes):
+    """A title per plot that says what to conclude from it."""
+    out = {}
+    reach = {m: c for m, c in _row(rows, "io_reach").items() if c.status == "ok"}
+    never = [m for m, c in _row(rows, "io_reach").items() if c.status == "none"]
+    if reach:
+        top = max(c.value for c in reach.values())
+        best = [m for m, c in reach.items() if c.value == top]
+        t = (f"{_models_text(best)} keep{'s' if len(best) == 1 else ''} {sig(top)} waits in "
+             "flight at ≥ 90 % of the ideal C / L")
+        rest = sorted(((m, c.value) for m, c in reach.items() if c.value < top), key=lambda x: -x[1])
+        if rest:
+            t += "; " + ", ".join(f"{m} {sig(v)}" for m, v in rest)
+        if never:
+            t += f"; {_models_text(never)} never"
+        out["io_throughput"] = t
+    else:
+        out["io_throughput"] = "I/O throughput against the ideal C / L"
+    sp = {m: c for m, c in _row(rows, "cpu_speedup").items() if c.value is not None}
+    if sp:
+        cores = group.cores
+        near = [m for m, c in sp.items() if c.value >= 0.95 * cores]
+        lead = near or [max(sp, key=lambda m: sp[m].value)]
+        if near:
+            t = f"{_models_text(near)} reach{'es' if len(near) == 1 else ''} ≥ 95 % of {cores} cores"
+        else:
+            t = f"{lead[0]} reaches {sp[lead[0]].text} on {cores} cores"
+        rest = [(m, c) for m, c in sp.items() if m not in lead and m != "coro"]
+        if rest:
+            t += "; " + ", ".join(f"{m} {c.text}" for m, c in sorted(rest, key=lambda kv: -kv[1].value))
+        if "coro" in sp and "coro" not in lead:
+            t += f"; one loop (coro) stays at {sp['coro'].text}"
+        out["speedup"] = t
+    ov = {m: c for m, c in _row(rows, "overhead").items() if c.value is not None}
+    if ov:
+        lo = min(ov.items(), key=lambda kv: kv[1].value)
+        hi = max(ov.items(), key=lambda kv: kv[1].value)
+        out["overhead"] = (f"Per-task overhead from {lo[1].text} ({lo[0]}) to {hi[1].text} "
+                           f"({hi[0]}); below the dashed line a model is ≥ 90 % efficient")
+    worst = None
+    for panel in series.io_panels(group, "io.sleep", "lat_p50_us"):
+        for line in panel.lines:
+            if line.style != "main" or not panel.value:
+                continue
+            for pt in line.points:
+                r = (pt.y2 or pt.y) / panel.value
+                if worst is None or r > worst[0]:
+                    worst = (r, line.model, pt, panel.value)
+    if worst:
+        r, m, pt, lat = worst
+        out["latency"] = (f"Tail latency: the worst p99 is {m}'s, {sig(r, 2)}× the "
+                          f"{seconds(lat * 1e-6)} wait asked, at C = {sig(pt.x)}")
+    mem = {m: c for m, c in _row(rows, "io_memory").items() if c.value is not None}
+    mem = {m: c for m, c in mem.items() if c.value > 0} or mem
+    if mem:
+        lo = min(mem.items(), key=lambda kv: kv[1].value)
+        hi = max(mem.items(), key=lambda kv: kv[1].value)
+        t = f"Memory per operation in flight: from {lo[1].text} ({lo[0]}) to {hi[1].text} ({hi[0]})"
+        if lo[1].value > 0 and hi[1].value / lo[1].value >= 2:
+            t += f", {sig(hi[1].value / lo[1].value, 2)}× more"
+        out["memory"] = t
+    mixed = [c for c in classes if c.key.startswith("mixed_")]
+    if mixed:
+        def wl(c):
+            return sig(c.at["grain_us"] / c.at["latency_us"])
+        first, last = mixed[0], mixed[-1]
+        t = f"Mixed work: {' = '.join(first.winners) or 'none'} at W/L = {wl(first)}"
+        if last is not first:
+            t += f", {' = '.join(last.winners) or 'none'} at W/L = {wl(last)}"
+        out["mixed"] = t + " (★ = best, ties included)"
+    ipc = _class(classes, "ipc_large")
+    if ipc and ipc.ranking:
+        p = _entry(ipc, "procs")
+        t = (f"{nbytes(ipc.at['payload_bytes'])} per task: {' = '.join(ipc.winners)} "
+             f"move{'s' if len(ipc.winners) == 1 else ''} it fastest")
+        if p is not None and "procs" not in ipc.winners and p.point.v("speedup") is not None:
+            t += f"; procs pays for the copy (speedup {p.point.v('speedup'):.2f}×)"
+        out["ipc"] = t
+    return out
+
+
+def _row(rows, key):
+    for r in rows:
+        if r.key == key:
+            return r.cells
+    return {}
+
+
+# ------------------------------------------------------------------------------------ all
+
+def decide(group, default_tol=DEFAULT_TOLERANCE):
+    """Everything the report says about one group."""
+    rows = headline(group)
+    classes = best_for(group, default_tol)
+    rows.append(best_for_row(group, classes))
+    return Decisions(
+        group=group, headline=rows, best_for=classes, guide=guide(group, rows, classes),
+        little=little(group), unstable=[p for p in group.points if p.ok and p.unstable],
+        problems=problems(group), gaps=gaps(group, rows, classes), beyond=beyond_limit(group),
+        titles=titles(group, rows, classes), tolerance=default_tol)

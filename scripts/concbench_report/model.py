@@ -1,0 +1,287 @@
+"""Group: benchmark entries -> Points (one per benchmark, repetitions folded into a median with
+its spread), Points -> Groups (one per host, revision and core count). Names are parsed here and
+nowhere else.
+
+A name is <workload>/<model>/<param>:<value>/.../real_time, e.g.
+io.sleep/threads/workers:100/concurrency:100/latency_us:10000/real_time; coro has no workers
+parameter (it is one loop on one thread)."""
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from .load import finite
+
+# The column order of every table: the guide's three models, tbb, then the variants; a model
+# this list does not know comes after them, in name order.
+MODEL_ORDER = ("coro", "threads", "tbb", "procs", "coro_mt", "procs_coro",
+               "thread_per_task", "fork_per_task")
+
+# Models that wait on an event loop (asio) rather than blocking a worker: an operation is in
+# flight for each of the C the workload asks, whatever their workers. A blocking model has at
+# most `workers` in flight; the rest queue, and queueing is not in the measured latency
+# (io_sleep.hpp: sleep_task times the sleep itself). The JSON does not say which is which yet.
+LOOP_MODELS = frozenset({"coro", "coro_mt", "procs_coro"})
+
+# Google Benchmark's own fields: everything else numeric in an entry is a concbench counter.
+GB_FIELDS = frozenset({"name", "family_index", "per_family_instance_index", "run_name",
+                       "run_type", "repetitions", "repetition_index", "threads", "iterations",
+                       "real_time", "cpu_time", "time_unit", "aggregate_name", "aggregate_unit",
+                       "error_occurred", "error_message", "label", "big_o", "rms"})
+# Name segments Google Benchmark adds itself (not concbench parameters).
+GB_TAGS = frozenset({"real_time", "manual_time", "process_time"})
+GB_TAGGED = frozenset({"min_time", "min_warmup_time", "iterations", "repeats", "threads"})
+
+_TIME_UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+_NAME = re.compile(r"^(?P<workload>[a-z][a-z0-9_]*(\.[a-z0-9_]+)*)/(?P<model>[a-z][a-z0-9_]*)"
+                   r"(?P<rest>(/[^/]+)*)$")
+_PARAM = re.compile(r"^(?P<key>[a-z_]+):(?P<value>-?[0-9]+)$")
+_AGGREGATE_SUFFIX = re.compile(r"_(mean|median|stddev|cv)$")
+
+UNSTABLE_CV = 0.05
+
+
+class NameError_(ValueError):
+    """A benchmark name that is not <workload>/<model>/<param>:<value>/..."""
+
+
+@dataclass(frozen=True)
+class Name:
+    workload: str
+    model: str
+    params: tuple  # ((key, int), ...) in the order of the name
+
+    def get(self, key, default=None):
+        return dict(self.params).get(key, default)
+
+
+def parse_name(name):
+    """Name of `name`; raises NameError_ when it is not a concbench name.
+    NOTE: Google Benchmark's own segments (/real_time, /repeats:N, ...) are dropped."""
+    m = _NAME.match(name)
+    if not m:
+        raise NameError_(f"{name!r}: expected <workload>/<model>/<param>:<value>/...")
+    params = []
+    for seg in m.group("rest").split("/")[1:]:
+        if seg in GB_TAGS:
+            continue
+        key = seg.split(":", 1)[0]
+        if key in GB_TAGGED:
+            continue
+        p = _PARAM.match(seg)
+        if not p:
+            raise NameError_(f"{name!r}: segment {seg!r} is not <param>:<integer>")
+        params.append((p.group("key"), int(p.group("value"))))
+    return Name(m.group("workload"), m.group("model"), tuple(params))
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One quantity over the repetitions of a benchmark: `value` is the median; lo/hi the
+    smallest and largest repetition (None when only aggregates were written); cv the
+    coefficient of variation (None for a single run)."""
+    value: float
+    lo: float = None
+    hi: float = None
+    n: int = 1
+    cv: float = None
+
+
+@dataclass(frozen=True)
+class Point:
+    """One benchmark (all its repetitions) of one run group."""
+    name: str            # the benchmark's name as in the JSON (run_name)
+    workload: str
+    model: str
+    params: tuple
+    stats: dict = field(default_factory=dict)   # counter -> Stat; 'wall_s' is the real time
+    error: str = None                            # error or skip message; None when it ran
+    source: str = ""                             # the file it came from
+
+    @property
+    def ok(self):
+        return self.error is None
+
+    @property
+    def skipped(self):
+        return self.error is not None and self.error.startswith("skipped")
+
+    def get(self, key, default=None):
+        """A name parameter; workers defaults to 1 (coro is one loop)."""
+        value = dict(self.params).get(key)
+        if value is None and key == "workers":
+            return 1
+        return default if value is None else value
+
+    def v(self, counter):
+        """The median of `counter`, or None when this benchmark has no such counter."""
+        s = self.stats.get(counter)
+        return None if s is None else s.value
+
+    @property
+    def n(self):
+        s = self.stats.get("wall_s")
+        return s.n if s else 1
+
+    @property
+    def cv(self):
+        """Coefficient of variation of the wall time over repetitions (None: one run)."""
+        s = self.stats.get("wall_s")
+        return s.cv if s else None
+
+    @property
+    def unstable(self):
+        return self.cv is not None and self.cv > UNSTABLE_CV
+
+
+@dataclass
+class Group:
+    """Runs from one machine and build: (host_name, concbench_git_revision, concbench_cores)."""
+    key: tuple
+    label: str                      # 'A', 'B', ... in input order
+    context: dict                   # the first file's context
+    files: list = field(default_factory=list)
+    suites: list = field(default_factory=list)
+    dates: list = field(default_factory=list)
+    points: list = field(default_factory=list)
+    unparsed: list = field(default_factory=list)   # (name, why) for names we cannot read
+
+    @property
+    def host(self):
+        return self.key[0]
+
+    @property
+    def revision(self):
+        return self.key[1]
+
+    @property
+    def cores(self):
+        return self.key[2]
+
+    @property
+    def counters(self):
+        return self.context.get("concbench_counters") or {}
+
+    def unit(self, counter):
+        """The unit the run's context gives `counter`; None when it gives none."""
+        return (self.counters.get(counter) or {}).get("unit")
+
+    @property
+    def models(self):
+        seen = {p.model for p in self.points} | set(self.context.get("concbench_models") or [])
+        return order_models(seen)
+
+    @property
+    def repeated(self):
+        return any(p.n > 1 for p in self.points if p.ok)
+
+    def select(self, workload, model=None, ok=True, **params):
+        """Points of `workload` (and `model`) whose name has every given parameter value."""
+        out = []
+        for p in self.points:
+            if p.workload != workload or (model is not None and p.model != model):
+                continue
+            if ok is not None and p.ok != ok:
+                continue
+            if all(p.get(k) == v for k, v in params.items()):
+                out.append(p)
+        return out
+
+
+def order_models(models):
+    known = [m for m in MODEL_ORDER if m in models]
+    return known + sorted(m for m in models if m not in MODEL_ORDER)
+
+
+def _base_name(entry):
+    if entry.get("run_name"):
+        return entry["run_name"]
+    name = entry["name"]
+    return _AGGREGATE_SUFFIX.sub("", name) if entry.get("run_type") == "aggregate" else name
+
+
+def _values(entry):
+    """The numbers of one entry: its counters, plus its wall and CPU time in seconds."""
+    out = {}
+    for key, value in entry.items():
+        if key in GB_FIELDS:
+            continue
+        x = finite(value)
+        if x is not None:
+            out[key] = x
+    scale = _TIME_UNIT.get(entry.get("time_unit", "ns"), 1e-9)
+    for key, new in (("real_time", "wall_s"), ("cpu_time", "main_cpu_s")):
+        x = finite(entry.get(key))
+        if x is not None:
+            out[new] = x if entry.get("aggregate_unit") == "percentage" else x * scale
+    return out
+
+
+def fold(entries):
+    """Stats of one benchmark from its entries: the median, range and CV of the repetitions;
+    when only Google Benchmark's aggregates are there, its median (or mean) and CV."""
+    reps = [_values(e) for e in entries if e.get("run_type") != "aggregate"]
+    aggs = {e.get("aggregate_name"): _values(e) for e in entries if e.get("run_type") == "aggregate"}
+    stats = {}
+    if reps:
+        for key in sorted({k for r in reps for k in r}):
+            xs = [r[key] for r in reps if key in r]
+            mean = statistics.fmean(xs)
+            cv = (statistics.stdev(xs) / abs(mean)) if len(xs) > 1 and mean else None
+            stats[key] = Stat(statistics.median(xs), min(xs), max(xs), len(xs), cv)
+        return stats
+    centre = aggs.get("median") or aggs.get("mean") or {}
+    n = max((e.get("repetitions") or 1) for e in entries)
+    for key, value in centre.items():
+        cv = (aggs.get("cv") or {}).get(key)
+        if cv is None and key in (aggs.get("stddev") or {}) and (aggs.get("mean") or {}).get(key):
+            cv = aggs["stddev"][key] / abs(aggs["mean"][key])
+        stats[key] = Stat(value, None, None, n, cv)
+    return stats
+
+
+def build_points(entries, source=""):
+    """(points, unparsed) from the benchmark entries of one run group, in first-seen order.
+    A benchmark with any errored entry is an error point carrying the first message."""
+    by_name = {}
+    for e in entries:
+        by_name.setdefault(_base_name(e), []).append(e)
+    points, unparsed = [], []
+    for name, group in by_name.items():
+        try:
+            parsed = parse_name(name)
+        except NameError_ as e:
+            unparsed.append((name, str(e)))
+            continue
+        errors = [e for e in group if e.get("error_occurred")]
+        if errors:
+            msg = str(errors[0].get("error_message") or "error (no message)")
+            points.append(Point(name, parsed.workload, parsed.model, parsed.params, {}, msg,
+                                errors[0].get("_source", source)))
+            continue
+        points.append(Point(name, parsed.workload, parsed.model, parsed.params, fold(group),
+                            None, group[0].get("_source", source)))
+    return points, unparsed
+
+
+def group_key(context):
+    return (str(context.get("host_name", "?")), str(context.get("concbench_git_revision", "?")),
+            int(finite(context.get("concbench_cores")) or finite(context.get("num_cpus")) or 0))
+
+
+def group_runs(runs):
+    """Groups of runs by (host, revision, cores), in input order; files of one group are
+    merged, the same benchmark in two files counting as two repetitions."""
+    groups, entries = {}, {}
+    for run in runs:
+        key = group_key(run.context)
+        if key not in groups:
+            label = chr(ord("A") + len(groups)) if len(groups) < 26 else f"G{len(groups) + 1}"
+            groups[key], entries[key] = Group(key, label, run.context), []
+        g = groups[key]
+        g.files.append(run.path)
+        g.suites.append(str(run.context.get("concbench_suite", "?")))
+        g.dates.append(str(run.context.get("date", "?")))
+        entries[key].extend(dict(e, _source=run.path) for e in run.benchmarks)
+    for key, g in groups.items():
+        g.points, g.unparsed = build_points(entries[key])
+    return list(groups.values())

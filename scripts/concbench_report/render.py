@@ -1,0 +1,182 @@
+"""Render: the decisions of every run group, side by side, as GitHub-flavoured Markdown and as
+one self-contained HTML page (plots inline as base64 PNG), from the Jinja2 templates in
+templates/. Every number carries a reference to the benchmark it came from."""
+import datetime
+import pathlib
+from dataclasses import dataclass, field
+
+import jinja2
+
+from . import decide
+from .model import UNSTABLE_CV, order_models
+from .units import percent, sig
+
+TEMPLATES = pathlib.Path(__file__).with_name("templates")
+KIND_WORDS = {"holds": "holds", "partly": "partly", "differs": "differs", "unknown": "not measured"}
+
+
+@dataclass
+class Refs:
+    """Numbered references to benchmarks, in the order the template first cites them."""
+    sources: dict                                 # (group label, name) -> file
+    order: list = field(default_factory=list)     # [(label, name)]
+    index: dict = field(default_factory=dict)
+
+    def __call__(self, label, cell):
+        """[(number, name)] for the sources of `cell` in group `label`."""
+        out = []
+        for name in getattr(cell, "sources", ()) or ():
+            key = (label, name)
+            if key not in self.index:
+                self.order.append(key)
+                self.index[key] = len(self.order)
+            out.append((self.index[key], name))
+        return out
+
+    def many(self, label, cells):
+        """The references of several cells, each benchmark once."""
+        return list(dict.fromkeys(r for c in cells for r in self(label, c)))
+
+    def listing(self, several):
+        return [(i + 1, label if several else "", name, self.sources.get((label, name), ""))
+                for i, (label, name) in enumerate(self.order)]
+
+
+def run_info(group):
+    c = group.context
+    return {
+        "label": group.label, "host": group.host, "revision": group.revision, "cores": group.cores,
+        "suite": ", ".join(dict.fromkeys(group.suites)), "date": ", ".join(dict.fromkeys(group.dates)),
+        "files": group.files, "build": c.get("concbench_build_type", "?"),
+        "compiler": c.get("compiler", "?"), "boost": c.get("boost_version", "?"),
+        "onetbb": c.get("onetbb_version", "?"), "benchmark": c.get("benchmark_version", "?"),
+        "mhz": c.get("mhz_per_cpu"), "num_cpus": c.get("num_cpus"),
+        "benchmarks": len(group.points), "failed": sum(1 for p in group.points if not p.ok),
+        "repeated": group.repeated,
+        "reps": max((p.n for p in group.points if p.ok), default=1),
+    }
+
+
+def little_row(c):
+    return {"name": c.name, "model": c.model, "expected": sig(c.expected),
+            "measured": sig(c.measured), "ratio": f"{c.ratio:.2f}", "why": decide.little_reason(c)}
+
+
+def _union(lists, key):
+    seen = {}
+    for items in lists:
+        for item in items:
+            seen.setdefault(key(item), item)
+    return list(seen)
+
+
+def view(all_decisions, plots):
+    """The plain data both templates render. `plots`: {group label: [PlotInfo]}."""
+    groups = [d.group for d in all_decisions]
+    several = len(groups) > 1
+    models = order_models({m for g in groups for m in g.models})
+    by_label = {d.group.label: d for d in all_decisions}
+
+    headline = []
+    for key in _union([d.headline for d in all_decisions], lambda r: r.key):
+        rows = []
+        for d in all_decisions:
+            row = next((r for r in d.headline if r.key == key), None)
+            if row is not None:
+                rows.append({"label": d.group.label, "row": row})
+        headline.append({"key": key, "label": rows[0]["row"].label, "how": rows[0]["row"].how,
+                         "per_group": rows})
+
+    classes = []
+    for key in _union([d.best_for for d in all_decisions], lambda c: c.key):
+        per = []
+        for d in all_decisions:
+            cls = next((c for c in d.best_for if c.key == key), None)
+            per.append({"label": d.group.label, "cls": cls})
+        first = next(p["cls"] for p in per if p["cls"] is not None)
+        classes.append({"key": key, "label": first.label, "per_group": per})
+
+    guide = []
+    for i, row in enumerate(all_decisions[0].guide):
+        per = []
+        for d in all_decisions:
+            g = d.guide[i] if i < len(d.guide) else None
+            per.append({"label": d.group.label, "row": g})
+        guide.append({"approach": row.approach, "model": row.model, "aspect": row.aspect,
+                      "claim": row.claim, "per_group": per})
+
+    plot_keys = _union([plots.get(g.label, []) for g in groups], lambda p: p.key)
+    plot_rows = []
+    for key in plot_keys:
+        per = [{"label": g.label, "plot": next((p for p in plots.get(g.label, []) if p.key == key), None)}
+               for g in groups]
+        first = next(p["plot"] for p in per if p["plot"] is not None)
+        plot_rows.append({"key": key, "caption": first.caption, "per_group": per})
+
+    trust = []
+    for d in all_decisions:
+        violations = [c for c in d.little if not c.ok]
+        trust.append({
+            "label": d.group.label, "repeated": d.group.repeated,
+            "unstable": [{"name": p.name, "cv": percent(p.cv), "n": p.n,
+                          "command": decide.remedy_command(p)} for p in d.unstable],
+            "little_checked": len(d.little),
+            "little": [little_row(c) for c in violations],
+            "little_high": [little_row(c) for c in violations if c.ratio > 1],
+            "little_low": [little_row(c) for c in violations if c.ratio < 1],
+            "little_models": [{"model": m, "flagged": n, "checked": total, "worst": little_row(w)}
+                              for m, n, total, w in decide.little_summary(d.little)],
+            "problems": [{"name": n, "kind": k, "message": m} for n, k, m in d.problems],
+            "beyond": [{"name": p.name, "efficiency": f"{p.v('efficiency'):.2f}"} for p in d.beyond],
+            "gaps": d.gaps,
+        })
+
+    sources = {}
+    for g in groups:
+        for p in g.points:
+            sources[(g.label, p.name)] = p.source
+
+    summary = []
+    for d in all_decisions:
+        items = []
+        for c in d.best_for:
+            if c.winners:
+                items.append({"label": c.label, "winners": c.winners, "tie": c.tie})
+        summary.append({"label": d.group.label, "items": items})
+
+    return {
+        "several": several, "runs": [run_info(g) for g in groups], "models": models,
+        "headline": headline, "classes": classes, "guide": guide, "plots": plot_rows,
+        "trust": trust, "summary": summary, "by_label": by_label,
+        "tolerance": percent(all_decisions[0].tolerance),
+        "unstable_cv": percent(UNSTABLE_CV), "little_tolerance": percent(decide.LITTLE_TOLERANCE),
+        "beyond_tolerance": percent(decide.BEYOND_TOLERANCE),
+        "remedy": decide.REMEDY, "efficient": decide.EFFICIENT, "kinds": KIND_WORDS,
+        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "_sources": sources,
+    }
+
+
+def md_cell(text):
+    """Text safe inside a GitHub table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _env(autoescape):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["md"] = md_cell
+    env.filters["sig"] = sig
+    env.filters["pct"] = percent
+    return env
+
+
+def render_markdown(v):
+    refs = Refs(v["_sources"])
+    return _env(False).get_template("report.md.j2").render(v=v, refs=refs)
+
+
+def render_html(v):
+    refs = Refs(v["_sources"])
+    return _env(True).get_template("report.html.j2").render(v=v, refs=refs)

@@ -1,0 +1,342 @@
+"""scripts/report on hand-made fixtures (tests/fixtures/report/, written by make_fixtures.py):
+the rows, winners and ties it decides, the trust checks, several hosts side by side, bad input
+refused with exit 2, and the HTML opened in headless Chromium. No test checks a time."""
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIX = ROOT / "tests" / "fixtures" / "report"
+REPORT = ROOT / "scripts" / "report"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from concbench_report import cli, decide, load, model, series, units  # noqa: E402
+
+PLOTS = ["io_throughput", "speedup", "overhead", "latency", "memory", "mixed", "ipc"]
+
+
+def group_of(*names):
+    return model.group_runs(load.load_runs([str(FIX / n) for n in names]))
+
+
+@pytest.fixture(scope="module")
+def basic():
+    (g,) = group_of("basic.json")
+    return decide.decide(g)
+
+
+@pytest.fixture(scope="module")
+def repeated():
+    (g,) = group_of("repeated.json")
+    return decide.decide(g)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """scripts/report basic.json -o DIR, as a user runs it."""
+    out = tmp_path_factory.mktemp("report")
+    r = subprocess.run([str(REPORT), str(FIX / "basic.json"), "-o", str(out)],
+                       capture_output=True, text=True, timeout=120)
+    return r, out
+
+
+def cells(d, key):
+    row = next(r for r in d.headline if r.key == key)
+    return row.cells
+
+
+def winners(d):
+    return {c.key: set(c.winners) for c in d.best_for}
+
+
+# ------------------------------------------------------------------------------ names, units
+
+@pytest.mark.parametrize("name, workload, model_, params", [
+    ("cpu.spin/coro/grain_us:1000/real_time", "cpu.spin", "coro", {"grain_us": 1000}),
+    ("io.sleep/threads/workers:100/concurrency:100/latency_us:10000/real_time", "io.sleep",
+     "threads", {"workers": 100, "concurrency": 100, "latency_us": 10000}),
+    ("start/coro/real_time", "start", "coro", {}),
+    ("ipc/procs/workers:2/payload_bytes:0/real_time", "ipc", "procs", {"workers": 2, "payload_bytes": 0}),
+    ("cpu.spin/tbb/workers:2/grain_us:1/repeats:3/real_time", "cpu.spin", "tbb",
+     {"workers": 2, "grain_us": 1}),
+])
+def test_names_are_parsed_in_one_place(name, workload, model_, params):
+    n = model.parse_name(name)
+    assert (n.workload, n.model, dict(n.params)) == (workload, model_, params)
+
+
+@pytest.mark.parametrize("name", ["BM_legacy/8", "cpu.spin", "cpu.spin/tbb/grain_us:fast/real_time"])
+def test_unreadable_names_are_refused(name):
+    with pytest.raises(model.NameError_):
+        model.parse_name(name)
+
+
+def test_units_come_from_the_unit_string():
+    assert units.fmt(1441.79, "B") == "1.41 KiB"
+    assert units.fmt(845115, "1/s") == "845 k/s"
+    assert units.fmt(3.03e-5, "s") == "30.3 µs"
+    assert units.fmt(1.8, "us") == "1.8 µs"
+    assert units.fmt(1.996, "x") == "2.00×"
+    assert units.fmt(0.961, "ratio") == "0.96"
+    assert units.fmt(10000, "1") == "10,000"
+    assert units.fmt(float("nan"), "s") == "n/a"
+
+
+# ------------------------------------------------------------------------------ repetitions
+
+def test_repetitions_fold_into_median_spread_and_cv(repeated):
+    g = repeated.group
+    p = next(p for p in g.points if p.name == "cpu.spin/threads/workers:2/grain_us:1/real_time")
+    wall = p.stats["wall_s"]
+    assert wall.n == 3 and wall.value == pytest.approx(0.050)
+    assert (wall.lo, wall.hi) == (pytest.approx(0.0499), pytest.approx(0.0502))
+    assert 0 < wall.cv < 0.01 and not p.unstable
+    # Only Google Benchmark's aggregates were written for this one: its median and CV.
+    agg = next(p for p in g.points if p.name == "cpu.spin/procs/workers:2/grain_us:1000/real_time")
+    assert agg.stats["wall_s"].value == pytest.approx(0.140)
+    assert agg.n == 3 and agg.cv == pytest.approx(0.00714, rel=0.01)
+    assert agg.stats["wall_s"].lo is None
+
+
+def test_unstable_results_are_marked_with_a_remedy(repeated, tmp_path):
+    assert [p.name for p in repeated.unstable] == ["cpu.spin/threads/workers:2/grain_us:1000/real_time"]
+    assert cells(repeated, "cpu_speedup")["threads"].text.endswith("⚠")
+    assert "±" in cells(repeated, "cpu_speedup")["tbb"].text
+    md, _ = cli.build([str(FIX / "repeated.json")], str(tmp_path))
+    text = md.read_text()
+    assert "--benchmark_repetitions=10" in text and "⚠" in text
+    assert "--benchmark_filter='^cpu\\.spin/threads/workers:2/grain_us:1000/'" in text
+
+
+def test_ties_follow_the_measured_spread(repeated):
+    w = winners(repeated)
+    by_key = {c.key: c for c in repeated.best_for}
+    # 3 % apart, each within 0.3 %: a win, though the 5 % default would call it a tie.
+    assert w["cpu_fine"] == {"threads"}
+    assert by_key["cpu_fine"].tolerance_from == "repetitions"
+    # threads varies by 9 %: tbb 4 % behind is within the noise, procs 29 % behind is not.
+    assert w["cpu_coarse"] == {"threads", "tbb"} and by_key["cpu_coarse"].tie
+
+
+# ------------------------------------------------------------------------------ decisions
+
+def test_headline_has_the_rows_asked_for(basic):
+    assert [r.key for r in basic.headline] == [
+        "io_reach", "io_memory", "io_cpu", "cpu_speedup", "cpu_efficiency", "overhead", "start",
+        "start_many", "best_for"]
+    assert list(cells(basic, "io_reach")) == ["coro", "threads", "tbb", "procs"]
+    reach = cells(basic, "io_reach")
+    assert (reach["coro"].value, reach["threads"].value, reach["procs"].value) == (1000, 100, 10)
+    assert reach["coro"].sources == ("io.sleep/coro/concurrency:1000/latency_us:10000/real_time",)
+    assert "skipped" in reach["tbb"].note  # tbb reached 10; C = 1000 was skipped
+    assert cells(basic, "io_memory")["coro"].text == "1.46 KiB"
+    assert cells(basic, "io_cpu")["procs"].text == "140 µs"
+    speedup = cells(basic, "cpu_speedup")
+    assert speedup["threads"].text == "1.99×"  # workers = cores (2), not workers 1
+    assert speedup["threads"].sources == ("cpu.spin/threads/workers:2/grain_us:1000/real_time",)
+    assert cells(basic, "cpu_efficiency")["procs"].text == "0.90"
+    assert cells(basic, "overhead")["threads"].text == "330 ns"
+    assert cells(basic, "start")["procs"].text == "2.7 ms"
+    assert cells(basic, "start_many")["procs"].text == "50 ms"
+    assert cells(basic, "start_many")["coro"].text == "one loop only"
+
+
+def test_every_number_is_traceable_to_a_benchmark(basic):
+    names = {b["name"] for b in json.loads((FIX / "basic.json").read_text())["benchmarks"]}
+    for row in basic.headline:
+        for m, c in row.cells.items():
+            if c.status == "ok":
+                assert c.sources and set(c.sources) <= names, (row.key, m)
+    for cls in basic.best_for:
+        for e in cls.ranking:
+            assert set(e.cell.sources) <= names and e.cell.sources
+    for g in basic.guide:
+        assert set(g.measured.sources) <= names
+
+
+def test_winners_and_ties(basic):
+    assert winners(basic) == {
+        "cpu_fine": {"tbb"},                        # 12 % ahead of procs
+        "cpu_coarse": {"threads", "tbb"},           # 1 % apart: a tie; procs 9.5 % behind
+        "cpu_real": {"tbb", "threads"},
+        "io_low": {"coro", "threads", "tbb"},       # procs 7 % behind
+        "io_high": {"coro"},
+        "mixed_0.1": {"threads"},
+        "mixed_10": {"tbb", "threads"},
+        "ipc_large": {"tbb"},
+    }
+    high = next(c for c in basic.best_for if c.key == "io_high")
+    assert [(e.model, e.cell.status) for e in high.absent] == [("tbb", "skipped"), ("procs", "absent")]
+    best = cells(basic, "best_for")
+    assert best["procs"].text == "—"
+    assert "high-concurrency I/O" in best["coro"].text and "(tie)" in best["threads"].text
+
+
+def test_guide_claims_get_verdicts_from_the_data(basic):
+    kinds = {(g.model, g.aspect): g.kind for g in basic.guide}
+    assert kinds == {
+        ("coro", "concurrency"): "holds", ("coro", "parallelism"): "holds",
+        ("coro", "best for"): "holds",
+        ("threads", "concurrency"): "holds", ("threads", "parallelism"): "differs",
+        ("threads", "best for"): "holds",
+        ("procs", "concurrency"): "partly", ("procs", "parallelism"): "holds",
+        ("procs", "best for"): "partly", ("procs", "overhead"): "partly",
+    }
+    gil = next(g for g in basic.guide if g.aspect == "parallelism" and g.model == "threads")
+    assert "no GIL" in gil.verdict and "1.99×" in gil.verdict
+
+
+def test_littles_law_flags_only_the_violations(basic):
+    bad = {c.name: round(c.ratio, 2) for c in basic.little if not c.ok}
+    assert bad == {"io.sleep/coro/concurrency:1/latency_us:10000/real_time": 1.5,  # too many
+                   "io.sleep/procs/workers:100/concurrency:100/latency_us:10000/real_time": 0.42}
+    queue = next(c for c in basic.little if c.name.startswith("io.sleep/threads/workers:2/"))
+    assert queue.expected == 2 and queue.ok  # blocking, 2 workers: 2 in flight, 98 queued
+    assert [m for m, *_ in decide.little_summary(basic.little)] == ["procs"]
+
+
+def test_results_beyond_the_physical_limit_are_flagged(basic):
+    assert [p.name for p in basic.beyond] == ["io.sleep/coro/concurrency:1/latency_us:10000/real_time"]
+
+
+def test_errors_and_skips_are_listed_never_plotted(basic):
+    listed = {name: kind for name, kind, _ in basic.problems}
+    assert listed == {"cpu.spin/procs/workers:2/grain_us:10/real_time": "error",
+                      "io.sleep/tbb/workers:1000/concurrency:1000/latency_us:10000/real_time": "skipped",
+                      "BM_legacy/8": "unreadable name"}
+    (panel,) = series.io_panels(basic.group)
+    tbb = [pt.x for ln in panel.lines if ln.model == "tbb" for pt in ln.points]
+    assert 1000 not in tbb and ("tbb", 1000) in [(m, x) for m, x, _ in panel.missing]
+    drawn = {pt.name for p in series.speedup_panels(basic.group) for ln in p.lines for pt in ln.points}
+    assert not any("grain_us:10/" in n for n in drawn)
+
+
+def test_several_hosts_are_compared_side_by_side(tmp_path):
+    groups = group_of("basic.json", "repeated.json", "other_host.json")
+    assert [(g.label, g.key) for g in groups] == [
+        ("A", ("alpha", "r1", 2)), ("B", ("alpha", "r2", 2)), ("C", ("beta", "r1", 4))]
+    (merged,) = group_of("basic.json", "basic.json")  # one host and build: one group
+    assert all(p.n == 2 for p in merged.points if p.ok)
+    md, html = cli.build([str(FIX / n) for n in ("basic.json", "other_host.json")], str(tmp_path))
+    text = md.read_text()
+    assert "**Run A**" in text and "**Run B**" in text
+    assert "| winner (A) | decided by (A) | winner (B) | decided by (B) |" in text
+    assert "**Highest I/O concurrency at efficiency ≥ 0.9** (A)" in text
+    assert "**Highest I/O concurrency at efficiency ≥ 0.9** (B)" in text
+    for key in ("io_throughput", "speedup"):
+        assert (tmp_path / f"A-{key}.png").exists() and (tmp_path / f"B-{key}.svg").exists()
+
+
+# ------------------------------------------------------------------------------ the command
+
+def test_the_command_writes_markdown_html_and_every_plot(written):
+    r, out = written
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(out / "report.md"), str(out / "report.html")]
+    assert "BM_legacy/8" in r.stderr  # the unreadable name is a warning, not a failure
+    for key in PLOTS:
+        assert (out / f"{key}.png").stat().st_size > 1000
+        assert (out / f"{key}.svg").read_text().lstrip().startswith("<?xml")
+    md = (out / "report.md").read_text()
+    for heading in ("## Which model for my workload?", "## Headline: one column per model",
+                    "## The guide's table, measured", "## Can these numbers be trusted?"):
+        assert heading in md
+    assert "| | `coro` | `threads` | `tbb` | `procs` |" in md
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
+    defined = set(re.findall(r"^\[\^(\d+)\]: ", md, re.M))
+    assert refs and refs == defined
+    assert "checksum 41 != expected 42" in md and "pid limit allows 500" in md
+    assert "More in flight than the concurrency allows" in md and "1 result(s) above 1 + 5 %" in md
+    for key in PLOTS:
+        assert f"]({key}.png)" in md
+
+
+BAD = [
+    (["not_json.json"], "not_json.json: expected a JSON results file", "not JSON"),
+    (["not_concbench.json"], "expected a concbench run", "without concbench_schema"),
+    (["no_benchmarks.json"], "expected a run with at least one benchmark", "empty 'benchmarks'"),
+    (["schema2.json"], "expected concbench_schema 1", "schema 2"),
+    (["basic.json", "schema2.json"], "expected one concbench_schema version", "schema 2 in"),
+    (["missing.json"], "missing.json: expected a results file", "no such file"),
+]
+
+
+@pytest.mark.parametrize("names, expected, found", BAD, ids=[b[0][-1] for b in BAD[:-2]] +
+                         ["mixed-schemas", "missing-file"])
+def test_bad_input_is_refused_with_exit_2(names, expected, found, tmp_path):
+    r = subprocess.run([str(REPORT), *[str(FIX / n) for n in names], "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.startswith("scripts/report: ")
+    assert expected in r.stderr and found in r.stderr
+    assert not (tmp_path / "out" / "report.md").exists()
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for out, found in ((afile, "found a file"), (afile / "sub", "found Not a directory")):
+        r = subprocess.run([str(REPORT), str(FIX / "basic.json"), "-o", str(out)],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2
+        assert f"-o {out}: expected a folder" in r.stderr and found in r.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "the following arguments are required"),
+    (["--tolerance", "2", "x.json"], "expected a fraction"),
+    (["--nope", "x.json"], "unrecognized arguments"),
+])
+def test_usage_errors_exit_2(args, message):
+    r = subprocess.run([str(REPORT), *args], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and message in r.stderr and "usage: scripts/report" in r.stderr
+
+
+# ------------------------------------------------------------------------------ the browser
+
+LOAD_CHECK = """<script>window.addEventListener("load", () => {
+  const ok = [...document.images].filter(i => i.complete && i.naturalWidth > 0).length;
+  document.body.setAttribute("data-images-ok", ok);
+});</script>"""
+
+
+def chromium(html, tmp_path):
+    """(dom, console lines) of `html` opened in headless Chromium (Debian's package)."""
+    exe = shutil.which("chromium")
+    assert exe, "no chromium: scripts/setup installs it (apt-get install --no-remove chromium)"
+    page = tmp_path / "page.html"
+    page.write_text(html.replace("</body>", LOAD_CHECK + "</body>"), encoding="utf-8")
+    r = subprocess.run(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=90, env=dict(os.environ, HOME=str(tmp_path)))
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout, [ln for ln in r.stderr.splitlines() if ":CONSOLE" in ln]
+
+
+def test_the_console_check_sees_errors(tmp_path):
+    dom, console = chromium('<html><body><script>console.error("boom")</script></body></html>',
+                            tmp_path)
+    assert any("boom" in ln for ln in console) and 'data-images-ok="0"' in dom
+
+
+def test_html_opens_in_chromium_with_the_tables_and_every_image(written, tmp_path):
+    _, out = written
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html  # self-contained
+    dom, console = chromium(html, tmp_path)
+    assert console == []
+    for table in ("best-for-table", "headline-table", "guide-table"):
+        assert f'id="{table}"' in dom
+    imgs = re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', dom)
+    assert len(imgs) == len(PLOTS)
+    assert f'data-images-ok="{len(PLOTS)}"' in dom
+    assert "io.sleep/coro/concurrency:1000/latency_us:10000/real_time" in dom
