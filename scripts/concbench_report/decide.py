@@ -683,14 +683,15 @@ def overhead_claim(group, rows, classes, add):
 # ---------------------------------------------------------------------------------- trust
 
 def little(group, tol=LITTLE_TOLERANCE):
-    """Little's law on every I/O result: items/s × p50 latency = operations in flight, which
+    """Little's law on every I/O result: items/s × mean latency = operations in flight, which
     is C for an event loop and min(C, workers) for a blocking model (queued operations are not
-    in the measured latency). p50 stands in for the mean latency, which the JSON lacks."""
+    in the measured latency). Files older than lat_mean_us fall back to the p50 latency."""
     out = []
     for p in group.points:
         if not p.ok or p.workload not in ("io.sleep", "io.echo"):
             continue
-        ips, p50 = p.v("items_per_second"), p.v("lat_p50_us")
+        ips = p.v("items_per_second")
+        p50 = p.v("lat_mean_us") if p.v("lat_mean_us") is not None else p.v("lat_p50_us")
         c = p.get("concurrency")
         if ips is None or p50 is None or not c:
             continue

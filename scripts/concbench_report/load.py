@@ -4,6 +4,7 @@ what was found. Nothing here interprets a benchmark; it only checks the shape.
 REQUIRES: each file is Google Benchmark JSON written by concbench (context.concbench_schema).
 NOTE: every refusal is an InputError; the command turns it into exit status 2."""
 import json
+import sys
 import math
 import os
 import pathlib
@@ -112,6 +113,11 @@ def load_runs(paths):
     """Every path loaded and checked together."""
     runs = [load_run(p) for p in paths]
     check_schemas(runs)
+    from .model import check_model_kinds  # model.py imports this module
+    for r in runs:
+        problem = check_model_kinds(r.context)
+        if problem:
+            print(f"scripts/report: warning: {r.path}: {problem}", file=sys.stderr)
     return runs
 
 

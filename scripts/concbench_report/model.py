@@ -19,8 +19,21 @@ MODEL_ORDER = ("coro", "threads", "tbb", "procs", "coro_mt", "procs_coro",
 # Models that wait on an event loop (asio) rather than blocking a worker: an operation is in
 # flight for each of the C the workload asks, whatever their workers. A blocking model has at
 # most `workers` in flight; the rest queue, and queueing is not in the measured latency
-# (io_sleep.hpp: sleep_task times the sleep itself). The JSON does not say which is which yet.
+# (io_sleep.hpp: sleep_task times the sleep itself). The binary says which is which in
+# context["concbench_model_kinds"] (waits: loop | blocking); load() checks that this set
+# agrees with it, and it serves files written before that key existed.
 LOOP_MODELS = frozenset({"coro", "coro_mt", "procs_coro"})
+
+
+def check_model_kinds(context):
+    """The loop models the file declares must be LOOP_MODELS: None if they are (or the file
+    predates the key), else a message."""
+    kinds = context.get("concbench_model_kinds") or {}
+    declared = {m for m, k in kinds.items() if isinstance(k, dict) and k.get("waits") == "loop"}
+    if kinds and declared != (LOOP_MODELS & set(kinds)):
+        return (f"the run declares loop models {sorted(declared)}, this report knows "
+                f"{sorted(LOOP_MODELS)}: update LOOP_MODELS in concbench_report/model.py")
+    return None
 
 # Google Benchmark's own fields: everything else numeric in an entry is a concbench counter.
 GB_FIELDS = frozenset({"name", "family_index", "per_family_instance_index", "run_name",
