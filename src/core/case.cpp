@@ -51,6 +51,15 @@ std::vector<int64_t> Suite::worker_sweep() const {
   return w;
 }
 
+std::vector<Params> Suite::worker_points(bool has_workers, std::vector<int64_t> extra) const {
+  if (!has_workers) return {Params{}};
+  std::vector<int64_t> w = quick() ? std::vector<int64_t>{cores} : worker_sweep();
+  if (!quick()) w.insert(w.end(), extra.begin(), extra.end());
+  std::vector<Params> out;
+  for (auto x : w) out.push_back({{"workers", x}});
+  return out;
+}
+
 namespace {
 std::vector<Case>& registry() {
   static std::vector<Case> r;

@@ -119,6 +119,10 @@ struct Suite {
   bool quick() const { return name == "quick"; }
   // Workers swept by the full suite: 1, 2, 4 and the core count (sorted, unique).
   std::vector<int64_t> worker_sweep() const;
+  // The grid of a workload whose only parameter is the model's workers: the core count in
+  // the quick suite, the sweep (plus `extra`) in the full one; one empty point for a model
+  // without workers (coro).
+  std::vector<Params> worker_points(bool has_workers, std::vector<int64_t> extra = {}) const;
 };
 
 // One workload on one model: how to make its grid and how to set up a trial.

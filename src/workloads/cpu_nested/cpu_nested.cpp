@@ -50,11 +50,7 @@ const Workload& workload() {
 }
 
 std::vector<Params> grid(const Suite& s, bool workers) {
-  if (!workers) return {Params{}};
-  std::vector<Params> out;
-  for (auto w : s.quick() ? std::vector<int64_t>{s.cores} : s.worker_sweep())
-    out.push_back({{"workers", w}});
-  return out;
+  return s.worker_points(workers);
 }
 
 }  // namespace concbench::cpu_nested

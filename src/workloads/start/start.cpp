@@ -13,15 +13,7 @@ const Workload& workload() {
 }
 
 std::vector<Params> grid(const Suite& s, bool workers) {
-  if (!workers) return {Params{}};
-  std::vector<int64_t> w = s.quick() ? std::vector<int64_t>{s.cores} : s.worker_sweep();
-  if (!s.quick()) {
-    w.push_back(100);
-    w.push_back(1000);
-  }
-  std::vector<Params> out;
-  for (auto x : w) out.push_back({{"workers", x}});
-  return out;
+  return s.worker_points(workers, {100, 1000});
 }
 
 }  // namespace concbench::start
