@@ -430,26 +430,32 @@ int run(int argc, char** argv) {
   BenchmarkFlags bf = take_benchmark_flags(args);
 
   Options o;
-  CLI::App app{"concbench", "concbench"};
+  CLI::App app{"", "concbench"};
   app.set_help_flag();  // help is ours, below
   bool want_help = false;
   app.add_flag("-h,--help", want_help, "Print this help and exit");
-  app.add_option("--suite", o.suite, "Which benchmarks: quick or full (default full)");
+  app.add_option("--suite", o.suite, "Which benchmarks: quick or full (default full)")
+      ->type_name("NAME");
   app.add_option("--out", o.out,
                  "Write the results (Google Benchmark JSON) to FILE, updated after every "
-                 "benchmark; same as --benchmark_out");
+                 "benchmark; same as --benchmark_out")
+      ->type_name("FILE");
   app.add_option("--echo-server", o.echo_server,
-                 "io.echo against an external echo server HOST:PORT instead of the embedded one");
+                 "io.echo against an external echo server HOST:PORT instead of the embedded one")
+      ->type_name("HOST:PORT");
   app.add_option("--progress", o.progress,
                  "Progress line with ETA on stderr: auto (when stderr is a terminal), "
-                 "always or never");
+                 "always or never")
+      ->type_name("WHEN");
   app.add_option("--spin-rate", o.spin_rate,
                  "Iterations of cpu.spin's loop per microsecond, instead of calibrating: "
-                 "use the spin_iterations_per_us of an earlier run to compare like with like");
+                 "use the spin_iterations_per_us of an earlier run to compare like with like")
+      ->type_name("RATE");
   app.add_option("--iterations", o.iterations,
                  "Run every benchmark exactly N iterations instead of for --benchmark_min_time "
                  "(names gain /iterations:N); for deterministic instruction counts under "
-                 "callgrind (scripts/instructions)");
+                 "callgrind (scripts/instructions)")
+      ->type_name("N");
   std::reverse(args.begin(), args.end());  // CLI11 takes arguments in reverse order
   try {
     app.parse(args);
