@@ -126,7 +126,12 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   std::string error;
   for (auto _ : st) {
     const auto t0 = Clock::now();
-    Batch b = trial->run();
+    Batch b;
+    try {
+      b = trial->run();
+    } catch (const std::exception& e) {  // e.g. fork() refused: an error entry, the suite goes on
+      b.errors.push_back(std::string("run failed: ") + e.what());
+    }
     const double dt = seconds_since(t0);
     st.PauseTiming();
     run_seconds += dt;

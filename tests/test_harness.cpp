@@ -58,16 +58,20 @@ TEST(Harness, WrongChecksumIsAnErrorNotANumber) {
   static const Case broken = make_case("broken", [](const Params&) -> std::unique_ptr<Trial> {
     throw std::runtime_error("no pool today");
   });
+  struct Throwing : Trial {
+    Batch run() override { throw std::runtime_error("fork refused"); }
+  };
+  static const Case throwing = make_case("throwing", [](const Params&) { return std::make_unique<Throwing>(); });
   static const Case huge = make_case(
       "huge", [](const Params&) { return std::make_unique<FakeTrial>(0); },
       [](const Params&) { return Needs{.processes = int64_t(1) << 40}; });
-  for (const Case* c : {&good, &wrong, &broken, &huge})
+  for (const Case* c : {&good, &wrong, &broken, &throwing, &huge})
     benchmark::RegisterBenchmark(c->name().c_str(), [c](benchmark::State& st) {
       run_case(st, *c, Params{}, c->name());
     })->UseRealTime()->Iterations(2);
   Capture cap;
   benchmark::RunSpecifiedBenchmarks(&cap, "test\\.count/");
-  ASSERT_EQ(cap.runs.size(), 4u);
+  ASSERT_EQ(cap.runs.size(), 5u);
 
   const auto& g = cap.runs.at("test.count/good/iterations:2/real_time");
   EXPECT_FALSE(g.error_occurred) << g.error_message;
@@ -83,6 +87,10 @@ TEST(Harness, WrongChecksumIsAnErrorNotANumber) {
   const auto& b = cap.runs.at("test.count/broken/iterations:2/real_time");
   EXPECT_TRUE(b.error_occurred);
   EXPECT_NE(b.error_message.find("set-up failed: no pool today"), std::string::npos);
+
+  const auto& t = cap.runs.at("test.count/throwing/iterations:2/real_time");
+  EXPECT_TRUE(t.error_occurred);
+  EXPECT_NE(t.error_message.find("run failed: fork refused"), std::string::npos) << t.error_message;
 
   const auto& h = cap.runs.at("test.count/huge/iterations:2/real_time");
   EXPECT_TRUE(h.error_occurred);
