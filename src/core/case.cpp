@@ -53,7 +53,7 @@ std::vector<int64_t> Suite::worker_sweep() const {
 
 std::vector<Params> Suite::worker_points(bool has_workers, std::vector<int64_t> extra) const {
   if (!has_workers) return {Params{}};
-  std::vector<int64_t> w = quick() ? std::vector<int64_t>{cores} : worker_sweep();
+  std::vector<int64_t> w = workers();
   if (!quick()) w.insert(w.end(), extra.begin(), extra.end());
   std::vector<Params> out;
   for (auto x : w) out.push_back({{"workers", x}});

@@ -119,6 +119,8 @@ struct Suite {
   bool quick() const { return name == "quick"; }
   // Workers swept by the full suite: 1, 2, 4 and the core count (sorted, unique).
   std::vector<int64_t> worker_sweep() const;
+  // The worker counts a CPU workload runs at: the core count (quick), the sweep (full).
+  std::vector<int64_t> workers() const { return quick() ? std::vector<int64_t>{cores} : worker_sweep(); }
   // The grid of a workload whose only parameter is the model's workers: the core count in
   // the quick suite, the sweep (plus `extra`) in the full one; one empty point for a model
   // without workers (coro).

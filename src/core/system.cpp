@@ -1,9 +1,12 @@
 #include "core/system.hpp"
 
+#include "core/usage.hpp"
+
 #include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <dirent.h>
@@ -57,10 +60,7 @@ Limits read_limits() {
     std::getline(mi, unit);
     if (key == "MemAvailable:") l.available_memory = kb * 1024;
   }
-  std::ifstream st("/proc/self/status");
-  std::string line;
-  while (std::getline(st, line))
-    if (line.rfind("VmPTE:", 0) == 0) l.page_table_bytes = std::stoll(line.substr(6)) * 1024;
+  l.page_table_bytes = std::max<int64_t>(0, status_bytes("VmPTE"));
   l.max_descriptors = (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
                           ? int64_t(r.rlim_cur)
                           : (1 << 20);

@@ -42,9 +42,7 @@ Usage self_usage() {
   return u;
 }
 
-namespace {
-// A "Name:   123 kB" line of /proc/self/status, in bytes; -1 if absent.
-int64_t status_kb(const char* key) {
+int64_t status_bytes(const char* key) {
   std::FILE* f = std::fopen("/proc/self/status", "r");
   if (!f) return -1;
   char line[256];
@@ -59,7 +57,6 @@ int64_t status_kb(const char* key) {
   std::fclose(f);
   return kb < 0 ? -1 : kb * 1024;
 }
-}  // namespace
 
 bool reset_peak_rss() {
   std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
@@ -69,14 +66,14 @@ bool reset_peak_rss() {
 }
 
 int64_t peak_rss_bytes() {
-  const int64_t hwm = status_kb("VmHWM");
+  const int64_t hwm = status_bytes("VmHWM");
   if (hwm >= 0) return hwm;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return int64_t(ru.ru_maxrss) * 1024;
 }
 
-int64_t current_rss_bytes() { return status_kb("VmRSS"); }
+int64_t current_rss_bytes() { return status_bytes("VmRSS"); }
 
 int64_t private_rss_bytes() {
   std::FILE* f = std::fopen("/proc/self/smaps_rollup", "r");

@@ -27,6 +27,8 @@ Usage self_usage();
 bool reset_peak_rss();
 int64_t peak_rss_bytes();
 int64_t current_rss_bytes();
+// A "Key:   123 kB" line of /proc/self/status in bytes (VmRSS, VmHWM, VmPTE...); -1 if absent.
+int64_t status_bytes(const char* key);
 // Pages of this process that no other process shares (Private_Clean + Private_Dirty of
 // /proc/self/smaps_rollup): a forked worker's own memory, without the copy-on-write pages it
 // still shares with its parent (which its RSS would count again). Falls back to the RSS.

@@ -33,14 +33,12 @@ const Workload& workload() {
 std::vector<Params> grid(const Suite& s, GridShape shape) {
   std::vector<int64_t> grains{1, 10, 100, 1000, 10000};
   if (shape.coarse_only) std::erase_if(grains, [](int64_t g) { return g < 1000; });
-  const std::vector<int64_t> workers =
-      s.quick() ? std::vector<int64_t>{s.cores} : s.worker_sweep();
   std::vector<Params> out;
   if (!shape.workers) {
     for (auto g : grains) out.push_back({{"grain_us", g}});
     return out;
   }
-  for (auto w : workers)
+  for (auto w : s.workers())
     for (auto g : grains) out.push_back({{"workers", w}, {"grain_us", g}});
   return out;
 }
