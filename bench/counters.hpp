@@ -36,6 +36,9 @@ inline constexpr std::string_view tasks = "tasks";
 inline constexpr std::string_view concurrency = "concurrency";
 inline constexpr std::string_view workers = "workers";
 inline constexpr std::string_view cores = "cores";
+inline constexpr std::string_view peak_in_flight = "peak_in_flight";
+inline constexpr std::string_view server_cpu_s = "server_cpu_s";
+inline constexpr std::string_view server_saturated = "server_saturated";
 
 inline constexpr Info all[] = {
     {items_per_second, "1/s", "work items (tasks, round trips, elements) per second of wall time"},
@@ -44,7 +47,9 @@ inline constexpr Info all[] = {
     {efficiency, "ratio",
      "against the physical limit, 1 = at the limit: cpu: speedup / min(workers, cores); "
      "io: ideal makespan / wall time"},
-    {reference_s, "s", "wall time of the sequential reference (best of up to three runs)"},
+    {reference_s, "s",
+     "wall time of the sequential reference: the mean of as many runs as the model's, "
+     "measured right after them in the same process"},
     {ideal_s, "s", "ideal makespan for the concurrency asked: ceil(tasks/concurrency) x latency"},
     {overhead_per_task_us, "us",
      "cpu: (wall time x min(workers, cores) - reference time) / tasks"},
@@ -70,6 +75,14 @@ inline constexpr Info all[] = {
     {concurrency, "1", "operations the workload asks to have in flight"},
     {workers, "1", "threads, loops or processes of the model"},
     {cores, "1", "cores this process could use"},
+    {peak_in_flight, "1",
+     "io: most operations seen waiting at once (worker processes included); at most the "
+     "concurrency, or the workers for a model whose workers block"},
+    {server_cpu_s, "s", "io.echo: CPU of the embedded echo server per run"},
+    {server_saturated, "1",
+     "io.echo: 1 when the echo server used >= 90 % of the CPU left to it (its loops, at most "
+     "the cores the model did not use): the point measures the server, not the model, and "
+     "decides no verdict"},
 };
 
 }  // namespace concbench::counter

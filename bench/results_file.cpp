@@ -1,5 +1,9 @@
 #include "bench/results_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -44,12 +48,29 @@ bool ResultsFile::write() {
     return false;  // cannot happen for Google Benchmark's output; never write a broken file
   }
   for (auto& [k, v] : extra_.items()) doc["context"][k] = v;
+  // Written whole beside the file, flushed to the disk, then renamed over it: a crash, a
+  // full disk or a kill leaves the last complete file, never a torn one.
   const std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) return false;
-    out << doc.dump(2) << "\n";
-    if (!out.flush()) return false;
+  const std::string body = doc.dump(2) + "\n";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  for (std::size_t done = 0; done < body.size();) {
+    const ssize_t w = ::write(fd, body.data() + done, body.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      errno = e;
+      return false;
+    }
+    done += std::size_t(w);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    errno = e;
+    return false;
   }
   return std::rename(tmp.c_str(), path_.c_str()) == 0;
 }

@@ -5,6 +5,7 @@ statistics against scipy and brute force. No test measures or asserts a time."""
 import itertools
 import json
 import math
+import os
 import pathlib
 import subprocess
 import sys
@@ -25,8 +26,9 @@ from scipy import stats as sps  # noqa: E402
 from concbench_compare import stats  # noqa: E402
 from concbench_compare.__main__ import main  # noqa: E402
 
-SPIN = "cpu.spin/threads/workers:2/grain_us:1000/real_time"
-REAL = "cpu.real/tbb/workers:2/real_time"
+SPIN = "cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time"
+REAL = "cpu.real/tbb/workers:2/dispatch:each/real_time"
+COMPARE = ROOT / "scripts" / "compare"
 ECHO = "io.echo/procs/workers:10/concurrency:10/latency_us:0/real_time"
 
 
@@ -115,7 +117,7 @@ def test_missing_benchmarks_are_listed_not_failed(capsys, tmp_path):
     assert code == 0
     reasons = {n["benchmark"]: n["reason"] for n in v["not_compared"]}
     assert reasons == {
-        "ipc/procs/workers:2/payload_bytes:1024/real_time": "only in baseline",
+        "ipc/procs/workers:2/dispatch:map/payload_bytes:1024/real_time": "only in baseline",
         "io.sleep/threads/workers:100/concurrency:100/latency_us:10000/real_time":
             "only in candidate"}
     assert "### Not compared" in md and "only in candidate" in md
@@ -138,7 +140,7 @@ def test_errored_and_skipped_benchmarks_are_excluded_and_listed(capsys, tmp_path
 # ---- the correction ------------------------------------------------------------------------
 
 def test_correction_changes_the_verdict(capsys, tmp_path):
-    target = "cpu.spin/tbb/workers:2/grain_us:1000/real_time"
+    target = "cpu.spin/tbb/workers:2/dispatch:map/grain_us:1000/real_time"
     code, md, _, holm = compare(capsys, tmp_path, base="many_base.json", cand="many.json")
     c = verdict_of(holm, target, "time")
     assert c["p"] < 0.01 and c["ratio"] > 1.05  # significant alone, and larger than 5 %
@@ -298,6 +300,115 @@ def test_aggregates_only_exit_2(capsys, tmp_path):
         doc["benchmarks"] = [e for e in doc["benchmarks"] if e.get("run_type") == "aggregate"]
     code, _, err, _ = compare(capsys, tmp_path, cand=edited(tmp_path, "same.json", aggregates_only))
     assert code == 2 and "--benchmark_report_aggregates_only" in err
+
+
+# ---- dispatch ------------------------------------------------------------------------------
+
+def test_map_and_each_are_never_compared(capsys, tmp_path):
+    """A candidate that runs the benchmark with dispatch:each where the baseline ran map: the
+    same work handed over differently, listed, never paired."""
+    each = SPIN.replace("dispatch:map", "dispatch:each")
+
+    def to_each(doc):
+        for e in doc["benchmarks"]:
+            if e["run_name"] == SPIN:
+                e["name"] = e["name"].replace(SPIN, each)
+                e["run_name"] = each
+    code, md, err, v = compare(capsys, tmp_path, cand=edited(tmp_path, "slower.json", to_each))
+    assert code == 0  # the 12 % slower one is each now: not set against map
+    assert SPIN not in {c["benchmark"] for c in v["comparisons"]}
+    why = {n["benchmark"]: (n["reason"], n["detail"]) for n in v["not_compared"]}
+    assert why[SPIN] == ("only in baseline", f"the candidate has it with another dispatch "
+                                             f"({each}): different work, not compared")
+    assert why[each][0] == "only in candidate" and SPIN in why[each][1]
+    assert "differ from the candidate's only by dispatch" in err and "other work" in err
+
+
+def test_a_baseline_from_before_dispatch_in_names_is_not_paired(capsys, tmp_path):
+    code, md, err, v = compare(capsys, tmp_path, base="old_base.json")
+    assert code == 0
+    compared = {c["benchmark"] for c in v["comparisons"]}
+    assert compared == {"io.sleep/coro/concurrency:100/latency_us:10000/real_time", ECHO,
+                        "start/threads/workers:2/real_time"}
+    assert "written before names carried it" in err and "scripts/ab" in err
+    old = "cpu.spin/threads/workers:2/grain_us:1000/real_time"
+    why = {n["benchmark"]: n["detail"] for n in v["not_compared"]}
+    assert SPIN in why[old]
+
+
+def test_a_dispatch_that_is_neither_each_nor_map_exits_2(capsys, tmp_path):
+    def bad(doc):
+        for e in doc["benchmarks"]:
+            e["name"] = e["name"].replace("dispatch:map", "dispatch:bulk")
+            e["run_name"] = e["run_name"].replace("dispatch:map", "dispatch:bulk")
+    path = edited(tmp_path, "same.json", bad)
+    code, md, err, v = compare(capsys, tmp_path, cand=path)
+    assert code == 2 and md == ""
+    assert f"candidate {path}: benchmark #0:" in err
+    assert "'dispatch:bulk': dispatch is each" in err and "or map" in err
+
+
+# ---- wrong types ---------------------------------------------------------------------------
+
+def _set_first(**fields):
+    def edit(doc):
+        doc["benchmarks"][0].update(fields)
+    return edit
+
+
+WRONG_TYPES = [
+    ("time-a-string", _set_first(real_time="fast"), "field 'real_time'", "expected a number",
+     "found str 'fast'"),
+    ("cpu-counter-a-string", _set_first(cpu_user_s="0.19"), "field 'cpu_user_s'",
+     "expected a number (a concbench counter)", "found str '0.19'"),
+    ("rss-a-list", _set_first(peak_rss_bytes=[1, 2]), "field 'peak_rss_bytes'",
+     "expected a number", "found a list of 2"),
+    ("iterations-a-string", _set_first(iterations="x"), "field 'iterations'",
+     "expected an integer", "found str 'x'"),
+    ("cores-a-string", lambda d: d["context"].update(concbench_cores="2"),
+     "context field 'concbench_cores'", "expected an integer of at least 1", "found str '2'"),
+    ("entry-not-an-object", lambda d: d["benchmarks"].insert(0, "fast"), "benchmark #0",
+     "expected an object with a 'name'", "found str 'fast'"),
+]
+
+
+@pytest.mark.parametrize("edit, where, expected, found", [w[1:] for w in WRONG_TYPES],
+                         ids=[w[0] for w in WRONG_TYPES])
+def test_a_field_of_the_wrong_type_exits_2_naming_it(capsys, tmp_path, edit, where, expected,
+                                                     found):
+    path = edited(tmp_path, "same.json", edit)
+    code, md, err, v = compare(capsys, tmp_path, cand=path)
+    assert code == 2 and md == "" and v["exit_code"] == 2
+    assert err.startswith(f"compare: candidate {path}: ")
+    if not where.startswith(("context", "benchmark #0")):
+        assert f"benchmark #0 '{SPIN}'" in err  # the file, the benchmark, then the field
+    for part in (where, expected, found):
+        assert part in err, (part, err)
+
+
+def hide_module(tmp_path, module):
+    """An environment in which /usr/bin/python3 cannot import `module` (a sitecustomize.py
+    on PYTHONPATH puts None in sys.modules, as a missing package would fail)."""
+    site = tmp_path / f"without-{module}"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(f"import sys\nsys.modules[{module!r}] = None\n")
+    return dict(os.environ, PYTHONPATH=str(site))
+
+
+@pytest.mark.parametrize("module", ["numpy", "scipy"])
+def test_a_missing_library_is_exit_2_not_a_regression(module, tmp_path):
+    out = tmp_path / "v.json"
+    r = subprocess.run([str(COMPARE), str(FIX / "base.json"), str(FIX / "same.json"),
+                        "--json", str(out)], capture_output=True, text=True, timeout=60,
+                       env=hide_module(tmp_path, module))
+    assert r.returncode == 2, r.stdout + r.stderr  # never 1: CI reads 1 as "regressed"
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert r.stderr.startswith(f"compare: the Python module {module} is missing")
+    assert "./scripts/setup" in r.stderr
+    if module == "scipy":
+        assert ". scripts/env.sh" in r.stderr and "third_party/scipy" in r.stderr
+    assert f"sudo apt-get install --no-remove python3-{module}" in r.stderr
+    assert json.loads(out.read_text())["exit_code"] == 2  # CI still learns why
 
 
 # ---- instruction counts --------------------------------------------------------------------

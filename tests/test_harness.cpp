@@ -7,6 +7,8 @@
 
 #include "bench/harness.hpp"
 #include "bench/results_file.hpp"
+#include "core/fault.hpp"
+#include "test_support.hpp"
 
 namespace concbench {
 namespace {
@@ -95,6 +97,40 @@ TEST(Harness, WrongChecksumIsAnErrorNotANumber) {
   const auto& h = cap.runs.at("test.count/huge/iterations:2/real_time");
   EXPECT_TRUE(h.error_occurred);
   EXPECT_EQ(h.error_message.rfind(kSkipPrefix, 0), 0u) << h.error_message;
+}
+
+// Every check can fail (issue 8): every workload on every model, its work broken on purpose
+// (core/fault.hpp: waits skipped for I/O and start, computation skipped for CPU work), is an
+// error entry with a reason; the same points unbroken pass every check of the harness.
+TEST(Harness, BrokenWorkIsAnErrorOnEveryModelAndSoundWorkPasses) {
+  std::vector<std::string> names;
+  for (const auto& [c, p] : test::small_points()) {
+    for (const char* how : {"sound", "broken"}) {
+      const std::string name = std::string(how) + "/" + c->name() + "/" + p.str();
+      const fault::Break brk = how == std::string("sound") ? fault::Break::none
+                               : c->workload->kind == Kind::cpu ? fault::Break::skip_compute
+                                                                : fault::Break::skip_wait;
+      benchmark::RegisterBenchmark(name.c_str(), [c = c, p = p, name, brk](benchmark::State& st) {
+        fault::set_break(brk);
+        run_case(st, *c, p, name);
+        fault::set_break(fault::Break::none);
+      })->UseRealTime()->Iterations(1);
+      names.push_back(name + "/iterations:1/real_time");
+    }
+  }
+  Capture cap;
+  benchmark::RunSpecifiedBenchmarks(&cap, "^(sound|broken)/");
+  for (const auto& n : names) {
+    ASSERT_TRUE(cap.runs.count(n)) << n;
+    const auto& r = cap.runs.at(n);
+    if (n.rfind("sound/", 0) == 0) {
+      EXPECT_FALSE(r.error_occurred) << n << ": " << r.error_message;
+    } else {
+      EXPECT_TRUE(r.error_occurred) << n << " passed with its work skipped";
+      EXPECT_TRUE(r.counters.empty()) << n;
+    }
+  }
+  EXPECT_TRUE(test::live_children().empty()) << "a process outlived its trial";
 }
 
 TEST(ResultsFile, StrictJsonHasNoBareNaN) {

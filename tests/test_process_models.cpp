@@ -27,8 +27,8 @@ TaskResult triple(std::size_t i) { return {3 * i, 0}; }
 TEST(ProcessPool, StartsAndStopsRepeatedlyLeavingNoProcess) {
   for (int round = 0; round < 20; ++round) {
     {
-      ProcessPool pool(std::size_t(1 + round % 4), farm_handler(triple));
-      const Batch b = run_farm(pool, 101, round % 2 ? Grain::fine : Grain::blocking);
+      ProcessPool pool(std::size_t(1 + round % 4), task_handler(triple));
+      const Batch b = run_tasks(pool, 101, round % 2 ? Dispatch::map : Dispatch::each);
       ASSERT_TRUE(b.errors.empty()) << b.errors.front();
       for (std::size_t i = 0; i < 101; ++i) ASSERT_EQ(b.results[i].value, 3 * i);
     }
@@ -37,19 +37,19 @@ TEST(ProcessPool, StartsAndStopsRepeatedlyLeavingNoProcess) {
 }
 
 TEST(ProcessPool, HandlerExceptionIsAnErrorAndThePoolGoesOn) {
-  ProcessPool pool(2, farm_handler([](std::size_t i) -> TaskResult {
+  ProcessPool pool(2, task_handler([](std::size_t i) -> TaskResult {
                      if (i == 5) throw std::runtime_error("five is bad");
                      return {i, 0};
                    }));
-  const Batch b = run_farm(pool, 10, Grain::blocking);
+  const Batch b = run_tasks(pool, 10, Dispatch::each);
   ASSERT_EQ(b.errors.size(), 1u);
   EXPECT_NE(b.errors[0].find("five is bad"), std::string::npos);
-  EXPECT_TRUE(run_farm(pool, 4, Grain::blocking).errors.empty());
+  EXPECT_TRUE(run_tasks(pool, 4, Dispatch::each).errors.empty());
 }
 
 TEST(ProcessPool, AWorkerKilledMidRunIsAnErrorNamingTheSignalAndIsReplaced) {
   {
-    ProcessPool pool(2, farm_handler([](std::size_t i) -> TaskResult {
+    ProcessPool pool(2, task_handler([](std::size_t i) -> TaskResult {
                        std::this_thread::sleep_for(std::chrono::milliseconds(20));
                        return {i, 0};
                      }));
@@ -58,14 +58,18 @@ TEST(ProcessPool, AWorkerKilledMidRunIsAnErrorNamingTheSignalAndIsReplaced) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       kill(victim, SIGKILL);
     });
-    const Batch b = run_farm(pool, 20, Grain::blocking);
+    const Batch b = run_tasks(pool, 20, Dispatch::each);
     killer.join();
-    ASSERT_EQ(b.errors.size(), 1u);
-    EXPECT_NE(b.errors[0].find("killed by signal 9"), std::string::npos) << b.errors[0];
-    EXPECT_NE(b.errors[0].find(std::to_string(victim)), std::string::npos) << b.errors[0];
+    // The tasks in flight on the victim fail (dispatch:each keeps two per worker), no other.
+    ASSERT_GE(b.errors.size(), 1u);
+    ASSERT_LE(b.errors.size(), 2u);
+    for (const auto& e : b.errors) {
+      EXPECT_NE(e.find("killed by signal 9"), std::string::npos) << e;
+      EXPECT_NE(e.find(std::to_string(victim)), std::string::npos) << e;
+    }
     EXPECT_EQ(pool.replaced(), 1u);
     // Recovered: a full run on the same pool succeeds.
-    const Batch again = run_farm(pool, 20, Grain::blocking);
+    const Batch again = run_tasks(pool, 20, Dispatch::each);
     EXPECT_TRUE(again.errors.empty());
     EXPECT_TRUE(zombie_children().empty());
   }
@@ -73,18 +77,18 @@ TEST(ProcessPool, AWorkerKilledMidRunIsAnErrorNamingTheSignalAndIsReplaced) {
 }
 
 TEST(ProcessPool, AWorkerThatDiesWhileIdleIsReplacedBeforeItsNextTask) {
-  ProcessPool pool(1, farm_handler(triple));
+  ProcessPool pool(1, task_handler(triple));
   kill(pool.pids()[0], SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const Batch b = run_farm(pool, 8, Grain::blocking);
+  const Batch b = run_tasks(pool, 8, Dispatch::each);
   // The death is noticed either when sending (the task fails) or while idle (no task lost).
   EXPECT_LE(b.errors.size(), 1u);
-  EXPECT_TRUE(run_farm(pool, 8, Grain::blocking).errors.empty());
+  EXPECT_TRUE(run_tasks(pool, 8, Dispatch::each).errors.empty());
 }
 
 TEST(ProcessPool, ReportsWorkerUsage) {
-  ProcessPool pool(2, farm_handler(triple));
-  run_farm(pool, 10, Grain::fine);
+  ProcessPool pool(2, task_handler(triple));
+  run_tasks(pool, 10, Dispatch::map);
   const Usage u = pool.usage();
   EXPECT_GT(u.peak_rss_bytes, 0);
   EXPECT_GE(u.user_s + u.sys_s, 0.0);
@@ -95,7 +99,7 @@ TEST(ProcsCoro, ShardsRunOnEachProcessLoop) {
     ProcessPool pool(3, shard_handler([](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
                        co_return TaskResult{i + 10, 0};
                      }));
-    const Batch b = run_sharded(pool, 100, 12);
+    const Batch b = run_tasks(pool, 100, InFlight{12});
     ASSERT_TRUE(b.errors.empty()) << b.errors.front();
     for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(b.results[i].value, i + 10);
   }
@@ -105,10 +109,10 @@ TEST(ProcsCoro, ShardsRunOnEachProcessLoop) {
 TEST(ForkPerTask, EveryChildReapedAndACrashIsAnError) {
   {
     ForkPerTask e(3);
-    const Batch ok = run_forked(e, 20, triple);
+    const Batch ok = run_tasks(e, 20, triple);
     ASSERT_TRUE(ok.errors.empty());
     for (std::size_t i = 0; i < 20; ++i) ASSERT_EQ(ok.results[i].value, 3 * i);
-    const Batch bad = run_forked(e, 6, [](std::size_t i) -> TaskResult {
+    const Batch bad = run_tasks(e, 6, [](std::size_t i) -> TaskResult {
       if (i == 4) std::raise(SIGKILL);  // not SIGSEGV: sanitizers catch that one and exit(1)
       return {i, 0};
     });

@@ -18,7 +18,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from concbench_report import cli, decide, load, model, series, units  # noqa: E402
 
-PLOTS = ["io_throughput", "speedup", "overhead", "latency", "memory", "mixed", "ipc"]
+# One speedup, overhead and ipc plot per dispatch; "speedup" alone is cpu.nested (no dispatch).
+PLOTS = ["io_throughput", "echo", "speedup_map", "speedup_each", "speedup", "overhead_map",
+         "overhead_each", "latency", "memory", "mixed", "ipc_map", "ipc_each"]
 
 
 def group_of(*names):
@@ -55,6 +57,19 @@ def winners(d):
     return {c.key: set(c.winners) for c in d.best_for}
 
 
+def edited(tmp_path, name, edit):
+    """A copy of fixture `name` changed by edit(doc), in tmp_path."""
+    doc = json.loads((FIX / name).read_text())
+    edit(doc)
+    path = tmp_path / f"edited-{name}"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def entry_of(doc, name):
+    return next(e for e in doc["benchmarks"] if e.get("name") == name)
+
+
 # ------------------------------------------------------------------------------ names, units
 
 @pytest.mark.parametrize("name, workload, model_, params", [
@@ -65,16 +80,36 @@ def winners(d):
     ("ipc/procs/workers:2/payload_bytes:0/real_time", "ipc", "procs", {"workers": 2, "payload_bytes": 0}),
     ("cpu.spin/tbb/workers:2/grain_us:1/repeats:3/real_time", "cpu.spin", "tbb",
      {"workers": 2, "grain_us": 1}),
+    ("cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time", "cpu.spin", "threads",
+     {"workers": 2, "dispatch": "map", "grain_us": 1000}),
+    ("cpu.spin/coro/dispatch:each/grain_us:1000/real_time", "cpu.spin", "coro",
+     {"dispatch": "each", "grain_us": 1000}),
+    ("cpu.real/tbb/workers:2/dispatch:each/real_time", "cpu.real", "tbb",
+     {"workers": 2, "dispatch": "each"}),
+    ("ipc/procs/workers:2/dispatch:map/payload_bytes:1024/real_time", "ipc", "procs",
+     {"workers": 2, "dispatch": "map", "payload_bytes": 1024}),
 ])
 def test_names_are_parsed_in_one_place(name, workload, model_, params):
     n = model.parse_name(name)
     assert (n.workload, n.model, dict(n.params)) == (workload, model_, params)
+    assert n.dispatch == params.get("dispatch")
 
 
-@pytest.mark.parametrize("name", ["BM_legacy/8", "cpu.spin", "cpu.spin/tbb/grain_us:fast/real_time"])
+@pytest.mark.parametrize("name", ["BM_legacy/8", "cpu.spin", "cpu.spin/tbb/grain_us:fast/real_time",
+                                  "cpu.spin/tbb/workers:2/dispatch:chunked/grain_us:1/real_time",
+                                  "cpu.spin/tbb/workers:2/dispatch:1/real_time",
+                                  "cpu.spin/tbb/workers:2/dispatch/real_time",
+                                  "cpu.spin/tbb/workers:each/dispatch:map/real_time"])
 def test_unreadable_names_are_refused(name):
     with pytest.raises(model.NameError_):
         model.parse_name(name)
+
+
+def test_a_dispatch_that_is_not_each_or_map_says_which_words_there_are():
+    with pytest.raises(model.NameError_) as e:
+        model.parse_name("cpu.spin/tbb/workers:2/dispatch:chunked/grain_us:1/real_time")
+    assert "'dispatch:chunked'" in str(e.value) and "each" in str(e.value) and \
+        "map" in str(e.value) and "found 'chunked'" in str(e.value)
 
 
 def test_units_come_from_the_unit_string():
@@ -128,20 +163,26 @@ def test_ties_follow_the_measured_spread(repeated):
 
 def test_headline_has_the_rows_asked_for(basic):
     assert [r.key for r in basic.headline] == [
-        "io_reach", "io_memory", "io_cpu", "cpu_speedup", "cpu_efficiency", "overhead", "start",
+        "io_reach", "io_memory", "io_cpu", "cpu_speedup_map", "cpu_speedup_each",
+        "cpu_efficiency_map", "cpu_efficiency_each", "overhead_map", "overhead_each", "start",
         "start_many", "best_for"]
-    assert list(cells(basic, "io_reach")) == ["coro", "threads", "tbb", "procs"]
+    assert list(cells(basic, "io_reach")) == ["coro", "threads", "tbb", "tbb_blocking", "procs",
+                                              "procs_coro", "thread_per_task"]
     reach = cells(basic, "io_reach")
     assert (reach["coro"].value, reach["threads"].value, reach["procs"].value) == (1000, 100, 10)
     assert reach["coro"].sources == ("io.sleep/coro/concurrency:1000/latency_us:10000/real_time",)
-    assert "skipped" in reach["tbb"].note  # tbb reached 10; C = 1000 was skipped
+    assert reach["tbb"].value == 1000  # suspended tasks: 1000 waits on 2 workers
+    assert "skipped" in reach["tbb_blocking"].note  # reached 10; C = 1000 was skipped
     assert cells(basic, "io_memory")["coro"].text == "1.46 KiB"
     assert cells(basic, "io_cpu")["procs"].text == "140 µs"
-    speedup = cells(basic, "cpu_speedup")
+    speedup = cells(basic, "cpu_speedup_map")
     assert speedup["threads"].text == "1.99×"  # workers = cores (2), not workers 1
-    assert speedup["threads"].sources == ("cpu.spin/threads/workers:2/grain_us:1000/real_time",)
-    assert cells(basic, "cpu_efficiency")["procs"].text == "0.90"
-    assert cells(basic, "overhead")["threads"].text == "330 ns"
+    assert speedup["threads"].sources == (
+        "cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time",)
+    assert cells(basic, "cpu_speedup_each")["threads"].text == "1.98×"
+    assert cells(basic, "cpu_efficiency_map")["procs"].text == "0.90"
+    assert cells(basic, "overhead_map")["threads"].text == "330 ns"
+    assert cells(basic, "overhead_each")["threads"].text == "1.2 µs"
     assert cells(basic, "start")["procs"].text == "2.7 ms"
     assert cells(basic, "start_many")["procs"].text == "50 ms"
     assert cells(basic, "start_many")["coro"].text == "one loop only"
@@ -162,34 +203,177 @@ def test_every_number_is_traceable_to_a_benchmark(basic):
 
 def test_winners_and_ties(basic):
     assert winners(basic) == {
-        "cpu_fine": {"tbb"},                        # 12 % ahead of procs
-        "cpu_coarse": {"threads", "tbb"},           # 1 % apart: a tie; procs 9.5 % behind
-        "cpu_real": {"tbb", "threads"},
-        "io_low": {"coro", "threads", "tbb"},       # procs 7 % behind
+        "cpu_fine_map": {"tbb"},                    # 12 % ahead of procs
+        "cpu_coarse_map": {"threads", "tbb"},       # 1 % apart: a tie; procs 9.5 % behind
+        "cpu_fine_each": {"threads"},               # not procs, whose 1.7x was with map
+        "cpu_coarse_each": {"threads"},
+        "cpu_real_map": {"tbb", "threads"},
+        "cpu_real_each": {"threads"},
+        "cpu_nested": {"tbb"},                      # no dispatch: one class
+        "io_low": {"coro", "threads", "tbb", "tbb_blocking"},  # procs 7 % behind
         "io_high": {"coro"},
+        "io_echo": {"coro"},                        # procs' faster point saturated its server
         "mixed_0.1": {"threads"},
         "mixed_10": {"tbb", "threads"},
-        "ipc_large": {"tbb"},
+        "ipc_large_map": {"tbb"},
+        "ipc_large_each": {"threads"},
     }
     high = next(c for c in basic.best_for if c.key == "io_high")
-    assert [(e.model, e.cell.status) for e in high.absent] == [("tbb", "skipped"), ("procs", "absent")]
+    assert [(e.model, e.cell.status) for e in high.absent] == [("tbb_blocking", "skipped"),
+                                                               ("procs", "absent")]
     best = cells(basic, "best_for")
     assert best["procs"].text == "—"
     assert "high-concurrency I/O" in best["coro"].text and "(tie)" in best["threads"].text
+    assert "fine-grained CPU (dispatch: each)" in best["threads"].text
+    assert "fine-grained CPU (dispatch: map)" in best["tbb"].text
+
+
+# ------------------------------------------------------------------------------ dispatch
+
+def test_models_are_ranked_only_within_one_dispatch(basic):
+    for cls in basic.best_for:
+        for e in cls.ranking:
+            assert e.point.dispatch == cls.dispatch, (cls.key, e.point.name)
+        if cls.key.startswith(("cpu_fine", "cpu_coarse", "cpu_real", "ipc_large")):
+            assert cls.dispatch in ("map", "each") and f"(dispatch: {cls.dispatch})" in cls.label
+    for row in basic.headline:
+        for m, c in row.cells.items():
+            if row.dispatch and c.status == "ok":
+                assert all(f"/dispatch:{row.dispatch}/" in n for n in c.sources), (row.key, m)
+    # procs' 1.7x at 1 us was handed the whole range (map); with one task at a time it made
+    # 0.05x. Ranked together, procs would win fine-grained CPU with each.
+    fine_each = next(c for c in basic.best_for if c.key == "cpu_fine_each")
+    assert _entry(fine_each, "procs").cell.text == "0.05×"
+
+
+def _entry(cls, model_):
+    return next(e for e in cls.ranking if e.model == model_)
+
+
+def test_a_model_that_runs_one_dispatch_only_says_so(basic):
+    assert cells(basic, "cpu_speedup_map")["thread_per_task"].text == "dispatch: each only"
+    assert cells(basic, "cpu_speedup_each")["procs_coro"].text == "dispatch: map only"
+    fine_map = next(c for c in basic.best_for if c.key == "cpu_fine_map")
+    assert [(e.model, e.cell.text) for e in fine_map.absent] == [
+        ("thread_per_task", "dispatch: each only")]
+
+
+def test_guide_verdicts_and_plots_are_per_dispatch(basic):
+    aspects = [(g.model, g.aspect) for g in basic.guide]
+    for m in ("coro", "threads", "procs"):
+        assert (m, "parallelism (dispatch: map)") in aspects
+        assert (m, "parallelism (dispatch: each)") in aspects
+    assert ("procs", "best for (dispatch: map)") in aspects
+    assert ("procs", "overhead (dispatch: each)") in aspects
+    for key in ("speedup_map", "speedup_each", "overhead_map", "overhead_each", "ipc_map",
+                "ipc_each"):
+        assert f"dispatch: {key.rsplit('_', 1)[1]}" in basic.titles[key], key
+    for d in ("map", "each"):
+        drawn = [pt.name for p in series.speedup_panels(basic.group, d) for ln in p.lines
+                 for pt in ln.points]
+        assert drawn and all(f"/dispatch:{d}/" in n for n in drawn)
+        assert all(f"dispatch: {d}" in p.title for p in series.speedup_panels(basic.group, d))
+        drawn = [pt.name for ln in series.overhead_panel(basic.group, d).lines for pt in ln.points]
+        assert drawn and all(f"/dispatch:{d}/" in n for n in drawn)
+        drawn = [pt.name for ln in series.ipc_panel(basic.group, d).lines for pt in ln.points]
+        assert drawn and all(f"/dispatch:{d}/" in n for n in drawn)
+    (nested,) = series.speedup_panels(basic.group, None)  # no dispatch: its own plot
+    assert nested.title == "cpu.nested (sort)"
+
+
+def test_a_file_without_dispatch_is_its_own_shape_never_mixed(tmp_path):
+    old = "cpu.spin/procs/workers:2/grain_us:1000/real_time"  # from before names had dispatch
+
+    def add_old(doc):
+        e = dict(entry_of(doc, "cpu.spin/procs/workers:2/dispatch:map/grain_us:1000/real_time"))
+        e.update(name=old, run_name=old, speedup=5.0, items_per_second=1e9)
+        doc["benchmarks"].append(e)
+    (g,) = model.group_runs(load.load_runs([str(edited(tmp_path, "basic.json", add_old))]))
+    d = decide.decide(g)
+    w = winners(d)
+    assert w["cpu_coarse_map"] == {"threads", "tbb"} and w["cpu_coarse_each"] == {"threads"}
+    assert w["cpu_coarse"] == {"procs"}  # alone in its shape, ranked with no other
+    label = next(c.label for c in d.best_for if c.key == "cpu_coarse")
+    assert label == "coarse CPU (dispatch unknown)"
+    assert cells(d, "cpu_speedup")["procs"].text == "5.00×"
+    assert cells(d, "cpu_speedup_map")["procs"].text == "1.80×"
+    # And a file from before dispatch, alone, still loads and decides.
+    (rg,) = group_of("repeated.json")
+    assert {c.key for c in decide.decide(rg).best_for} == {"cpu_fine", "cpu_coarse"}
+
+
+# ------------------------------------------------------------------------------ model kinds
+
+def test_how_a_model_waits_comes_from_the_file():
+    kinds = {"tbb": {"waits": "suspend"}, "tbb_blocking": {"waits": "blocking"},
+             "coro": {"waits": "loop"}}
+    ctx = {"concbench_model_kinds": kinds}
+    assert [model.model_waits(ctx, m) for m in ("tbb", "tbb_blocking", "coro")] == [
+        "suspend", "blocking", "loop"]
+    assert model.check_model_kinds(ctx) is None
+    # Files from before the key: the loops were the loops, tbb blocked.
+    assert [model.model_waits({}, m) for m in ("coro_mt", "tbb", "threads")] == [
+        "loop", "blocking", "blocking"]
+    odd = model.check_model_kinds({"concbench_model_kinds": {"tbb": {"waits": "fiber"}}})
+    assert "tbb: 'fiber'" in odd and "loop, suspend, blocking" in odd
+    assert model.MODEL_ORDER.index("tbb_blocking") == model.MODEL_ORDER.index("tbb") + 1
+
+
+def test_a_model_that_suspends_its_waits_holds_c_in_flight(basic):
+    checks = {c.name: c for c in basic.little}
+    tbb = checks["io.sleep/tbb/workers:2/concurrency:100/latency_us:10000/real_time"]
+    assert tbb.expected == 100 and tbb.ok  # suspended tasks: not min(C, 2 workers)
+    blocking = checks["io.sleep/tbb_blocking/workers:10/concurrency:10/latency_us:10000/real_time"]
+    assert blocking.expected == 10 and blocking.ok
+    (panel,) = series.io_panels(basic.group)
+    assert [ln.style for ln in panel.lines if ln.model == "tbb"] == ["main"]  # not queueing
+
+
+# ------------------------------------------------------------------------------ saturated server
+
+def test_a_saturated_echo_server_is_marked_and_decides_nothing(basic, written):
+    echo = next(c for c in basic.best_for if c.key == "io_echo")
+    assert echo.winners == ("coro",)  # procs measured 97 k/s, but measured the server
+    (procs,) = [e for e in echo.absent if e.model == "procs"]
+    assert procs.cell.status == "saturated" and "⊘" in procs.cell.text
+    assert "not ranked" in procs.cell.note
+    assert [p.name for p in basic.saturated] == [
+        "io.echo/procs/workers:100/concurrency:100/latency_us:1000/real_time"]
+    (panel,) = series.io_panels(basic.group, "io.echo")
+    ringed = [pt.name for ln in panel.lines for pt in ln.points if pt.saturated]
+    assert ringed == ["io.echo/procs/workers:100/concurrency:100/latency_us:1000/real_time"]
+    assert "⊘ procs" in basic.titles["echo"]
+    _, out = written
+    md = (out / "report.md").read_text()
+    assert "⊘ marks a point whose echo server was saturated" in md
+    assert "**Echo server saturated** (⊘): 1 result(s)" in md and "| 390 ms |" in md
+    html = (out / "report.html").read_text()
+    assert 'id="saturated-note"' in html and "saturated-table" in html
+
 
 
 def test_guide_claims_get_verdicts_from_the_data(basic):
     kinds = {(g.model, g.aspect): g.kind for g in basic.guide}
     assert kinds == {
-        ("coro", "concurrency"): "holds", ("coro", "parallelism"): "holds",
-        ("coro", "best for"): "holds",
-        ("threads", "concurrency"): "holds", ("threads", "parallelism"): "differs",
+        ("coro", "concurrency"): "holds", ("coro", "parallelism (dispatch: map)"): "holds",
+        ("coro", "parallelism (dispatch: each)"): "holds", ("coro", "best for"): "holds",
+        ("threads", "concurrency"): "holds",
+        ("threads", "parallelism (dispatch: map)"): "differs",
+        ("threads", "parallelism (dispatch: each)"): "differs",
         ("threads", "best for"): "holds",
-        ("procs", "concurrency"): "partly", ("procs", "parallelism"): "holds",
-        ("procs", "best for"): "partly", ("procs", "overhead"): "partly",
+        ("procs", "concurrency"): "partly", ("procs", "parallelism (dispatch: map)"): "holds",
+        ("procs", "parallelism (dispatch: each)"): "holds",
+        ("procs", "best for (dispatch: map)"): "partly",
+        ("procs", "best for (dispatch: each)"): "partly",
+        # Handed the whole range, procs sends chunks: dear only for data. One at a time: both.
+        ("procs", "overhead (dispatch: map)"): "partly",
+        ("procs", "overhead (dispatch: each)"): "holds",
     }
-    gil = next(g for g in basic.guide if g.aspect == "parallelism" and g.model == "threads")
+    gil = next(g for g in basic.guide
+               if g.aspect == "parallelism (dispatch: map)" and g.model == "threads")
     assert "no GIL" in gil.verdict and "1.99×" in gil.verdict
+    chunks = next(g for g in basic.guide if g.aspect == "overhead (dispatch: map)")
+    assert "chunks" in chunks.verdict
 
 
 def test_littles_law_flags_only_the_violations(basic):
@@ -198,6 +382,7 @@ def test_littles_law_flags_only_the_violations(basic):
                    "io.sleep/procs/workers:100/concurrency:100/latency_us:10000/real_time": 0.42}
     queue = next(c for c in basic.little if c.name.startswith("io.sleep/threads/workers:2/"))
     assert queue.expected == 2 and queue.ok  # blocking, 2 workers: 2 in flight, 98 queued
+    assert len([c for c in basic.little if c.name.startswith("io.echo/")]) == 6
     assert [m for m, *_ in decide.little_summary(basic.little)] == ["procs"]
 
 
@@ -207,13 +392,16 @@ def test_results_beyond_the_physical_limit_are_flagged(basic):
 
 def test_errors_and_skips_are_listed_never_plotted(basic):
     listed = {name: kind for name, kind, _ in basic.problems}
-    assert listed == {"cpu.spin/procs/workers:2/grain_us:10/real_time": "error",
-                      "io.sleep/tbb/workers:1000/concurrency:1000/latency_us:10000/real_time": "skipped",
-                      "BM_legacy/8": "unreadable name"}
+    assert listed == {
+        "cpu.spin/procs/workers:2/dispatch:map/grain_us:10/real_time": "error",
+        "io.sleep/tbb_blocking/workers:1000/concurrency:1000/latency_us:10000/real_time": "skipped",
+        "BM_legacy/8": "unreadable name",
+        "cpu.spin/tbb/workers:2/dispatch:chunked/grain_us:1/real_time": "unreadable name"}
     (panel,) = series.io_panels(basic.group)
-    tbb = [pt.x for ln in panel.lines if ln.model == "tbb" for pt in ln.points]
-    assert 1000 not in tbb and ("tbb", 1000) in [(m, x) for m, x, _ in panel.missing]
-    drawn = {pt.name for p in series.speedup_panels(basic.group) for ln in p.lines for pt in ln.points}
+    tbb = [pt.x for ln in panel.lines if ln.model == "tbb_blocking" for pt in ln.points]
+    assert 1000 not in tbb and ("tbb_blocking", 1000) in [(m, x) for m, x, _ in panel.missing]
+    drawn = {pt.name for d in ("map", "each") for p in series.speedup_panels(basic.group, d)
+             for ln in p.lines for pt in ln.points}
     assert not any("grain_us:10/" in n for n in drawn)
 
 
@@ -231,6 +419,12 @@ def test_several_hosts_are_compared_side_by_side(tmp_path):
     assert "**Highest I/O concurrency at efficiency ≥ 0.9** (B)" in text
     for key in ("io_throughput", "speedup"):
         assert (tmp_path / f"A-{key}.png").exists() and (tmp_path / f"B-{key}.svg").exists()
+    # B's names have no dispatch: its CPU rows are its own, never beside A's map or each.
+    assert "**CPU speedup with all 2 cores (dispatch: map)** (A)" in text
+    assert "**CPU speedup with all 4 cores (dispatch unknown)** (B)" in text
+    assert "(dispatch: map)** (B)" not in text and "(dispatch unknown)** (A)" not in text
+    assert (tmp_path / "A-speedup_map.png").exists()
+    assert not (tmp_path / "B-speedup_map.png").exists()
 
 
 # ------------------------------------------------------------------------------ the command
@@ -240,6 +434,7 @@ def test_the_command_writes_markdown_html_and_every_plot(written):
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [str(out / "report.md"), str(out / "report.html")]
     assert "BM_legacy/8" in r.stderr  # the unreadable name is a warning, not a failure
+    assert "'dispatch:chunked': dispatch is each" in r.stderr
     for key in PLOTS:
         assert (out / f"{key}.png").stat().st_size > 1000
         assert (out / f"{key}.svg").read_text().lstrip().startswith("<?xml")
@@ -247,7 +442,8 @@ def test_the_command_writes_markdown_html_and_every_plot(written):
     for heading in ("## Which model for my workload?", "## Headline: one column per model",
                     "## The guide's table, measured", "## Can these numbers be trusted?"):
         assert heading in md
-    assert "| | `coro` | `threads` | `tbb` | `procs` |" in md
+    assert ("| | `coro` | `threads` | `tbb` | `tbb_blocking` | `procs` | `procs_coro` | "
+            "`thread_per_task` |") in md
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
     defined = set(re.findall(r"^\[\^(\d+)\]: ", md, re.M))
     assert refs and refs == defined
@@ -276,6 +472,92 @@ def test_bad_input_is_refused_with_exit_2(names, expected, found, tmp_path):
     assert r.stderr.startswith("scripts/report: ")
     assert expected in r.stderr and found in r.stderr
     assert not (tmp_path / "out" / "report.md").exists()
+
+
+BASIC_SPIN = "cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time"
+
+
+def _set(name, **fields):
+    def edit(doc):
+        entry_of(doc, name).update(fields)
+    return edit
+
+
+def _context(**fields):
+    def edit(doc):
+        doc["context"].update(fields)
+    return edit
+
+
+def _replace_entry(i, value):
+    def edit(doc):
+        doc["benchmarks"][i] = value
+    return edit
+
+
+WRONG_TYPES = [
+    ("time-a-string", _set(BASIC_SPIN, real_time="fast"),
+     f"benchmark #9 '{BASIC_SPIN}': field 'real_time'", "expected a number", "found str 'fast'"),
+    ("counter-a-string", _set(BASIC_SPIN, speedup="1.99"),
+     f"'{BASIC_SPIN}': field 'speedup'", "expected a number (a concbench counter)",
+     "found str '1.99'"),
+    ("counter-a-list", _set(BASIC_SPIN, items_per_second=[1, 2]),
+     f"'{BASIC_SPIN}': field 'items_per_second'", "expected a number", "found a list of 2"),
+    ("iterations-a-string", _set(BASIC_SPIN, iterations="x"),
+     f"'{BASIC_SPIN}': field 'iterations'", "expected an integer", "found str 'x'"),
+    ("error-flag-a-string", _set(BASIC_SPIN, error_occurred="no"),
+     f"'{BASIC_SPIN}': field 'error_occurred'", "expected true or false", "found str 'no'"),
+    ("time-unit-unknown", _set(BASIC_SPIN, time_unit="fortnights"),
+     f"'{BASIC_SPIN}': field 'time_unit'", "expected one of ns, us, ms, s",
+     "found str 'fortnights'"),
+    ("cores-a-string", _context(concbench_cores="2"),
+     "context field 'concbench_cores'", "expected an integer of at least 1", "found str '2'"),
+    ("counters-not-an-object", _context(concbench_counters=["speedup"]),
+     "context field 'concbench_counters'", "expected an object", "found a list of 1"),
+    ("entry-not-an-object", _replace_entry(3, [1, 2, 3]),
+     "benchmark #3 to be an object with a 'name'", "expected", "found a list of 3"),
+]
+
+
+@pytest.mark.parametrize("edit, where, expected, found", [w[1:] for w in WRONG_TYPES],
+                         ids=[w[0] for w in WRONG_TYPES])
+def test_a_field_of_the_wrong_type_is_refused_naming_it(edit, where, expected, found, tmp_path):
+    path = edited(tmp_path, "basic.json", edit)
+    r = subprocess.run([str(REPORT), str(path), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.startswith(f"scripts/report: {path}: "), r.stderr
+    for part in (where, expected, found):
+        assert part in r.stderr, (part, r.stderr)
+    assert "Traceback" not in r.stderr and not (tmp_path / "out" / "report.md").exists()
+
+
+def test_null_counters_are_numbers(tmp_path):
+    """Google Benchmark writes a NaN (the cv of a counter that is always 0) as null."""
+    path = edited(tmp_path, "basic.json", _set(BASIC_SPIN, ctx_voluntary=None))
+    assert load.load_runs([str(path)])
+
+
+def hide_module(tmp_path, module):
+    """An environment in which /usr/bin/python3 cannot import `module` (a sitecustomize.py
+    on PYTHONPATH puts None in sys.modules, as a missing package would fail)."""
+    site = tmp_path / f"without-{module}"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(f"import sys\nsys.modules[{module!r}] = None\n")
+    return dict(os.environ, PYTHONPATH=str(site))
+
+
+@pytest.mark.parametrize("module", ["numpy", "matplotlib", "jinja2"])
+def test_a_missing_library_is_exit_2_with_its_fix(module, tmp_path):
+    r = subprocess.run([str(REPORT), str(FIX / "basic.json"), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=60,
+                       env=hide_module(tmp_path, module))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.startswith(f"scripts/report: the Python module {module} is missing")
+    assert "./scripts/setup" in r.stderr
+    assert f"sudo apt-get install --no-remove python3-{module}" in r.stderr
+    assert r.stdout == ""
 
 
 def test_an_output_folder_that_cannot_be_written_is_refused(tmp_path):

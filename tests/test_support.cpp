@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -46,5 +48,45 @@ std::vector<pid_t> zombie_children() {
     if (s == 'Z') v.push_back(p);
   return v;
 }
+
+namespace {
+// Keeps the work small: few tasks, short waits and grains, few workers.
+Params shrink(const Case& c, Params p) {
+  const bool workers_follow_concurrency =
+      p.has("workers") && p.has("concurrency") && p.get("workers") == p.get("concurrency");
+  if (p.has("latency_us")) p.set("latency_us", std::min<int64_t>(p.get("latency_us"), 2000));
+  if (p.has("grain_us")) p.set("grain_us", std::min<int64_t>(p.get("grain_us"), 100));
+  if (p.has("concurrency")) p.set("concurrency", std::min<int64_t>(p.get("concurrency"), 16));
+  if (workers_follow_concurrency) p.set("workers", p.get("concurrency"));
+  if (p.has("payload_bytes")) p.set("payload_bytes", std::min<int64_t>(p.get("payload_bytes"), 70000));
+  p.set("tasks", c.workload->name == "cpu.nested" ? 100'000 : 48);
+  return p;
+}
+
+}  // namespace
+
+std::vector<std::pair<const Case*, Params>> small_points() {
+  std::vector<std::pair<const Case*, Params>> out;
+  std::set<std::string> seen;  // shrinking makes some points equal
+  auto add = [&](const Case& c, const Params& p) {
+    if (seen.insert(c.name() + "/" + p.str()).second) out.emplace_back(&c, p);
+  };
+  const Suite quick{"quick", 2};
+  for (const Case& c : cases()) {
+    for (const Params& raw : c.grid(quick)) {
+      const Params p = shrink(c, raw);
+      add(c, p);
+      // CPU points also at 1 and 3 workers (3: more workers than cores, uneven splits).
+      if (p.has("workers") && !p.has("concurrency"))
+        for (int64_t w : {1, 3}) {
+          Params q = p;
+          q.set("workers", w);
+          add(c, q);
+        }
+    }
+  }
+  return out;
+}
+
 
 }  // namespace concbench::test

@@ -24,8 +24,8 @@ namespace {
 TaskResult square(std::size_t i) { return {i * i, 0}; }
 
 template <class Engine>
-void expect_every_task_once(Engine& e, std::size_t n, Grain g) {
-  const Batch b = run_blocking(e, n, square, g);
+void expect_every_task_once(Engine& e, std::size_t n, Dispatch g) {
+  const Batch b = run_tasks(e, n, square, g);
   ASSERT_TRUE(b.errors.empty()) << b.errors.front();
   ASSERT_EQ(b.results.size(), n);
   for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(b.results[i].value, i * i) << "task " << i;
@@ -34,21 +34,32 @@ void expect_every_task_once(Engine& e, std::size_t n, Grain g) {
 TEST(ThreadPool, StartsAndStopsRepeatedly) {
   for (int round = 0; round < 50; ++round) {
     ThreadPool pool(std::size_t(1 + round % 4));
-    expect_every_task_once(pool, 100, Grain::fine);
+    expect_every_task_once(pool, 100, Dispatch::map);
   }
 }
 
-TEST(ThreadPool, CollectsEveryError) {
+TEST(ThreadPool, CollectsEveryErrorInBothDispatches) {
   ThreadPool pool(3);
-  const Batch b = run_blocking(pool, 100, [](std::size_t i) -> TaskResult {
-    if (i % 10 == 3) throw std::runtime_error("boom");
-    return {i, 0};
-  });
-  EXPECT_EQ(b.errors.size(), 10u);
-  EXPECT_NE(b.errors.front().find("boom"), std::string::npos);
-  EXPECT_NE(b.errors.front().find("task "), std::string::npos);
-  // The pool is still usable after failures.
-  expect_every_task_once(pool, 50, Grain::fine);
+  for (Dispatch d : {Dispatch::each, Dispatch::map}) {
+    const Batch b = run_tasks(pool, 100, [](std::size_t i) -> TaskResult {
+      if (i % 10 == 3) throw std::runtime_error("boom");
+      return {i, 0};
+    }, d);
+    EXPECT_EQ(b.errors.size(), 10u);
+    EXPECT_NE(b.errors.front().find("boom"), std::string::npos);
+    EXPECT_NE(b.errors.front().find("task "), std::string::npos);
+    // The pool is still usable after failures.
+    expect_every_task_once(pool, 50, d);
+  }
+}
+
+TEST(ThreadPool, BothDispatchesRunEveryTaskOnceAtEverySize) {
+  for (std::size_t workers : {1, 2, 5})
+    for (std::size_t n : {0, 1, 7, 64, 1000, 20011}) {
+      ThreadPool pool(workers);
+      expect_every_task_once(pool, n, Dispatch::each);
+      expect_every_task_once(pool, n, Dispatch::map);
+    }
 }
 
 TEST(ThreadPool, HelpingWaitMakesNestedForkJoinSafeOnOneWorker) {
@@ -67,18 +78,23 @@ TEST(ThreadPool, HelpingWaitMakesNestedForkJoinSafeOnOneWorker) {
     rec(depth - 1);
     while (!done) pool.try_run_one();
   };
-  pool.submit([&] { rec(6); });
-  pool.wait_all();
+  std::atomic<bool> finished{false};
+  pool.submit([&] {
+    rec(6);
+    finished = true;
+    finished.notify_all();
+  });
+  finished.wait(false);
   EXPECT_EQ(leaves.load(), 64);
 }
 
 TEST(ThreadPerTask, RunsEveryTaskWithBoundedThreads) {
   ThreadPerTask e(4);
-  expect_every_task_once(e, 200, Grain::blocking);
-  const Batch b = run_blocking(e, 10, [](std::size_t i) -> TaskResult {
+  expect_every_task_once(e, 200, Dispatch::each);
+  const Batch b = run_tasks(e, 10, [](std::size_t i) -> TaskResult {
     if (i == 7) throw std::runtime_error("seven");
     return {i, 0};
-  });
+  }, Dispatch::each);
   ASSERT_EQ(b.errors.size(), 1u);
   EXPECT_NE(b.errors[0].find("task 7: seven"), std::string::npos);
 }
@@ -86,7 +102,7 @@ TEST(ThreadPerTask, RunsEveryTaskWithBoundedThreads) {
 TEST(EventLoop, StartsAndStopsRepeatedly) {
   for (int round = 0; round < 50; ++round) {
     EventLoop loop;
-    const Batch b = run_async(loop, 100, 10, [](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+    const Batch b = run_tasks(loop, 100, InFlight{10}, [](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
       co_return TaskResult{i * i, 0};
     });
     ASSERT_TRUE(b.errors.empty());
@@ -97,7 +113,7 @@ TEST(EventLoop, StartsAndStopsRepeatedly) {
 TEST(EventLoop, LanesBoundTheTasksInFlight) {
   EventLoop loop;
   int in_flight = 0, most = 0;  // one loop thread: no data race
-  const Batch b = run_async(loop, 200, 7, [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+  const Batch b = run_tasks(loop, 200, InFlight{7}, [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
     most = std::max(most, ++in_flight);
     asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::microseconds(100));
     co_await t.async_wait(asio::use_awaitable);
@@ -110,7 +126,7 @@ TEST(EventLoop, LanesBoundTheTasksInFlight) {
 
 TEST(EventLoop, ExceptionsBecomeErrorsNotLostTasks) {
   EventLoop loop;
-  const Batch b = run_async(loop, 30, 5, [](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+  const Batch b = run_tasks(loop, 30, InFlight{5}, [](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
     if (i % 3 == 0) throw std::runtime_error("async boom");
     co_return TaskResult{i, 0};
   });
@@ -139,7 +155,7 @@ TEST(LoopGroup, SplitsTasksOverLoops) {
     LoopGroup g(3);
     std::mutex mu;
     std::set<std::thread::id> threads;
-    const Batch b = run_async(g, 300, 9, [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+    const Batch b = run_tasks(g, 300, InFlight{9}, [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
       {
         std::lock_guard lock(mu);
         threads.insert(std::this_thread::get_id());

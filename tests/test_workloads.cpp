@@ -21,39 +21,9 @@ struct Point {
   friend void PrintTo(const Point& pt, std::ostream* os) { *os << pt.c->name() << "/" << pt.p.str(); }
 };
 
-// Keeps the work small: few tasks, short waits and grains, few workers.
-Params shrink(const Case& c, Params p) {
-  const bool workers_follow_concurrency =
-      p.has("workers") && p.has("concurrency") && p.get("workers") == p.get("concurrency");
-  if (p.has("latency_us")) p.set("latency_us", std::min<int64_t>(p.get("latency_us"), 2000));
-  if (p.has("grain_us")) p.set("grain_us", std::min<int64_t>(p.get("grain_us"), 100));
-  if (p.has("concurrency")) p.set("concurrency", std::min<int64_t>(p.get("concurrency"), 16));
-  if (workers_follow_concurrency) p.set("workers", p.get("concurrency"));
-  if (p.has("payload_bytes")) p.set("payload_bytes", std::min<int64_t>(p.get("payload_bytes"), 70000));
-  p.set("tasks", c.workload->name == "cpu.nested" ? 100'000 : 48);
-  return p;
-}
-
 std::vector<Point> points() {
   std::vector<Point> out;
-  std::set<std::string> seen;  // shrinking makes some points equal
-  auto add = [&](const Case& c, const Params& p) {
-    if (seen.insert(c.name() + "/" + p.str()).second) out.push_back({&c, p});
-  };
-  const Suite quick{"quick", 2};
-  for (const Case& c : cases()) {
-    for (const Params& raw : c.grid(quick)) {
-      const Params p = shrink(c, raw);
-      add(c, p);
-      // CPU points also at 1 and 3 workers (3: more workers than cores, uneven splits).
-      if (p.has("workers") && !p.has("concurrency"))
-        for (int64_t w : {1, 3}) {
-          Params q = p;
-          q.set("workers", w);
-          add(c, q);
-        }
-    }
-  }
+  for (auto& [c, p] : test::small_points()) out.push_back({c, p});
   return out;
 }
 
@@ -105,6 +75,18 @@ TEST(Registry, EveryCoreModelAndWorkloadIsThere) {
     }
 }
 
+TEST(Registry, EveryModelOffersTheDispatchShapesOfItsKind) {
+  for (const Case& c : cases()) {
+    std::set<int64_t> shapes;
+    for (const Params& p : c.grid(Suite{"full", 4}))
+      if (p.has("dispatch")) shapes.insert(p.get("dispatch"));
+    if (shapes.empty()) continue;
+    std::set<int64_t> expected;
+    for (Dispatch d : dispatches(c.model)) expected.insert(int64_t(d));
+    EXPECT_EQ(shapes, expected) << c.name();
+  }
+}
+
 TEST(Registry, EveryModelHasAKind) {
   for (const Case& c : cases()) EXPECT_TRUE(model_kind(c.model)) << c.model << ": add it to models/kinds.hpp";
 }
@@ -112,7 +94,7 @@ TEST(Registry, EveryModelHasAKind) {
 TEST(Registry, NamesFollowTheScheme) {
   // <workload>/<model>/<param>:<value>/... with MISSION.md's parameter names, workers first.
   const std::regex scheme(
-      R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/(workers|concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*$)");
+      R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*$)");
   for (const Suite& s : {Suite{"quick", 2}, Suite{"full", 2}, Suite{"full", 64}}) {
     std::set<std::string> seen;
     for (const Case& c : cases())
@@ -127,6 +109,11 @@ TEST(Registry, NamesFollowTheScheme) {
         if (c.model == "coro") {
           EXPECT_FALSE(p.has("workers")) << name;
         }
+        // Models are ranked only within one dispatch: a workload of independent tasks names
+        // it on every model, and each model offers exactly the shapes kinds.hpp says.
+        const bool independent = c.workload->name == "cpu.spin" ||
+                                 c.workload->name == "cpu.real" || c.workload->name == "ipc";
+        EXPECT_EQ(p.has("dispatch"), independent) << name;
       }
     EXPECT_GT(seen.size(), 50u) << s.name;
   }

@@ -4,7 +4,10 @@ import argparse
 import pathlib
 import sys
 
-from . import decide, load, render
+# Only the standard library at the top: numpy and scipy (decide -> stats) are imported once
+# main() has checked them, so that a missing one is exit status 2 with its fix, in the
+# --markdown and --json outputs too, never a traceback.
+from . import deps, load, render
 from .settings import (DEFAULT_MIN_EFFECT, Settings, SettingsError, load_config, parse_alpha,
                        parse_correction, parse_metrics, parse_min_effect_flag,
                        parse_threshold_flag)
@@ -23,8 +26,12 @@ repetitions would settle it).
 
 Output: Markdown on stdout (and in --markdown FILE), verdicts in --json FILE, warnings on
 stderr. Exit status: 0 nothing regressed, 1 something regressed, 2 bad input (not a concbench
-file, mismatched suites, core counts or build types, no common benchmark, too few
-repetitions for any result to be significant, bad flags).
+file, a field of the wrong type, a name it cannot read, mismatched suites, core counts or
+build types, no common benchmark, too few repetitions for any result to be significant, bad
+flags) or numpy or scipy missing (./scripts/setup installs them).
+
+Benchmarks pair by their whole name, dispatch included: a dispatch:map result is never
+compared with a dispatch:each one, nor with a name from before names carried dispatch.
 
 Examples:
   scripts/compare results/a.json results/b.json
@@ -101,11 +108,15 @@ def main(argv=None):
     """Runs the command; returns its exit status."""
     args = parser().parse_args(argv)  # exits 2 on unknown flags, as bad input
     try:
+        problem = deps.missing()
+        if problem:
+            raise deps.MissingDependency(deps.message(*problem))
+        from . import decide
         settings = settings_from(args)
         base = load.load(args.baseline, "baseline")
         cand = load.load(args.candidate, "candidate")
         report = decide.compare(base, cand, settings)
-    except (SettingsError, load.InputError) as e:
+    except (SettingsError, load.InputError, deps.MissingDependency) as e:
         message = str(e)
         print(f"compare: {message}", file=sys.stderr)
         # Why there is no verdict, where CI looks for one.

@@ -209,28 +209,64 @@ def _examples(names, k=3):
     return shown + (f" and {len(names) - k} more" if len(names) > k else "")
 
 
+def _shape(name):
+    """A parsed name less its dispatch: the work, whatever way it was handed to the model."""
+    return name.workload, name.model, tuple(kv for kv in name.params if kv[0] != "dispatch")
+
+
+def other_dispatch(run, other, name):
+    """The benchmarks of `other` that are `name` of `run` but for their dispatch (one has it and
+    the other not, or another word): the same work handed over differently, which is never
+    compared (map against each, or a file from before names carried dispatch)."""
+    parsed = run.parsed.get(name)
+    if parsed is None:
+        return []
+    key = _shape(parsed)
+    return [n for n in other.names if n != name and n in other.parsed
+            and _shape(other.parsed[n]) == key
+            and other.parsed[n].dispatch != parsed.dispatch]
+
+
+def _dispatch_hint(base, cand):
+    """A sentence when names of the two files differ only by dispatch, else ''."""
+    in_cand = set(cand.names)
+    undispatched = [n for n in base.names if n not in in_cand and other_dispatch(base, cand, n)]
+    if not undispatched:
+        return ""
+    old = [n for n in undispatched if base.parsed[n].dispatch is None]
+    why = (" (the baseline's names have no dispatch: written before names carried it; rerun it "
+           "with the current binary, as scripts/ab does)" if old else "")
+    return (f"{len(undispatched)} benchmark{'s' if len(undispatched) > 1 else ''} of the "
+            f"baseline differ from the candidate's only by dispatch ({_examples(undispatched)})"
+            f"{why}: results of another dispatch are other work, and are not compared")
+
+
 def pair(base, cand):
-    """(benchmarks to compare, not_compared entries). InputError when nothing can be compared."""
+    """(benchmarks to compare, not_compared entries). InputError when nothing can be compared.
+    Benchmarks pair by their whole name, dispatch included: never map against each."""
     cand_names = set(cand.names)
     base_names = set(base.names)
     common = [n for n in base.names if n in cand_names]
     if not common:
+        hint = _dispatch_hint(base, cand)
         raise InputError(f"no benchmark is in both files: the baseline has {len(base_names)} "
                          f"({_examples(base.names)}), the candidate {len(cand_names)} "
-                         f"({_examples(cand.names)}); were they run with different filters, "
-                         "suites or --iterations?")
+                         f"({_examples(cand.names)}); " + (hint if hint else
+                         "were they run with different filters, suites or --iterations?"))
     aggregates = [n for n in common if n in base.aggregates_only or n in cand.aggregates_only]
     if aggregates:
         raise InputError(f"{len(aggregates)} benchmarks have only aggregates, no repetitions "
                          f"({_examples(aggregates)}): rerun without "
                          "--benchmark_report_aggregates_only")
     not_compared = []
-    for n in base.names:
-        if n not in cand_names:
-            not_compared.append({"benchmark": n, "reason": "only in baseline", "detail": ""})
-    for n in cand.names:
-        if n not in base_names:
-            not_compared.append({"benchmark": n, "reason": "only in candidate", "detail": ""})
+    for run, other, names in ((base, cand, cand_names), (cand, base, base_names)):
+        for n in run.names:
+            if n not in names:
+                twins = other_dispatch(run, other, n)
+                detail = (f"the {other.role} has it with another dispatch ({', '.join(twins)}): "
+                          "different work, not compared" if twins else "")
+                not_compared.append({"benchmark": n, "reason": f"only in {run.role}",
+                                     "detail": detail})
     compared = []
     for n in common:
         excluded = False
@@ -282,6 +318,9 @@ def compare(base, cand, settings):
     """The Report for two loaded Runs, or InputError."""
     warnings = check_runs(base, cand, settings)
     names, not_compared = pair(base, cand)
+    hint = _dispatch_hint(base, cand)
+    if hint:
+        warnings.append(hint[0].upper() + hint[1:] + ".")
     timed = [] if base.instruction_mode else [m for m in settings.metrics if m != "instructions"]
     counted = ["instructions"] if "instructions" in settings.metrics else []
 

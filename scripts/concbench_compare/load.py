@@ -4,10 +4,16 @@ Refuses, with what was expected and what was found, what is not one. Interprets 
 REQUIRES: Google Benchmark JSON written by concbench (context.concbench_schema), timed or from
 scripts/instructions (entries with an `instructions` counter).
 NOTE: every refusal is an InputError, which the command turns into exit status 2.
+NOTE: names and field types are checked by the report's own functions (concbench_report's
+model.parse_name, load.entry_problem and load.context_problem), so that the report and the
+gate accept and refuse the same files.
 """
 import json
 import pathlib
 from dataclasses import dataclass, field
+
+from concbench_report.load import context_problem, describe, entry_problem
+from concbench_report.model import NameError_, base_name, parse_name
 
 SUPPORTED_SCHEMAS = (1,)
 SKIP_PREFIX = "skipped: "  # concbench's mark for a level this machine cannot reach
@@ -29,6 +35,7 @@ class Run:
     errored: dict = field(default_factory=dict)
     skipped: dict = field(default_factory=dict)
     aggregates_only: list = field(default_factory=list)
+    parsed: dict = field(default_factory=dict)  # benchmark -> model.Name (workload, model, params)
 
     @property
     def names(self):
@@ -89,12 +96,28 @@ def parse(text, path, role):
         supported = ", ".join(map(str, SUPPORTED_SCHEMAS))
         _fail(role, path, f"concbench_schema {context['concbench_schema']!r}: this compare reads "
                           f"schema {supported}; use the compare of the revision that wrote it")
+    problem = context_problem(context)
+    if problem:
+        key, expected, found = problem
+        _fail(role, path, f"context field {key!r}: expected {expected}, found {found}")
     run = Run(str(path), role, context)
     aggregates = set()
     for i, entry in enumerate(data["benchmarks"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            _fail(role, path, f"benchmark entry #{i} has no name")
-        name = entry.get("run_name") or entry["name"]
+            _fail(role, path, f"benchmark #{i}: expected an object with a 'name', found "
+                              f"{describe(entry)}")
+        problem = entry_problem(entry)
+        if problem:
+            key, expected, found = problem
+            _fail(role, path, f"benchmark #{i} {entry['name']!r}: field {key!r}: expected "
+                              f"{expected}, found {found}")
+        name = base_name(entry)
+        if name not in run.parsed:
+            try:
+                run.parsed[name] = parse_name(name)
+            except NameError_ as e:
+                _fail(role, path, f"benchmark #{i}: {e}; use the compare of the revision that "
+                                  "wrote it")
         if entry.get("error_occurred"):
             message = str(entry.get("error_message", "")) or "error (no message)"
             if message.startswith(SKIP_PREFIX):

@@ -1,18 +1,23 @@
 """The command: arguments, the pipeline, the files written. Exit status 0 on success, 2 on bad
-input (a message naming the file or flag, what was expected and what was found)."""
+input (a message naming the file or flag, what was expected and what was found) or a missing
+library (deps.py).
+
+Only the standard library is imported at the top: jinja2 (render) and matplotlib (plots) once
+deps has checked them, so that a missing one is a message, never a traceback."""
 import argparse
 import pathlib
 import sys
 
-from . import decide, load, model, render
+from . import decide, deps, load, model
 
 EPILOG = """\
 writes report.md (GitHub Markdown), report.html (one self-contained page) and every plot as
 PNG and SVG into the output folder, then prints the paths of the two reports.
 Several files from one host, revision and core count are merged (a benchmark in two files
 counts as two repetitions); files from different machines or builds are compared side by side.
-exit status: 0 written; 2 bad input (not JSON, not a concbench run, no benchmarks, mixed
-schema versions, an output folder that cannot be written, a bad flag)."""
+exit status: 0 written; 2 bad input (not JSON, not a concbench run, no benchmarks, a field of
+the wrong type, mixed schema versions, an output folder that cannot be written, a bad flag) or
+a Python library missing (numpy, matplotlib, jinja2: ./scripts/setup installs them)."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -40,6 +45,7 @@ def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
     """Loads `paths`, writes the report into `outdir`; returns (md path, html path).
     Raises load.InputError on bad input."""
     from . import plots  # matplotlib is slow to import: only once the input is known good
+    from . import render
 
     runs = load.load_runs(paths)
     load.check_output_dir(outdir)
@@ -61,6 +67,10 @@ def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = deps.missing()
+    if problem:
+        print(deps.message(*problem), file=sys.stderr)
+        return 2
     outdir = args.out or str(pathlib.Path(args.inputs[0]).resolve().parent / "report")
     try:
         md, html = build(args.inputs, outdir, args.tolerance)

@@ -5,19 +5,32 @@ data; every number keeps the benchmark name it came from.
 
 How ties are called: two results tie when they differ by no more than 2 x the larger
 coefficient of variation of their repetitions, or, when either ran once (no spread known),
-by no more than DEFAULT_TOLERANCE."""
+by no more than DEFAULT_TOLERANCE.
+
+Models are compared only within one dispatch (model.DISPATCHES): a row, class, guide row, title
+or plot of cpu.spin, cpu.real or ipc exists once per dispatch measured, its key suffixed with
+it (cpu_speedup_map) and its label saying it. A point whose echo server was saturated
+(Point.saturated) is shown, marked ⊘, and never ranked."""
 import math
 import re
 from dataclasses import dataclass, field
 
 from . import series
-from .model import LOOP_MODELS
-from .series import EFFICIENT, at_cores, coarse_grain, queueing, values
+from .series import (EFFICIENT, at_cores, coarse_grain, queueing, shape_key, shape_label, shapes,
+                     values)
 from .units import fmt, nbytes, param, percent, seconds, sig
 
 DEFAULT_TOLERANCE = 0.05
 LITTLE_TOLERANCE = 0.20
 BEYOND_TOLERANCE = 0.05   # efficiency above 1 + this is beyond the physical limit
+SATURATED = "⊘"          # marks a point whose echo server was saturated
+SATURATED_WHY = ("the echo server used ≥ 90 % of its cores during the run, so the point "
+                 "measures the server, not the model: it is shown but ranks nothing and decides "
+                 "no verdict")
+# What each dispatch means, for the 'decided by' column.
+DISPATCH_WORDS = {"map": "the whole range handed to the model, which chunks it (a data job)",
+                  "each": "one task handed to the model at a time (a server)",
+                  None: "dispatch not in the names (an older file): its own shape"}
 REMEDY = ("rerun with --benchmark_repetitions=10 (median and spread) or "
           "--benchmark_min_time=2, on an otherwise idle machine")
 
@@ -40,6 +53,7 @@ class Row:
     label: str
     how: str                # how the row is measured, one sentence
     cells: dict             # model -> Cell
+    dispatch: str = None    # the one dispatch its cells share (None: none or unknown)
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,11 @@ class ClassResult:
     tolerance: float
     tolerance_from: str     # 'repetitions' | 'default'
     summary: str
-    at: dict = field(default_factory=dict)   # the name parameters of the case
+    at: dict = field(default_factory=dict)   # the name parameters of the case (dispatch too)
+
+    @property
+    def dispatch(self):
+        return self.at.get("dispatch")
 
     @property
     def tie(self):
@@ -78,6 +96,11 @@ class GuideRow:
     measured: Cell
     verdict: str
     kind: str               # holds | partly | differs | unknown
+
+    @property
+    def key(self):
+        """What names the row across run groups (the aspect says the dispatch)."""
+        return (self.approach, self.model, self.aspect, self.claim)
 
 
 @dataclass(frozen=True)
@@ -104,6 +127,7 @@ class Decisions:
     gaps: list = field(default_factory=list)
     titles: dict = field(default_factory=dict)
     beyond: list = field(default_factory=list)
+    saturated: list = field(default_factory=list)   # points whose echo server was saturated
     tolerance: float = DEFAULT_TOLERANCE
 
 
@@ -135,10 +159,14 @@ def measured(group, point, counter, note=""):
     beyond = (point.v("efficiency") or 0) > 1 + BEYOND_TOLERANCE
     if point.unstable or beyond:
         text += " ⚠"
+    if point.saturated:
+        text += f" {SATURATED}"
     if stat.n > 1:
         note = (note + "; " if note else "") + f"median of {stat.n}"
     if beyond:
         note = (note + "; " if note else "") + "beyond the physical limit: see Trust"
+    if point.saturated:
+        note = (note + "; " if note else "") + "echo server saturated: measures the server"
     return Cell(text, (point.name,), note, value=stat.value, unstable=point.unstable)
 
 
@@ -157,10 +185,17 @@ def problem_cell(point):
 
 
 def absent(group, workload, model, **params):
-    """Why `model` has no result: the skip or error of a matching benchmark, or not run."""
+    """Why `model` has no result: the skip or error of a matching benchmark, the other dispatch
+    being the only one it runs (thread_per_task: each; procs_coro: map), or not run."""
     bad = group.select(workload, model, ok=False, **params)
     if bad:
         return problem_cell(bad[0])
+    if "dispatch" in params and not group.select(workload, model, ok=None, **params):
+        others = [d for d in shapes(group, workload) if d != params["dispatch"] and d is not None
+                  and group.select(workload, model, ok=None, dispatch=d)]
+        if others:
+            return Cell(f"dispatch: {' and '.join(others)} only", status="absent",
+                        note=f"{model} is not run with dispatch: {params['dispatch']}")
     return Cell("not measured", status="absent")
 
 
@@ -178,7 +213,8 @@ def workers_note(point):
 def io_reach(group, model):
     """(point, reached) for `model` on io.sleep: the highest concurrency at efficiency >= 0.9
     (shortest latency among those), or, when none reaches it, the most efficient point."""
-    pts = [p for p in group.select("io.sleep", model) if p.v("efficiency") is not None]
+    pts = [p for p in group.select("io.sleep", model)
+           if p.v("efficiency") is not None and not p.saturated]
     good = [p for p in pts if p.v("efficiency") >= EFFICIENT]
     if good:
         top = max(p.get("concurrency") for p in good)
@@ -195,7 +231,8 @@ def reach_cell(group, model):
         return absent(group, "io.sleep", model)
     eff = point.v("efficiency")
     note = f"{param('latency_us', point.get('latency_us'))}, efficiency {eff:.2f}"
-    if not queueing(point) and "workers" in dict(point.params) and model not in LOOP_MODELS:
+    if not queueing(point) and "workers" in dict(point.params) and \
+            not series.holds_all_in_flight(point):
         note += f", {sig(point.get('workers'))} workers"
     if reached:
         ran = [p for p in group.select("io.sleep", model, ok=None)]
@@ -223,17 +260,19 @@ def reach_detail(group, model, counter):
     return cell
 
 
-def speedup_point(group, model):
-    """cpu.spin at the coarse grain (1 ms) with workers = cores (else the nearest)."""
-    g = coarse_grain(group)
+def speedup_point(group, model, dispatch=None):
+    """cpu.spin of one dispatch at the coarse grain (1 ms) with workers = cores (else the
+    nearest)."""
+    g = coarse_grain(group, dispatch=dispatch)
     if g is None:
         return None
-    return at_cores(group.select("cpu.spin", model, grain_us=g), group.cores)
+    return at_cores(group.select("cpu.spin", model, grain_us=g, dispatch=dispatch), group.cores)
 
 
-def overhead_point(group, model):
-    """cpu.spin at the smallest grain this model ran, workers = cores (else the nearest)."""
-    pts = group.select("cpu.spin", model)
+def overhead_point(group, model, dispatch=None):
+    """cpu.spin of one dispatch at the smallest grain this model ran, workers = cores (else the
+    nearest)."""
+    pts = group.select("cpu.spin", model, dispatch=dispatch)
     if not pts:
         return None
     g = min(p.get("grain_us") for p in pts)
@@ -249,11 +288,10 @@ def start_point(group, model, workers=None):
 
 def headline(group):
     cores = group.cores
-    g = coarse_grain(group)
     rows = []
 
-    def row(key, label, how, make):
-        rows.append(Row(key, label, how, {m: make(m) for m in group.models}))
+    def row(key, label, how, make, dispatch=None):
+        rows.append(Row(key, label, how, {m: make(m) for m in group.models}, dispatch))
 
     row("io_reach", "Highest I/O concurrency at efficiency ≥ 0.9",
         "io.sleep: the most operations in flight at ≥ 90 % of the ideal throughput C / L "
@@ -266,29 +304,40 @@ def headline(group):
         "cpu_per_item_us at that point: user + system CPU of every thread and process / operations",
         lambda m: reach_detail(group, m, "cpu_per_item_us"))
 
-    def speedup(m, counter):
-        p = speedup_point(group, m)
+    # cpu.spin's rows, one per dispatch: a map result and an each result are different work
+    # shapes (one task at a time pays the hand-over per task), never one row.
+    spin = shapes(group, "cpu.spin") or [None]
+
+    def speedup(m, counter, d):
+        g = coarse_grain(group, dispatch=d)
+        p = speedup_point(group, m, d)
         if p is None:
-            return absent(group, "cpu.spin", m, grain_us=g) if g is not None else \
+            return absent(group, "cpu.spin", m, grain_us=g, dispatch=d) if g is not None else \
                 Cell("not measured", status="absent")
         return measured(group, p, counter, f"{workers_note(p)}, {param('grain_us', g)}")
-    row("cpu_speedup", f"CPU speedup with all {cores} cores",
-        f"cpu.spin with {seconds(g * 1e-6) if g else '?'} tasks: sequential time / wall time, "
-        f"workers = cores ({cores}); the limit is min(workers, cores)",
-        lambda m: speedup(m, "speedup"))
-    row("cpu_efficiency", "Its efficiency (1 = the limit)",
-        "speedup / min(workers, cores) at the same point",
-        lambda m: speedup(m, "efficiency"))
 
-    def overhead(m):
-        p = overhead_point(group, m)
+    for d in spin:
+        g = coarse_grain(group, dispatch=d)
+        row(shape_key("cpu_speedup", d), f"CPU speedup with all {cores} cores"
+            f"{shape_label('cpu.spin', d)}",
+            f"cpu.spin with {seconds(g * 1e-6) if g else '?'} tasks: sequential time / wall "
+            f"time, workers = cores ({cores}); the limit is min(workers, cores)",
+            lambda m, d=d: speedup(m, "speedup", d), d)
+    for d in spin:
+        row(shape_key("cpu_efficiency", d), f"Its efficiency (1 = the limit)"
+            f"{shape_label('cpu.spin', d)}", "speedup / min(workers, cores) at the same point",
+            lambda m, d=d: speedup(m, "efficiency", d), d)
+
+    def overhead(m, d):
+        p = overhead_point(group, m, d)
         if p is None:
-            return absent(group, "cpu.spin", m)
+            return absent(group, "cpu.spin", m, dispatch=d)
         return measured(group, p, "overhead_per_task_us",
                         f"{param('grain_us', p.get('grain_us'))}, {workers_note(p)}")
-    row("overhead", "Per-task overhead",
-        "cpu.spin at the smallest grain each model ran: (wall × min(P, cores) − sequential "
-        "time) / tasks", overhead)
+    for d in spin:
+        row(shape_key("overhead", d), f"Per-task overhead{shape_label('cpu.spin', d)}",
+            "cpu.spin at the smallest grain each model ran: (wall × min(P, cores) − sequential "
+            "time) / tasks", lambda m, d=d: overhead(m, d), d)
 
     def start(m, workers=None):
         p = start_point(group, m, workers)
@@ -327,19 +376,40 @@ def score(point):
     return 1 / wall if wall else None
 
 
+def saturated_cell(points, show):
+    """The cell of a model whose every point here had its echo server saturated: its best,
+    marked, and why it is not ranked."""
+    best = max(points, key=score)
+    cell = show(best)
+    return Cell(f"{cell.text}, echo server saturated", cell.sources,
+                f"not ranked: {SATURATED_WHY}", "saturated", cell.value, cell.unstable)
+
+
 def rank(group, key, label, case, workload, show, default_tol=DEFAULT_TOLERANCE, **params):
     """The ClassResult of `workload` at `params`: per model its best point (any workers) by
-    items per second; the winners are the best and every model within the tie tolerance."""
+    items per second; the winners are the best and every model within the tie tolerance.
+    Only points of one dispatch compete (params' dispatch; None: those without one), and none
+    whose echo server was saturated."""
+    params.setdefault("dispatch", None)
     measured_, missing = [], []
     for model in group.models:
-        pts = [p for p in group.select(workload, model, **params) if score(p) is not None]
+        scored = [p for p in group.select(workload, model, **params) if score(p) is not None]
+        pts = [p for p in scored if not p.saturated]
         if not pts:
+            if scored:
+                missing.append(Entry(model, saturated_cell(scored, show)))
+                continue
             cell = absent(group, workload, model, **params)
             if cell.status != "absent" or group.select(workload, model, ok=None):
                 missing.append(Entry(model, cell))
             continue
         best = max(pts, key=score)
-        measured_.append(Entry(model, show(best), score(best), best))
+        cell = show(best)
+        if any(score(p) > score(best) for p in scored if p.saturated):
+            cell = Cell(cell.text, cell.sources, cell.note + f"; a faster point left out "
+                        f"({SATURATED}: echo server saturated)", cell.status, cell.value,
+                        cell.unstable)
+        measured_.append(Entry(model, cell, score(best), best))
     measured_.sort(key=lambda e: -e.score)
     winners, tol, src = [], default_tol, "default"
     if measured_:
@@ -414,23 +484,33 @@ def best_for(group, default_tol=DEFAULT_TOLERANCE):
         note = cell.note + (f", speedup {sp:.2f}×" if sp is not None else "")
         return Cell(cell.text, cell.sources, note, cell.status, cell.value, cell.unstable)
 
-    grains = values(group, "cpu.spin", "grain_us")
-    coarse = coarse_grain(group)
-    if grains and grains[0] < min(coarse, 1000):
-        g = grains[0]
-        out.append(rank(group, "cpu_fine", "fine-grained CPU", f"cpu.spin, {seconds(g * 1e-6)} "
-                        "tasks, each model at its best worker count", "cpu.spin", show_speedup,
-                        default_tol, grain_us=g))
-    if grains and coarse >= 1000:
-        out.append(rank(group, "cpu_coarse", "coarse CPU", f"cpu.spin, {seconds(coarse * 1e-6)} "
-                        "tasks, each model at its best worker count", "cpu.spin", show_speedup,
-                        default_tol, grain_us=coarse))
-    if group.select("cpu.real"):
-        out.append(rank(group, "cpu_real", "real CPU kernel", "cpu.real: parse, total, "
-                        "serialise and hash JSON orders", "cpu.real", show_speedup, default_tol))
-    if group.select("cpu.nested"):
-        out.append(rank(group, "cpu_nested", "nested fork-join CPU", "cpu.nested: recursive "
-                        "merge sort", "cpu.nested", show_speedup, default_tol))
+    # The CPU and ipc classes once per dispatch: each ranks map results or each results, never
+    # one against the other.
+    for d in shapes(group, "cpu.spin"):
+        at = {"dispatch": d}
+        grains = values(group, "cpu.spin", "grain_us", **at)
+        coarse = coarse_grain(group, **at)
+        how = f"{DISPATCH_WORDS[d]}, each model at its best worker count" if d in \
+            DISPATCH_WORDS else "each model at its best worker count"
+        if grains and grains[0] < min(coarse, 1000):
+            g = grains[0]
+            out.append(rank(group, shape_key("cpu_fine", d), "fine-grained CPU" +
+                            shape_label("cpu.spin", d), f"cpu.spin, {seconds(g * 1e-6)} tasks, "
+                            f"{how}", "cpu.spin", show_speedup, default_tol, grain_us=g, **at))
+        if grains and coarse >= 1000:
+            out.append(rank(group, shape_key("cpu_coarse", d), "coarse CPU" +
+                            shape_label("cpu.spin", d), f"cpu.spin, {seconds(coarse * 1e-6)} "
+                            f"tasks, {how}", "cpu.spin", show_speedup, default_tol,
+                            grain_us=coarse, **at))
+    for d in shapes(group, "cpu.real"):
+        out.append(rank(group, shape_key("cpu_real", d), "real CPU kernel" +
+                        shape_label("cpu.real", d), "cpu.real: parse, total, serialise and hash "
+                        f"JSON orders; {DISPATCH_WORDS.get(d, d)}", "cpu.real", show_speedup,
+                        default_tol, dispatch=d))
+    for d in shapes(group, "cpu.nested"):
+        out.append(rank(group, shape_key("cpu_nested", d), "nested fork-join CPU" +
+                        shape_label("cpu.nested", d), "cpu.nested: recursive merge sort",
+                        "cpu.nested", show_speedup, default_tol, dispatch=d))
     low = io_case(group, "io.sleep", "low")
     for which, label in (("low", "low-concurrency I/O"), ("high", "high-concurrency I/O")):
         case = io_case(group, "io.sleep", which)
@@ -451,11 +531,13 @@ def best_for(group, default_tol=DEFAULT_TOLERANCE):
                         f"mixed: wait {param('latency_us', lat)[4:]} then compute "
                         f"{param('grain_us', g)[4:]} per task, {param('concurrency', c)}",
                         "mixed", show_io, default_tol, concurrency=c, latency_us=lat, grain_us=g))
-    sizes = values(group, "ipc", "payload_bytes")
-    if sizes:
-        out.append(rank(group, "ipc_large", "large payloads", f"ipc, {nbytes(sizes[-1])} per "
-                        "task handed to a worker", "ipc", show_ipc, default_tol,
-                        payload_bytes=sizes[-1]))
+    for d in shapes(group, "ipc"):
+        sizes = values(group, "ipc", "payload_bytes", dispatch=d)
+        if sizes:
+            out.append(rank(group, shape_key("ipc_large", d), "large payloads" +
+                            shape_label("ipc", d), f"ipc, {nbytes(sizes[-1])} per task handed "
+                            f"to a worker; {DISPATCH_WORDS.get(d, d)}", "ipc", show_ipc,
+                            default_tol, payload_bytes=sizes[-1], dispatch=d))
     return out
 
 
@@ -486,6 +568,18 @@ def _cell_of(rows, key, model):
 
 def _class(classes, key):
     return next((c for c in classes if c.key == key), None)
+
+
+def _cases(group, *workloads):
+    """[(dispatch, label suffix)]: the dispatches the workloads ran, each once, in shapes()
+    order; [(None, '')] when none of them ran (one row says 'not measured')."""
+    ds = list(dict.fromkeys(d for w in workloads for d in shapes(group, w)))
+    return [(d, shape_label(workloads[0], d)) for d in ds] or [(None, "")]
+
+
+def _shaped(classes, base):
+    """Every class of `base` ('cpu_coarse'), one per dispatch."""
+    return [c for c in classes if c.key == shape_key(base, c.dispatch)]
 
 
 def _entry(cls, model):
@@ -529,9 +623,14 @@ def guide(group, rows, classes):
         verdict = "; ".join(verdicts)
         add(approach, model, "concurrency", "yes", text, _join(reach, mem), verdict, kind)
 
-    sp = {m: _cell_of(rows, "cpu_speedup", m) for m in group.models}
+    # A claim about CPU work gets one row per dispatch: the verdict on a map result and on an
+    # each result may differ, and neither may stand for the other.
+    spin = _cases(group, "cpu.spin")
 
-    def speedup_text(model):
+    def speedups(d):
+        return {m: _cell_of(rows, shape_key("cpu_speedup", d), m) for m in group.models}
+
+    def speedup_text(sp, model):
         c = sp.get(model)
         if c is None or c.value is None:
             return None
@@ -539,37 +638,42 @@ def guide(group, rows, classes):
 
     # async ------------------------------------------------------------------------------
     concurrency("async (asyncio)", "coro", "on one thread")
-    c = sp.get("coro")
-    if c is None or c.value is None:
-        add("async (asyncio)", "coro", "parallelism", "no", c.text if c else "not measured",
-            _join(c), "", "unknown")
-    elif cores < 2:
-        add("async (asyncio)", "coro", "parallelism", "no", speedup_text("coro"), _join(c),
-            "cannot tell on one core", "unknown")
-    else:
-        mt = sp.get("coro_mt")
-        extra = (f"; one loop per core (coro_mt) reaches {mt.text}" if mt and mt.value else "")
-        if c.value < 1.25:
-            add("async (asyncio)", "coro", "parallelism", "no", speedup_text("coro") + extra,
-                _join(c, mt), "one loop uses one core" +
-                ("; C++ can run one loop per core" if extra else ""), "holds")
+    for d, shape in spin:
+        sp, aspect = speedups(d), "parallelism" + shape
+        c = sp.get("coro")
+        if c is None or c.value is None:
+            add("async (asyncio)", "coro", aspect, "no", c.text if c else "not measured",
+                _join(c), "", "unknown")
+        elif cores < 2:
+            add("async (asyncio)", "coro", aspect, "no", speedup_text(sp, "coro"), _join(c),
+                "cannot tell on one core", "unknown")
         else:
-            add("async (asyncio)", "coro", "parallelism", "no", speedup_text("coro"), _join(c),
-                "the loop ran faster than one core", "differs")
+            mt = sp.get("coro_mt")
+            extra = (f"; one loop per core (coro_mt) reaches {mt.text}" if mt and mt.value else "")
+            if c.value < 1.25:
+                add("async (asyncio)", "coro", aspect, "no", speedup_text(sp, "coro") + extra,
+                    _join(c, mt), "one loop uses one core" +
+                    ("; C++ can run one loop per core" if extra else ""), "holds")
+            else:
+                add("async (asyncio)", "coro", aspect, "no", speedup_text(sp, "coro"), _join(c),
+                    "the loop ran faster than one core", "differs")
     high = _class(classes, "io_high")
     best_for_claim("async (asyncio)", "coro", "I/O-bound work at high concurrency", high, add,
-                   loops_ok=True)
+                   loops_ok=True, waits=group.waits)
 
     # threading --------------------------------------------------------------------------
     concurrency("threading", "threads", "with one thread each")
-    c = sp.get("threads")
-    if c is None or c.value is None:
-        add("threading", "threads", "parallelism", "limited by the GIL (Python)",
-            c.text if c else "not measured", _join(c), "", "unknown")
-    elif cores < 2:
-        add("threading", "threads", "parallelism", "limited by the GIL (Python)",
-            speedup_text("threads"), _join(c), "cannot tell on one core", "unknown")
-    else:
+    for d, shape in spin:
+        sp, aspect = speedups(d), "parallelism" + shape
+        c = sp.get("threads")
+        if c is None or c.value is None:
+            add("threading", "threads", aspect, "limited by the GIL (Python)",
+                c.text if c else "not measured", _join(c), "", "unknown")
+            continue
+        if cores < 2:
+            add("threading", "threads", aspect, "limited by the GIL (Python)",
+                speedup_text(sp, "threads"), _join(c), "cannot tell on one core", "unknown")
+            continue
         share = c.value / cores
         if share >= 0.75:
             verdict, kind = (f"C++ has no GIL: its threads run on all {cores} cores "
@@ -580,73 +684,93 @@ def guide(group, rows, classes):
         else:
             verdict, kind = (f"threads did not scale here ({c.text}), though C++ has no GIL: "
                              "check the machine's load", "partly")
-        add("threading", "threads", "parallelism", "limited by the GIL (Python)",
-            speedup_text("threads"), _join(c), verdict, kind)
+        add("threading", "threads", aspect, "limited by the GIL (Python)",
+            speedup_text(sp, "threads"), _join(c), verdict, kind)
     low = _class(classes, "io_low")
     best_for_claim("threading", "threads", "I/O-bound work with blocking libraries", low, add,
-                   also=_class(classes, "cpu_coarse"))
+                   also=_shaped(classes, "cpu_coarse"))
 
     # multiprocessing --------------------------------------------------------------------
     concurrency("multiprocessing", "procs", "with one process each")
-    c = sp.get("procs")
-    if c is None or c.value is None:
-        add("multiprocessing", "procs", "parallelism", "yes", c.text if c else "not measured",
-            _join(c), "", "unknown")
-    elif cores < 2:
-        add("multiprocessing", "procs", "parallelism", "yes", speedup_text("procs"), _join(c),
-            "cannot tell on one core", "unknown")
-    else:
-        ok = c.value / cores >= 0.75
-        add("multiprocessing", "procs", "parallelism", "yes", speedup_text("procs"), _join(c),
-            "" if ok else f"only {c.text} on {cores} cores", "holds" if ok else "partly")
-    coarse = _class(classes, "cpu_coarse") or _class(classes, "cpu_real")
-    best_for_claim("multiprocessing", "procs", "CPU-bound work", coarse, add, threads_note=True)
-    overhead_claim(group, rows, classes, add)
+    for d, shape in spin:
+        sp, aspect = speedups(d), "parallelism" + shape
+        c = sp.get("procs")
+        if c is None or c.value is None:
+            add("multiprocessing", "procs", aspect, "yes", c.text if c else "not measured",
+                _join(c), "", "unknown")
+        elif cores < 2:
+            add("multiprocessing", "procs", aspect, "yes", speedup_text(sp, "procs"), _join(c),
+                "cannot tell on one core", "unknown")
+        else:
+            ok = c.value / cores >= 0.75
+            add("multiprocessing", "procs", aspect, "yes", speedup_text(sp, "procs"), _join(c),
+                "" if ok else f"only {c.text} on {cores} cores", "holds" if ok else "partly")
+    for d, shape in _cases(group, "cpu.spin", "cpu.real"):
+        coarse = _class(classes, shape_key("cpu_coarse", d)) or \
+            _class(classes, shape_key("cpu_real", d))
+        best_for_claim("multiprocessing", "procs", "CPU-bound work", coarse, add,
+                       threads_note=True, aspect="best for" + shape)
+    for d, shape in _cases(group, "cpu.spin", "ipc"):
+        overhead_claim(group, rows, classes, add, d, shape)
     return out
 
 
-def best_for_claim(approach, model, claim, cls, add, loops_ok=False, also=None, threads_note=False):
+def best_for_claim(approach, model, claim, cls, add, loops_ok=False, also=(), threads_note=False,
+                   aspect="best for", waits=None):
+    """The guide's 'best for' claim about `model` against the winners of class `cls`; `also`:
+    other classes whose win by `model` the verdict mentions; `waits(m)` says how a winner
+    waits (model.WAITS), for the async claim."""
     if cls is None or not cls.ranking:
-        add(approach, model, "best for", claim, "not measured", (), "", "unknown")
+        add(approach, model, aspect, claim, "not measured", (), "", "unknown")
         return
     mine = _entry(cls, model)
     top = cls.ranking[0]
     sources = [n for e in cls.ranking[:3] for n in e.cell.sources]
     text = f"{cls.label} ({cls.case}): {cls.summary}"
     if mine is None:
-        add(approach, model, "best for", claim, text, sources, f"{model} not measured in this class",
+        add(approach, model, aspect, claim, text, sources, f"{model} not measured in this class",
             "unknown")
         return
     if len(cls.ranking) == 1:
-        add(approach, model, "best for", claim, text, sources,
+        add(approach, model, aspect, claim, text, sources,
             f"only {model} was measured in this class", "unknown")
         return
+    kinds = {w: (waits(w) if waits else None) for w in cls.winners}
     if model in cls.winners:
         others = [w for w in cls.winners if w != model]
         verdict, kind = (f"tied with {', '.join(others)}" if others else f"{model} wins"), "holds"
-        if threads_note and any(w in ("threads", "tbb") for w in others):
+        if threads_note and any(w in ("threads", "tbb", "tbb_blocking") for w in others):
             verdict += ": in C++ threads do the same without moving data between processes"
-    elif loops_ok and any(w in LOOP_MODELS for w in cls.winners):
+    elif loops_ok and "loop" in kinds.values():
         verdict, kind = (f"an event loop wins, but {' = '.join(cls.winners)} "
                          f"(loops on more cores) rather than one loop", "partly")
+    elif loops_ok and "suspend" in kinds.values():
+        verdict, kind = (f"{' = '.join(cls.winners)} {'wins' if len(cls.winners) == 1 else 'tie'}"
+                         ": tasks that suspend while they wait, so no thread is blocked per "
+                         "wait, as on a loop, but on every core", "partly")
     else:
         behind = 1 - mine.score / top.score
         kind = "partly" if behind <= 0.25 else "differs"
         verdict = (f"{' = '.join(cls.winners)} {'wins' if len(cls.winners) == 1 else 'tie'}; "
                    f"{model} is {percent(behind)} behind")
-        if threads_note and any(w in ("threads", "tbb", "coro_mt") for w in cls.winners):
+        if threads_note and any(w in ("threads", "tbb", "tbb_blocking", "coro_mt")
+                                for w in cls.winners):
             verdict += " (C++ threads are parallel and share memory)"
-    if also is not None and model in also.winners:
-        verdict += f"; in C++ {model} also {'ties' if also.tie else 'wins'} {also.label} ({_entry(also, model).cell.text})"
-        sources += list(_entry(also, model).cell.sources)
-    add(approach, model, "best for", claim, text, sources, verdict, kind)
+    for other in also:
+        if model in other.winners:
+            verdict += (f"; in C++ {model} also {'ties' if other.tie else 'wins'} {other.label} "
+                        f"({_entry(other, model).cell.text})")
+            sources += list(_entry(other, model).cell.sources)
+    add(approach, model, aspect, claim, text, sources, verdict, kind)
 
 
-def overhead_claim(group, rows, classes, add):
-    """multiprocessing: 'high per-task and data-transfer overhead'."""
+def overhead_claim(group, rows, classes, add, dispatch=None, shape=""):
+    """multiprocessing: 'high per-task and data-transfer overhead', within one dispatch."""
     claim = "high per-task and data-transfer overhead"
-    po, to = _cell_of(rows, "overhead", "procs"), _cell_of(rows, "overhead", "threads")
-    ipc = _class(classes, "ipc_large")
+    aspect = "overhead" + shape
+    key = shape_key("overhead", dispatch)
+    po, to = _cell_of(rows, key, "procs"), _cell_of(rows, key, "threads")
+    ipc = _class(classes, shape_key("ipc_large", dispatch))
     pi, ti = _entry(ipc, "procs"), _entry(ipc, "threads")
     parts, sources, worse = [], [], {}
     if po and to and po.value is not None and to.value is not None:
@@ -662,30 +786,33 @@ def overhead_claim(group, rows, classes, add):
         sources += _join(pi.cell, ti.cell)
         worse["data"] = pi.score < ti.score * (1 - DEFAULT_TOLERANCE)
     if not worse:
-        add("multiprocessing", "procs", "overhead", claim, "not measured", (), "",
+        add("multiprocessing", "procs", aspect, claim, "not measured", (), "",
             "unknown")
         return
     what = {"task": "per task", "data": "for moving data"}
     costly = [what[k] for k, w in worse.items() if w]
     cheap = [what[k] for k, w in worse.items() if not w]
+    # Handed the whole range (map), procs sends tasks in chunks as Pool.map does: that, not a
+    # cheap process, is why its per-task cost can match threads'.
+    chunked = dispatch != "each" and "task" in worse and not worse["task"]
     if costly and not cheap:
         verdict, kind = f"procs costs more than threads {' and '.join(costly)}", "holds"
     elif costly:
         verdict, kind = (f"procs costs more than threads {' and '.join(costly)}, not "
                          f"{' and '.join(cheap)}" + (" (tasks go in chunks, as Pool.map sends "
-                                                     "them)" if "task" in worse and not worse["task"] else ""),
-                         "partly")
+                                                     "them)" if chunked else ""), "partly")
     else:
         verdict, kind = f"procs was as cheap as threads {' and '.join(cheap)}", "differs"
-    add("multiprocessing", "procs", "overhead", claim, "; ".join(parts), sources, verdict, kind)
+    add("multiprocessing", "procs", aspect, claim, "; ".join(parts), sources, verdict, kind)
 
 
 # ---------------------------------------------------------------------------------- trust
 
 def little(group, tol=LITTLE_TOLERANCE):
     """Little's law on every I/O result: items/s × mean latency = operations in flight, which
-    is C for an event loop and min(C, workers) for a blocking model (queued operations are not
-    in the measured latency). Files older than lat_mean_us fall back to the p50 latency."""
+    is C for a model that does not block a worker per wait (an event loop, or tbb's suspended
+    tasks: model.WAITS) and min(C, workers) for a blocking one (queued operations are not in
+    the measured latency). Files older than lat_mean_us fall back to the p50 latency."""
     out = []
     for p in group.points:
         if not p.ok or p.workload not in ("io.sleep", "io.echo"):
@@ -695,7 +822,7 @@ def little(group, tol=LITTLE_TOLERANCE):
         c = p.get("concurrency")
         if ips is None or p50 is None or not c:
             continue
-        expected = c if series.is_loop(p) else min(c, p.get("workers"))
+        expected = c if series.holds_all_in_flight(p) else min(c, p.get("workers"))
         got = ips * p50 * 1e-6
         ratio = got / expected
         out.append(LittleCheck(p.name, p.model, c, p.get("workers"), expected, got, ratio,
@@ -749,7 +876,8 @@ def gaps(group, rows, classes):
     counter."""
     out = []
     used = ("items_per_second", "bytes_per_second", "speedup", "efficiency", "overhead_per_task_us",
-            "cpu_per_item_us", "rss_per_inflight_bytes", "lat_p50_us", "lat_p99_us", "start_s")
+            "cpu_per_item_us", "rss_per_inflight_bytes", "lat_p50_us", "lat_p99_us", "start_s",
+            "server_cpu_s", "server_saturated")
     for counter in used:
         if any(p.v(counter) is not None for p in group.points) and group.unit(counter) is None:
             out.append(f"context.concbench_counters has no unit for {counter}")
@@ -784,27 +912,22 @@ def titles(group, rows, classes):
         out["io_throughput"] = t
     else:
         out["io_throughput"] = "I/O throughput against the ideal C / L"
-    sp = {m: c for m, c in _row(rows, "cpu_speedup").items() if c.value is not None}
-    if sp:
-        cores = group.cores
-        near = [m for m, c in sp.items() if c.value >= 0.95 * cores]
-        lead = near or [max(sp, key=lambda m: sp[m].value)]
-        if near:
-            t = f"{_models_text(near)} reach{'es' if len(near) == 1 else ''} ≥ 95 % of {cores} cores"
-        else:
-            t = f"{lead[0]} reaches {sp[lead[0]].text} on {cores} cores"
-        rest = [(m, c) for m, c in sp.items() if m not in lead and m != "coro"]
-        if rest:
-            t += "; " + ", ".join(f"{m} {c.text}" for m, c in sorted(rest, key=lambda kv: -kv[1].value))
-        if "coro" in sp and "coro" not in lead:
-            t += f"; one loop (coro) stays at {sp['coro'].text}"
-        out["speedup"] = t
-    ov = {m: c for m, c in _row(rows, "overhead").items() if c.value is not None}
-    if ov:
-        lo = min(ov.items(), key=lambda kv: kv[1].value)
-        hi = max(ov.items(), key=lambda kv: kv[1].value)
-        out["overhead"] = (f"Per-task overhead from {lo[1].text} ({lo[0]}) to {hi[1].text} "
-                           f"({hi[0]}); below the dashed line a model is ≥ 90 % efficient")
+    # One speedup, overhead and ipc plot per dispatch (series.speedup_shapes), each titled
+    # from the rows and classes of its own dispatch only.
+    for d in series.speedup_shapes(group):
+        t = speedup_title(group, _row(rows, shape_key("cpu_speedup", d)))
+        if t is None and d is None:
+            t = nested_title(_class(classes, "cpu_nested"))
+        if t is not None:
+            out[shape_key("speedup", d)] = f"With dispatch: {d}, {t}" if d else t
+    for d in shapes(group, "cpu.spin"):
+        ov = {m: c for m, c in _row(rows, shape_key("overhead", d)).items() if c.value is not None}
+        if ov:
+            lo = min(ov.items(), key=lambda kv: kv[1].value)
+            hi = max(ov.items(), key=lambda kv: kv[1].value)
+            out[shape_key("overhead", d)] = (
+                f"Per-task overhead{shape_label('cpu.spin', d)} from {lo[1].text} ({lo[0]}) to "
+                f"{hi[1].text} ({hi[0]}); below the dashed line a model is ≥ 90 % efficient")
     worst = None
     for panel in series.io_panels(group, "io.sleep", "lat_p50_us"):
         for line in panel.lines:
@@ -836,15 +959,53 @@ def titles(group, rows, classes):
         if last is not first:
             t += f", {' = '.join(last.winners) or 'none'} at W/L = {wl(last)}"
         out["mixed"] = t + " (★ = best, ties included)"
-    ipc = _class(classes, "ipc_large")
-    if ipc and ipc.ranking:
+    for ipc in _shaped(classes, "ipc_large"):
+        if not ipc.ranking:
+            continue
         p = _entry(ipc, "procs")
-        t = (f"{nbytes(ipc.at['payload_bytes'])} per task: {' = '.join(ipc.winners)} "
-             f"move{'s' if len(ipc.winners) == 1 else ''} it fastest")
+        t = (f"{nbytes(ipc.at['payload_bytes'])} per task{shape_label('ipc', ipc.dispatch)}: "
+             f"{' = '.join(ipc.winners)} move{'s' if len(ipc.winners) == 1 else ''} it fastest")
         if p is not None and "procs" not in ipc.winners and p.point.v("speedup") is not None:
             t += f"; procs pays for the copy (speedup {p.point.v('speedup'):.2f}×)"
-        out["ipc"] = t
+        out[shape_key("ipc", ipc.dispatch)] = t
+    echo = _class(classes, "io_echo")
+    if echo:
+        t = (f"Network round trips ({echo.case}): {' = '.join(echo.winners) or 'none'} "
+             f"{'is' if len(echo.winners) == 1 else 'are'} fastest")
+        left = [e.model for e in echo.absent if e.cell.status == "saturated"]
+        if left:
+            t += f"; {SATURATED} {_models_text(left)}: echo server saturated, not ranked"
+        out["echo"] = t
     return out
+
+
+def speedup_title(group, cells):
+    """'threads and tbb reach ≥ 95 % of 2 cores; procs 1.8×; one loop (coro) stays at 1×'
+    from one cpu_speedup row; None when it has no number."""
+    sp = {m: c for m, c in cells.items() if c.value is not None}
+    if not sp:
+        return None
+    cores = group.cores
+    near = [m for m, c in sp.items() if c.value >= 0.95 * cores]
+    lead = near or [max(sp, key=lambda m: sp[m].value)]
+    if near:
+        t = f"{_models_text(near)} reach{'es' if len(near) == 1 else ''} ≥ 95 % of {cores} cores"
+    else:
+        t = f"{lead[0]} reaches {sp[lead[0]].text} on {cores} cores"
+    rest = [(m, c) for m, c in sp.items() if m not in lead and m != "coro"]
+    if rest:
+        t += "; " + ", ".join(f"{m} {c.text}" for m, c in sorted(rest, key=lambda kv: -kv[1].value))
+    if "coro" in sp and "coro" not in lead:
+        t += f"; one loop (coro) stays at {sp['coro'].text}"
+    return t
+
+
+def nested_title(cls):
+    """The speedup plot of workloads without dispatch (cpu.nested) in a file whose other CPU
+    work has one."""
+    if cls is None or not cls.ranking:
+        return None
+    return f"Nested fork-join (cpu.nested, no dispatch): {cls.summary}"
 
 
 def _row(rows, key):
@@ -865,4 +1026,5 @@ def decide(group, default_tol=DEFAULT_TOLERANCE):
         group=group, headline=rows, best_for=classes, guide=guide(group, rows, classes),
         little=little(group), unstable=[p for p in group.points if p.ok and p.unstable],
         problems=problems(group), gaps=gaps(group, rows, classes), beyond=beyond_limit(group),
-        titles=titles(group, rows, classes), tolerance=default_tol)
+        titles=titles(group, rows, classes), tolerance=default_tol,
+        saturated=[p for p in group.points if p.ok and p.saturated])

@@ -1,10 +1,11 @@
 """Group: benchmark entries -> Points (one per benchmark, repetitions folded into a median with
 its spread), Points -> Groups (one per host, revision and core count). Names are parsed here and
-nowhere else.
+nowhere else (scripts/compare reads them with parse_name too).
 
 A name is <workload>/<model>/<param>:<value>/.../real_time, e.g.
 io.sleep/threads/workers:100/concurrency:100/latency_us:10000/real_time; coro has no workers
-parameter (it is one loop on one thread)."""
+parameter (it is one loop on one thread). Every value is an integer but dispatch's, a word:
+cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time."""
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -13,26 +14,66 @@ from .load import finite
 
 # The column order of every table: the guide's three models, tbb, then the variants; a model
 # this list does not know comes after them, in name order.
-MODEL_ORDER = ("coro", "threads", "tbb", "procs", "coro_mt", "procs_coro",
+MODEL_ORDER = ("coro", "threads", "tbb", "tbb_blocking", "procs", "coro_mt", "procs_coro",
                "thread_per_task", "fork_per_task")
 
-# Models that wait on an event loop (asio) rather than blocking a worker: an operation is in
-# flight for each of the C the workload asks, whatever their workers. A blocking model has at
-# most `workers` in flight; the rest queue, and queueing is not in the measured latency
-# (io_sleep.hpp: sleep_task times the sleep itself). The binary says which is which in
-# context["concbench_model_kinds"] (waits: loop | blocking); load() checks that this set
-# agrees with it, and it serves files written before that key existed.
-LOOP_MODELS = frozenset({"coro", "coro_mt", "procs_coro"})
+# How a model waits, as the binary writes it in context["concbench_model_kinds"][m]["waits"]:
+#   loop      an event loop (asio) awaits the I/O;
+#   suspend   a resumable task (tbb) is suspended while it waits and frees its thread;
+#   blocking  a worker blocks for the whole wait.
+# The first two hold every one of the C waits the workload asks in flight whatever their
+# workers; a blocking model holds min(C, workers), the rest queue (and queueing is not in the
+# measured latency: io_sleep.hpp times the sleep itself). Little's law and the queueing lines
+# depend on it, so the file's own word is used wherever it has one.
+WAITS = ("loop", "suspend", "blocking")
+# Files written before concbench_model_kinds existed: these three were the loops, everything
+# else blocked (tbb too: its resumable tasks came later).
+DEFAULT_WAITS = {"coro": "loop", "coro_mt": "loop", "procs_coro": "loop"}
+
+# How a workload hands its tasks to the model (the name's dispatch segment):
+#   each  one task at a time, as a server receives requests;
+#   map   the whole range at once, which the model chunks as its experts would (a data job).
+# Only these workloads carry it; a result is compared only with others of the same dispatch.
+DISPATCHES = ("map", "each")
+DISPATCH_WORKLOADS = ("cpu.spin", "cpu.real", "ipc")
+
+
+def declared_waits(context):
+    """{model: waits} as the file declares it (valid words only)."""
+    kinds = context.get("concbench_model_kinds") or {}
+    if not isinstance(kinds, dict):
+        return {}
+    return {m: k["waits"] for m, k in kinds.items()
+            if isinstance(k, dict) and k.get("waits") in WAITS}
+
+
+def model_waits(context, model):
+    """'loop', 'suspend' or 'blocking' for `model`: the file's word, else the default of files
+    that predate it; None for a model neither knows."""
+    declared = declared_waits(context)
+    if model in declared:
+        return declared[model]
+    if context.get("concbench_model_kinds"):
+        return None                  # the file has the key but says nothing of this model
+    if model in DEFAULT_WAITS:
+        return DEFAULT_WAITS[model]
+    return "blocking" if model in MODEL_ORDER else None
 
 
 def check_model_kinds(context):
-    """The loop models the file declares must be LOOP_MODELS: None if they are (or the file
-    predates the key), else a message."""
+    """None when every model kind the file declares says how it waits in a word this report
+    knows (or the file predates the key), else a message."""
     kinds = context.get("concbench_model_kinds") or {}
-    declared = {m for m, k in kinds.items() if isinstance(k, dict) and k.get("waits") == "loop"}
-    if kinds and declared != (LOOP_MODELS & set(kinds)):
-        return (f"the run declares loop models {sorted(declared)}, this report knows "
-                f"{sorted(LOOP_MODELS)}: update LOOP_MODELS in concbench_report/model.py")
+    if not isinstance(kinds, dict):
+        return None                  # load.check_context refuses it
+    odd = sorted((m, k.get("waits") if isinstance(k, dict) else k) for m, k in kinds.items()
+                 if not isinstance(k, dict) or k.get("waits") not in WAITS)
+    if odd:
+        listed = ", ".join(f"{m}: {w!r}" for m, w in odd)
+        return (f"concbench_model_kinds declares waits this report does not know ({listed}); "
+                f"it knows {', '.join(WAITS)}: such a model counts as holding every wait in "
+                "flight only where its names have no workers (update WAITS in "
+                "concbench_report/model.py)")
     return None
 
 # Google Benchmark's own fields: everything else numeric in an entry is a concbench counter.
@@ -61,10 +102,14 @@ class NameError_(ValueError):
 class Name:
     workload: str
     model: str
-    params: tuple  # ((key, int), ...) in the order of the name
+    params: tuple  # ((key, int), ...) in the order of the name; ('dispatch', 'map'|'each')
 
     def get(self, key, default=None):
         return dict(self.params).get(key, default)
+
+    @property
+    def dispatch(self):
+        return self.get("dispatch")
 
 
 def parse_name(name):
@@ -80,11 +125,23 @@ def parse_name(name):
         key = seg.split(":", 1)[0]
         if key in GB_TAGGED:
             continue
+        if key == "dispatch":
+            params.append(("dispatch", parse_dispatch(name, seg)))
+            continue
         p = _PARAM.match(seg)
         if not p:
             raise NameError_(f"{name!r}: segment {seg!r} is not <param>:<integer>")
         params.append((p.group("key"), int(p.group("value"))))
     return Name(m.group("workload"), m.group("model"), tuple(params))
+
+
+def parse_dispatch(name, seg):
+    """The word of a dispatch:<word> segment, or NameError_ saying which words there are."""
+    word = seg.split(":", 1)[1] if ":" in seg else ""
+    if word not in DISPATCHES:
+        raise NameError_(f"{name!r}: segment {seg!r}: dispatch is each (one task handed at a "
+                         f"time) or map (the whole range, chunked by the model), found {word!r}")
+    return word
 
 
 @dataclass(frozen=True)
@@ -109,6 +166,7 @@ class Point:
     stats: dict = field(default_factory=dict)   # counter -> Stat; 'wall_s' is the real time
     error: str = None                            # error or skip message; None when it ran
     source: str = ""                             # the file it came from
+    waits: str = None                            # loop | suspend | blocking (model_waits)
 
     @property
     def ok(self):
@@ -124,6 +182,17 @@ class Point:
         if value is None and key == "workers":
             return 1
         return default if value is None else value
+
+    @property
+    def dispatch(self):
+        """'map', 'each', or None: the workload has no dispatch, or the file predates it."""
+        return dict(self.params).get("dispatch")
+
+    @property
+    def saturated(self):
+        """io.echo: the echo server used >= 90 % of its cores during the run, so this point
+        measures the server, not the model; it is shown, marked, and decides nothing."""
+        return (self.v("server_saturated") or 0) >= 0.5
 
     def v(self, counter):
         """The median of `counter`, or None when this benchmark has no such counter."""
@@ -178,6 +247,10 @@ class Group:
         """The unit the run's context gives `counter`; None when it gives none."""
         return (self.counters.get(counter) or {}).get("unit")
 
+    def waits(self, model):
+        """How `model` waits in this group's runs: loop | suspend | blocking | None."""
+        return model_waits(self.context, model)
+
     @property
     def models(self):
         seen = {p.model for p in self.points} | set(self.context.get("concbench_models") or [])
@@ -205,7 +278,9 @@ def order_models(models):
     return known + sorted(m for m in models if m not in MODEL_ORDER)
 
 
-def _base_name(entry):
+def base_name(entry):
+    """The benchmark an entry belongs to: its run_name, or its name less an aggregate's
+    suffix (_mean, _median, ...)."""
     if entry.get("run_name"):
         return entry["run_name"]
     name = entry["name"]
@@ -252,12 +327,14 @@ def fold(entries):
     return stats
 
 
-def build_points(entries, source=""):
+def build_points(entries, source="", context=None):
     """(points, unparsed) from the benchmark entries of one run group, in first-seen order.
-    A benchmark with any errored entry is an error point carrying the first message."""
+    A benchmark with any errored entry is an error point carrying the first message; each
+    point knows how its model waits from `context` (model_waits)."""
+    context = context or {}
     by_name = {}
     for e in entries:
-        by_name.setdefault(_base_name(e), []).append(e)
+        by_name.setdefault(base_name(e), []).append(e)
     points, unparsed = [], []
     for name, group in by_name.items():
         try:
@@ -265,14 +342,15 @@ def build_points(entries, source=""):
         except NameError_ as e:
             unparsed.append((name, str(e)))
             continue
+        waits = model_waits(context, parsed.model)
         errors = [e for e in group if e.get("error_occurred")]
         if errors:
             msg = str(errors[0].get("error_message") or "error (no message)")
             points.append(Point(name, parsed.workload, parsed.model, parsed.params, {}, msg,
-                                errors[0].get("_source", source)))
+                                errors[0].get("_source", source), waits))
             continue
         points.append(Point(name, parsed.workload, parsed.model, parsed.params, fold(group),
-                            None, group[0].get("_source", source)))
+                            None, group[0].get("_source", source), waits))
     return points, unparsed
 
 
@@ -296,5 +374,5 @@ def group_runs(runs):
         g.dates.append(str(run.context.get("date", "?")))
         entries[key].extend(dict(e, _source=run.path) for e in run.benchmarks)
     for key, g in groups.items():
-        g.points, g.unparsed = build_points(entries[key])
+        g.points, g.unparsed = build_points(entries[key], context=g.context)
     return list(groups.values())

@@ -1,6 +1,9 @@
 """Plots: each draws one series (series.py) against its physical limit, with a title that says
 what to conclude (decide.titles), units on the axes and one colour per model in every plot.
-Written as PNG and SVG; errors and skips are marked on the axis (✕), never drawn as zeros."""
+Written as PNG and SVG; errors and skips are marked on the axis (✕), never drawn as zeros.
+Work with a dispatch (cpu.spin, cpu.real, ipc) gets one plot per dispatch, titled with it, so
+that no plot sets a map result beside an each result; a point whose echo server was saturated
+is ringed (⊘)."""
 import base64
 import io
 import pathlib
@@ -16,6 +19,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from . import series  # noqa: E402
+from .decide import SATURATED  # noqa: E402
 from .model import MODEL_ORDER  # noqa: E402
 from .units import nbytes, seconds, sig  # noqa: E402
 
@@ -23,10 +27,13 @@ from .units import nbytes, seconds, sig  # noqa: E402
 # models and tbb are drawn solid, the variants dashed.
 COLOURS = {"coro": "#1f77b4", "threads": "#ff7f0e", "tbb": "#2ca02c", "procs": "#d62728",
            "coro_mt": "#9467bd", "procs_coro": "#8c564b", "thread_per_task": "#e377c2",
-           "fork_per_task": "#7f7f7f"}
+           "fork_per_task": "#7f7f7f", "tbb_blocking": "#bcbd22"}
 MARKERS = {"coro": "o", "threads": "s", "tbb": "^", "procs": "D", "coro_mt": "v",
-           "procs_coro": "P", "thread_per_task": "X", "fork_per_task": "*"}
-_SPARE = ["#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"]
+           "procs_coro": "P", "thread_per_task": "X", "fork_per_task": "*", "tbb_blocking": "<"}
+SOLID = ("coro", "threads", "tbb", "procs")
+_SPARE = ["#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"]
+SATURATED_RING = dict(marker="o", markersize=13, markerfacecolor="none", markeredgecolor="#7c2d12",
+                      markeredgewidth=1.6, linestyle="none", zorder=7)
 LIMIT = dict(color="black", linestyle="--", linewidth=1.4, zorder=1)
 
 plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "figure.titlesize": 11,
@@ -55,7 +62,7 @@ def marker(model):
 
 
 def dashes(model):
-    return "-" if model in MODEL_ORDER[:4] else "--"
+    return "-" if model in SOLID else "--"
 
 
 def _legend(fig, models, extra=()):
@@ -75,6 +82,14 @@ def _legend(fig, models, extra=()):
 def _missing_handle():
     return Line2D([], [], color="black", marker="x", linestyle="none",
                   label="✕ on the axis: skipped or error (not a zero)")
+
+
+def _saturated_handles(panels):
+    """The legend entry for the ring, when some point drawn has one."""
+    if any(pt.saturated for p in panels for ln in p.lines for pt in ln.points):
+        return [Line2D([], [], label=f"{SATURATED} ring: echo server saturated (measures the "
+                       "server; ranks nothing)", **SATURATED_RING)]
+    return []
 
 
 def short_count(v):
@@ -155,6 +170,10 @@ def _draw_lines(ax, panel, y2=False, linestyle=None, hollow=False):
             ax.plot(xs, ys, color=colour(line.model), linestyle=linestyle or dashes(line.model),
                     marker="^" if hollow else marker(line.model), markersize=5, linewidth=1.6,
                     zorder=3, markerfacecolor="white" if hollow else colour(line.model))
+        ringed = [(p.x, p.y2 if y2 else p.y) for p in line.points if p.saturated
+                  and (p.y2 if y2 else p.y) is not None]
+        if ringed:
+            ax.plot(*zip(*ringed), **SATURATED_RING)
 
 
 def _limit(ax, panel):
@@ -167,14 +186,36 @@ def plot_io(group, d, outdir, stem):
     panels = series.io_panels(group, "io.sleep", "items_per_second")
     if not panels:
         return None
-    fig, axes = _figure(len(panels), d.titles.get("io_throughput", "I/O throughput"))
+    return _io_figure(group, panels, outdir, stem + "io_throughput", "io_throughput", "io.sleep",
+                      d.titles.get("io_throughput", "I/O throughput"),
+                      "io.sleep throughput against concurrency, one panel per wait L (log axes). "
+                      "The dashed black line is the limit: C operations every L. Blocking models "
+                      "run one worker per operation; dotted lines: fewer workers than C, so "
+                      "operations queue.")
+
+
+def plot_echo(group, d, outdir, stem):
+    panels = series.io_panels(group, "io.echo", "items_per_second")
+    if not panels:
+        return None
+    return _io_figure(group, panels, outdir, stem + "echo", "echo", "io.echo",
+                      d.titles.get("echo", "Round trips over loopback TCP"),
+                      "io.echo round trips per second against concurrency, one panel per server "
+                      "delay L (log axes); the dashed line, where L > 0, is C round trips every "
+                      f"L. {SATURATED} rings a point whose echo server used ≥ 90 % of its cores: "
+                      "it measures the server, not the model, and ranks nothing.")
+
+
+def _io_figure(group, panels, outdir, stem, key, workload, title, caption):
+    """Throughput against concurrency, one panel per latency, for io.sleep or io.echo."""
+    fig, axes = _figure(len(panels), title)
     for ax, panel in zip(axes, panels):
         _limit(ax, panel)
         _draw_lines(ax, panel)
         _mark_missing(ax, panel.missing)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_title(f"io.sleep, {panel.title}")
+        ax.set_title(f"{workload}, {panel.title}")
         ax.set_xlabel("concurrency C (operations in flight)")
         ax.set_ylabel("throughput (operations/s)")
         _log_labels(ax, "x", sig)
@@ -182,19 +223,21 @@ def plot_io(group, d, outdir, stem):
     extra = [Line2D([], [], label="limit: ideal throughput C / L", **LIMIT),
              Line2D([], [], color="grey", linestyle=":", marker=".",
                     label="blocking model, P = cores < C (queueing)"), _missing_handle()]
-    _legend(fig, _models(panels), extra)
-    return _save(fig, outdir, stem + "io_throughput", "io_throughput",
-                 d.titles.get("io_throughput", ""),
-                 "io.sleep throughput against concurrency, one panel per wait L (log axes). The "
-                 "dashed black line is the limit: C operations every L. Blocking models run one "
-                 "worker per operation; dotted lines: fewer workers than C, so operations queue.")
+    _legend(fig, _models(panels), extra + _saturated_handles(panels))
+    return _save(fig, outdir, stem, key, title, caption)
 
 
 def plot_speedup(group, d, outdir, stem):
-    panels = series.speedup_panels(group)
+    """One figure per dispatch (and one for work without it: cpu.nested)."""
+    return [_speedup(group, d, outdir, stem, shape) for shape in series.speedup_shapes(group)]
+
+
+def _speedup(group, d, outdir, stem, shape):
+    panels = series.speedup_panels(group, shape)
     if not panels:
         return None
-    fig, axes = _figure(len(panels), d.titles.get("speedup", "Speedup"))
+    key = series.shape_key("speedup", shape)
+    fig, axes = _figure(len(panels), d.titles.get(key, "Speedup"))
     for ax, panel in zip(axes, panels):
         _limit(ax, panel)
         _draw_lines(ax, panel)
@@ -209,16 +252,24 @@ def plot_speedup(group, d, outdir, stem):
         ax.set_ylabel("speedup over the sequential run (×)")
     extra = [Line2D([], [], label=f"limit: min(P, {group.cores} cores)", **LIMIT), _missing_handle()]
     _legend(fig, _models(panels), extra)
-    return _save(fig, outdir, stem + "speedup", "speedup", d.titles.get("speedup", ""),
-                 f"Speedup against workers for CPU work. The dashed black line is the limit: "
-                 f"min(P, cores) with {group.cores} cores. coro is one loop (P = 1).")
+    what = f"dispatch: {shape}" if shape else "work without a dispatch in its name"
+    return _save(fig, outdir, stem + key, key, d.titles.get(key, ""),
+                 f"Speedup against workers for CPU work ({what}). The dashed black line is the "
+                 f"limit: min(P, cores) with {group.cores} cores. coro is one loop (P = 1).")
 
 
 def plot_overhead(group, d, outdir, stem):
-    panel = series.overhead_panel(group)
+    """One figure per dispatch of cpu.spin."""
+    return [_overhead(group, d, outdir, stem, shape)
+            for shape in series.shapes(group, "cpu.spin")]
+
+
+def _overhead(group, d, outdir, stem, shape):
+    panel = series.overhead_panel(group, shape)
     if panel is None:
         return None
-    fig, (ax,) = _figure(1, d.titles.get("overhead", "Per-task overhead"), height=4.8)
+    key = series.shape_key("overhead", shape)
+    fig, (ax,) = _figure(1, d.titles.get(key, "Per-task overhead"), height=4.8)
     fig.set_size_inches(8, 5.2)
     _limit(ax, panel)
     xs = [x for x, _ in panel.limit]
@@ -240,7 +291,7 @@ def plot_overhead(group, d, outdir, stem):
     ax.set_ylabel("overhead per task")
     _log_labels(ax, "x", _us)
     _log_labels(ax, "y", _us)
-    ax.set_title("cpu.spin, workers = cores")
+    ax.set_title(f"{panel.title}, workers = cores")
     extra = [Line2D([], [], label="limit: overhead = 10 % of the grain (efficiency 0.9)", **LIMIT),
              Line2D([], [], color="grey", linestyle=":", label="overhead = the grain (efficiency 0.5)"),
              Line2D([], [], color="grey", marker="D", linestyle="none", markeredgecolor="black",
@@ -248,7 +299,7 @@ def plot_overhead(group, d, outdir, stem):
              Line2D([], [], color="grey", marker="v", linestyle="none",
                     label="▼ on the axis: ≤ 0, within the noise"), _missing_handle()]
     _legend(fig, [ln.model for ln in panel.lines], extra)
-    return _save(fig, outdir, stem + "overhead", "overhead", d.titles.get("overhead", ""),
+    return _save(fig, outdir, stem + key, key, d.titles.get(key, ""),
                  "Per-task overhead, (wall × min(P, cores) − sequential time) / tasks, against the "
                  "grain (log axes). Below the dashed line a model is at least 90 % efficient; "
                  "◆ marks the grain where each model crosses it.")
@@ -368,10 +419,16 @@ def plot_mixed(group, d, outdir, stem):
 
 
 def plot_ipc(group, d, outdir, stem):
-    panel = series.ipc_panel(group)
+    """One figure per dispatch of ipc."""
+    return [_ipc(group, d, outdir, stem, shape) for shape in series.shapes(group, "ipc")]
+
+
+def _ipc(group, d, outdir, stem, shape):
+    panel = series.ipc_panel(group, shape)
     if panel is None:
         return None
-    fig, axes = _figure(2, d.titles.get("ipc", "ipc"))
+    key = series.shape_key("ipc", shape)
+    fig, axes = _figure(2, d.titles.get(key, "ipc"))
     sizes = sorted({p.x for ln in panel.lines for p in ln.points})
     ax = axes[0]
     ax.axhline(group.cores, **LIMIT)
@@ -380,7 +437,7 @@ def plot_ipc(group, d, outdir, stem):
     _mark_missing(ax, panel.missing)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("speedup over the sequential run (×)")
-    ax.set_title("speedup")
+    ax.set_title(f"speedup{series.shape_label('ipc', shape)}")
     ax = axes[1]
     if panel.limit:
         xs, ys = zip(*panel.limit)
@@ -389,7 +446,7 @@ def plot_ipc(group, d, outdir, stem):
     ax.set_yscale("log")
     ax.set_ylabel("CPU per task, all threads and processes")
     _log_labels(ax, "y", _us)
-    ax.set_title("CPU cost per task")
+    ax.set_title(f"CPU cost per task{series.shape_label('ipc', shape)}")
     for ax in axes:
         if sizes[0] == 0:   # 0 B has no place on a log axis: linear below 1 B
             ax.set_xscale("symlog", linthresh=1)
@@ -405,20 +462,23 @@ def plot_ipc(group, d, outdir, stem):
              Line2D([], [], color="grey", linestyle=":", label="speedup 1 (one core)"),
              _missing_handle()]
     _legend(fig, [ln.model for ln in panel.lines], extra)
-    return _save(fig, outdir, stem + "ipc", "ipc", d.titles.get("ipc", ""),
+    return _save(fig, outdir, stem + key, key, d.titles.get(key, ""),
                  "ipc: each task hands a payload to a worker that reads all of it. Left: speedup "
                  "(limit: the core count). Right: CPU spent per task (dashed: what the sequential "
                  "run spends on the same work, the least possible).")
 
 
-PLOTS = (plot_io, plot_speedup, plot_overhead, plot_latency, plot_memory, plot_mixed, plot_ipc)
+PLOTS = (plot_io, plot_echo, plot_speedup, plot_overhead, plot_latency, plot_memory, plot_mixed,
+         plot_ipc)
 
 
 def make_plots(decisions, outdir, prefix=""):
-    """Every plot this group has data for, written to `outdir` as <prefix><key>.png/.svg."""
+    """Every plot this group has data for, written to `outdir` as <prefix><key>.png/.svg. A
+    draw function returns one PlotInfo, a list (one per dispatch) or None."""
     out = []
     for draw in PLOTS:
         info = draw(decisions.group, decisions, outdir, prefix)
-        if info is not None:
-            out.append(info)
+        for one in info if isinstance(info, list) else [info]:
+            if one is not None:
+                out.append(one)
     return out

@@ -9,7 +9,7 @@ import jinja2
 
 from . import decide
 from .model import UNSTABLE_CV, order_models
-from .units import percent, sig
+from .units import fmt, percent, sig
 
 TEMPLATES = pathlib.Path(__file__).with_name("templates")
 KIND_WORDS = {"holds": "holds", "partly": "partly", "differs": "differs", "unknown": "not measured"}
@@ -96,14 +96,15 @@ def view(all_decisions, plots):
         first = next(p["cls"] for p in per if p["cls"] is not None)
         classes.append({"key": key, "label": first.label, "per_group": per})
 
+    # Guide rows by what they say (model, aspect with its dispatch, claim), not by position:
+    # groups of different files may have different dispatches, hence different rows.
     guide = []
-    for i, row in enumerate(all_decisions[0].guide):
-        per = []
-        for d in all_decisions:
-            g = d.guide[i] if i < len(d.guide) else None
-            per.append({"label": d.group.label, "row": g})
-        guide.append({"approach": row.approach, "model": row.model, "aspect": row.aspect,
-                      "claim": row.claim, "per_group": per})
+    for key in _union([d.guide for d in all_decisions], lambda r: r.key):
+        per = [{"label": d.group.label, "row": next((r for r in d.guide if r.key == key), None)}
+               for d in all_decisions]
+        approach, model, aspect, claim = key
+        guide.append({"approach": approach, "model": model, "aspect": aspect, "claim": claim,
+                      "per_group": per})
 
     plot_keys = _union([plots.get(g.label, []) for g in groups], lambda p: p.key)
     plot_rows = []
@@ -129,6 +130,9 @@ def view(all_decisions, plots):
             "problems": [{"name": n, "kind": k, "message": m} for n, k, m in d.problems],
             "beyond": [{"name": p.name, "efficiency": f"{p.v('efficiency'):.2f}"} for p in d.beyond],
             "gaps": d.gaps,
+            "saturated": [{"name": p.name, "model": p.model,
+                           "server_cpu": fmt(p.v("server_cpu_s"), d.group.unit("server_cpu_s")
+                                             or "s")} for p in d.saturated],
         })
 
     sources = {}
@@ -152,6 +156,8 @@ def view(all_decisions, plots):
         "unstable_cv": percent(UNSTABLE_CV), "little_tolerance": percent(decide.LITTLE_TOLERANCE),
         "beyond_tolerance": percent(decide.BEYOND_TOLERANCE),
         "remedy": decide.REMEDY, "efficient": decide.EFFICIENT, "kinds": KIND_WORDS,
+        "saturated_mark": decide.SATURATED, "saturated_why": decide.SATURATED_WHY,
+        "any_saturated": any(d.saturated for d in all_decisions),
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "_sources": sources,
     }

@@ -3,7 +3,7 @@ draws them and decide.py reads the same series to write each plot's title."""
 import math
 from dataclasses import dataclass, field
 
-from .model import LOOP_MODELS
+from .model import DISPATCH_WORKLOADS, DISPATCHES
 
 EFFICIENT = 0.9          # "reached": efficiency at or above this
 OVERHEAD_SHARE = 0.1     # per-task overhead at 10 % of the grain = efficiency ~0.9
@@ -15,6 +15,7 @@ class XY:
     y: float
     name: str
     y2: float = None     # a second quantity at the same x (p99 beside p50)
+    saturated: bool = False  # io.echo: the echo server was saturated (decides nothing)
 
 
 @dataclass
@@ -37,14 +38,42 @@ class Panel:
     floor: list = field(default_factory=list)    # [(model, x, name)] not drawable on log axes
 
 
-def is_loop(point):
-    """A model whose operations are all in flight at once (an event loop), whatever its workers."""
-    return point.model in LOOP_MODELS or "workers" not in dict(point.params)
+def holds_all_in_flight(point):
+    """A model whose operations are all in flight at once whatever its workers: it waits on an
+    event loop or suspends the waiting task (model.WAITS). A model the file says nothing of
+    counts as one when its name has no workers (one loop)."""
+    if point.waits is not None:
+        return point.waits != "blocking"
+    return "workers" not in dict(point.params)
 
 
 def queueing(point):
     """A blocking model with fewer workers than the concurrency asked: operations queue."""
-    return not is_loop(point) and point.get("workers") < point.get("concurrency", 0)
+    return not holds_all_in_flight(point) and point.get("workers") < point.get("concurrency", 0)
+
+
+# ---------------------------------------------------------------------------------- dispatch
+
+def shapes(group, workload):
+    """The dispatches `workload`'s points have, map first, then each, then None (a workload
+    without dispatch, or a file from before names carried it), then any other, by name.
+    Every comparison of models is made within one of these, never across."""
+    seen = {p.dispatch for p in group.points if p.workload == workload}
+    known = [d for d in (*DISPATCHES, None) if d in seen]
+    return known + sorted(d for d in seen if d not in known)
+
+
+def shape_key(base, dispatch):
+    """A row, class, plot or title key for one dispatch: 'cpu_speedup_map'; `base` for None."""
+    return base if dispatch is None else f"{base}_{dispatch}"
+
+
+def shape_label(workload, dispatch):
+    """' (dispatch: map)' after a label; for a workload that carries a dispatch in names but a
+    point without one (an older file), ' (dispatch unknown)'; '' when it has none."""
+    if dispatch is not None:
+        return f" (dispatch: {dispatch})"
+    return " (dispatch unknown)" if workload in DISPATCH_WORKLOADS else ""
 
 
 def at_cores(points, cores):
@@ -61,15 +90,17 @@ def at_cores(points, cores):
     return min(points, key=lambda p: p.get("workers"))
 
 
-def values(group, workload, key):
-    """The sorted distinct values of name parameter `key` among `workload`'s points."""
+def values(group, workload, key, **params):
+    """The sorted distinct values of name parameter `key` among `workload`'s points (those
+    with every given parameter value, e.g. dispatch='map')."""
     return sorted({p.get(key) for p in group.points if p.workload == workload
-                   and p.get(key) is not None})
+                   and p.get(key) is not None
+                   and all(p.get(k) == v for k, v in params.items())})
 
 
-def coarse_grain(group):
+def coarse_grain(group, **params):
     """The grain of 'coarse CPU': 1 ms if measured, else the largest grain."""
-    grains = values(group, "cpu.spin", "grain_us")
+    grains = values(group, "cpu.spin", "grain_us", **params)
     if not grains:
         return None
     return 1000 if 1000 in grains else grains[-1]
@@ -94,7 +125,8 @@ def io_panels(group, workload="io.sleep", counter="items_per_second"):
                     line.label = f"{model}, P = {mine[0].get('workers')} < C"
                 for p in sorted(mine, key=lambda p: p.get("concurrency")):
                     y2 = p.v("lat_p99_us") if counter == "lat_p50_us" else None
-                    line.points.append(XY(p.get("concurrency"), p.v(counter), p.name, y2))
+                    line.points.append(XY(p.get("concurrency"), p.v(counter), p.name, y2,
+                                          p.saturated))
                 panel.lines.append(line)
         cs = values(group, workload, "concurrency")
         if counter == "items_per_second" and lat:
@@ -143,15 +175,28 @@ def memory_panel(group, workload="io.sleep"):
     return panel if panel.lines else None
 
 
-def speedup_panels(group):
-    """Speedup against workers per model for cpu.spin (coarse grain), cpu.real and cpu.nested;
-    the limit is min(workers, cores)."""
+SPEEDUP_WORKLOADS = ("cpu.spin", "cpu.real", "cpu.nested")
+
+
+def speedup_shapes(group):
+    """The dispatches of the speedup plots, one plot each (cpu.nested has none: None)."""
+    seen = [d for w in SPEEDUP_WORKLOADS for d in shapes(group, w)]
+    return [d for d in (*DISPATCHES, None) if d in seen] + \
+        sorted({d for d in seen if d not in (*DISPATCHES, None)})
+
+
+def speedup_panels(group, dispatch=None):
+    """Speedup against workers per model for cpu.spin (coarse grain), cpu.real and cpu.nested,
+    those of one dispatch; the limit is min(workers, cores)."""
     cores = group.cores
     cases = []
-    g = coarse_grain(group)
+    at = {"dispatch": dispatch}
+    g = coarse_grain(group, **at)
     if g is not None:
-        cases.append(("cpu.spin", {"grain_us": g}, f"cpu.spin, W = {g / 1000:g} ms"))
-    cases += [("cpu.real", {}, "cpu.real (JSON)"), ("cpu.nested", {}, "cpu.nested (sort)")]
+        cases.append(("cpu.spin", {"grain_us": g, **at},
+                      f"cpu.spin, W = {g / 1000:g} ms{shape_label('cpu.spin', dispatch)}"))
+    cases += [("cpu.real", at, f"cpu.real (JSON){shape_label('cpu.real', dispatch)}"),
+              ("cpu.nested", at, f"cpu.nested (sort){shape_label('cpu.nested', dispatch)}")]
     panels = []
     for workload, params, title in cases:
         panel = Panel(title)
@@ -193,13 +238,15 @@ def crossing(points, share=OVERHEAD_SHARE):
     return math.exp(math.log(a.x) + t * (math.log(b.x) - math.log(a.x)))
 
 
-def overhead_panel(group):
-    """Per-task overhead against grain, per model at P = cores (cpu.spin); limit lines at 10 %
-    of the grain (efficiency 0.9) and at the grain itself; marks where each model crosses
-    below 10 %. Overheads <= 0 (faster than the reference: within noise) are in .floor."""
-    panel = Panel("cpu.spin")
+def overhead_panel(group, dispatch=None):
+    """Per-task overhead against grain, per model at P = cores (cpu.spin, one dispatch); limit
+    lines at 10 % of the grain (efficiency 0.9) and at the grain itself; marks where each model
+    crosses below 10 %. Overheads <= 0 (faster than the reference: within noise) are in
+    .floor."""
+    panel = Panel(f"cpu.spin{shape_label('cpu.spin', dispatch)}")
     for model in group.models:
-        pts = [p for p in group.select("cpu.spin", model) if p.v("overhead_per_task_us") is not None]
+        pts = [p for p in group.select("cpu.spin", model, dispatch=dispatch)
+               if p.v("overhead_per_task_us") is not None]
         by_grain = {}
         for p in pts:
             by_grain.setdefault(p.get("grain_us"), []).append(p)
@@ -217,11 +264,11 @@ def overhead_panel(group):
             x = crossing(line.points)
             if x is not None:
                 panel.marks.append((model, x, OVERHEAD_SHARE * x, f"{x:.3g} µs"))
-    grains = values(group, "cpu.spin", "grain_us")
+    grains = values(group, "cpu.spin", "grain_us", dispatch=dispatch)
     panel.limit = [(g, OVERHEAD_SHARE * g) for g in grains]
     panel.limit_label = "10 % of the grain (efficiency 0.9)"
     panel.missing = [(p.model, p.get("grain_us"), p.error)
-                     for p in group.select("cpu.spin", ok=False)]
+                     for p in group.select("cpu.spin", ok=False, dispatch=dispatch)]
     return panel if panel.lines else None
 
 
@@ -250,13 +297,15 @@ def mixed_columns(group):
     return out
 
 
-def ipc_panel(group):
-    """ipc: speedup and CPU per task against payload, per model at P = cores; the limits are
-    min(P, cores) and the CPU the work itself takes (the sequential reference per task)."""
-    panel = Panel("ipc")
+def ipc_panel(group, dispatch=None):
+    """ipc of one dispatch: speedup and CPU per task against payload, per model at P = cores;
+    the limits are min(P, cores) and the CPU the work itself takes (the sequential reference
+    per task)."""
+    panel = Panel(f"ipc{shape_label('ipc', dispatch)}")
     ref = {}
     for model in group.models:
-        pts = [p for p in group.select("ipc", model) if p.v("speedup") is not None]
+        pts = [p for p in group.select("ipc", model, dispatch=dispatch)
+               if p.v("speedup") is not None]
         by_size = {}
         for p in pts:
             by_size.setdefault(p.get("payload_bytes"), []).append(p)
@@ -270,5 +319,6 @@ def ipc_panel(group):
                 ref.setdefault(p.get("payload_bytes"), p.v("reference_s") / p.v("tasks") * 1e6)
     panel.limit = sorted(ref.items())
     panel.limit_label = "the work alone (sequential reference per task)"
-    panel.missing = [(p.model, p.get("payload_bytes"), p.error) for p in group.select("ipc", ok=False)]
+    panel.missing = [(p.model, p.get("payload_bytes"), p.error)
+                     for p in group.select("ipc", ok=False, dispatch=dispatch)]
     return panel if panel.lines else None

@@ -33,10 +33,12 @@ std::string Params::str() const {
   std::string s;
   for (auto& [k, v] : kv_) {
     if (!s.empty()) s += '/';
-    s += k + ":" + std::to_string(v);
+    s += k + ":" + (k == "dispatch" ? std::string(dispatch_name(Dispatch(v))) : std::to_string(v));
   }
   return s;
 }
+
+std::string_view dispatch_name(Dispatch d) { return d == Dispatch::map ? "map" : "each"; }
 
 uint64_t checksum(const std::vector<TaskResult>& results) {
   uint64_t sum = 0;

@@ -17,8 +17,17 @@
 
 namespace concbench {
 
+// How an engine is handed independent tasks (MISSION.md, "Dispatch is named"); the parameter
+// `dispatch` of a grid point, written as its word in the name (dispatch:each, dispatch:map).
+enum class Dispatch : int64_t {
+  each = 0,  // one task at a time: co_spawn / post, task_group::run, one message, one queue entry
+  map = 1,   // the whole range at once, chunked as the engine's experts do (parallel_for, Pool.map)
+};
+std::string_view dispatch_name(Dispatch d);
+
 // One point of a benchmark's grid, in name order: {{"workers", 2}, {"grain_us", 1000}} is
-// named ".../workers:2/grain_us:1000". Names are those of MISSION.md.
+// named ".../workers:2/grain_us:1000". Names are those of MISSION.md. `dispatch` holds a
+// Dispatch and is written as its word: {"dispatch", int64_t(Dispatch::map)} is "dispatch:map".
 class Params {
  public:
   Params() = default;
@@ -31,8 +40,10 @@ class Params {
   int64_t get(std::string_view name) const;
   int64_t get_or(std::string_view name, int64_t fallback) const;
   const std::vector<std::pair<std::string, int64_t>>& items() const { return kv_; }
-  // "workers:2/grain_us:1000"
+  // "workers:2/dispatch:map/grain_us:1000"
   std::string str() const;
+  // The dispatch of this point; each where the workload has none (I/O: one wait per worker).
+  Dispatch dispatch() const { return Dispatch(get_or("dispatch", int64_t(Dispatch::each))); }
 
  private:
   std::vector<std::pair<std::string, int64_t>> kv_;
@@ -92,6 +103,9 @@ struct Workload {
   std::function<double(const Params&, int cores)> ideal_seconds{};
   // I/O: operations in flight at once (memory per in-flight operation divides by this).
   std::function<int64_t(const Params&)> in_flight{};
+  // I/O: the least time every task must take (its wait), in microseconds; a task that took
+  // less skipped or cut short its wait, and the run is an error. Empty: no floor.
+  std::function<int64_t(const Params&)> wait_floor_us{};
 };
 
 // A model set up for one workload and one grid point. Constructing it starts the engine
@@ -133,7 +147,9 @@ struct Case {
   std::string model;  // the token in the name and in the file name: "threads"
   std::function<std::vector<Params>(const Suite&)> grid{};
   std::function<std::unique_ptr<Trial>(const Params&)> make{};
-  std::function<Needs(const Params&)> needs{};  // empty: nothing beyond the parent
+  // What a point needs beyond the parent; empty: its workers, as models/kinds.hpp derives
+  // them (model_needs).
+  std::function<Needs(const Params&)> needs{};
   std::string name() const { return workload->name + "/" + model; }
 };
 

@@ -30,4 +30,14 @@ inline bool repeat_task(std::string_view engine_model, std::atomic<uint64_t>& ta
   }
 }
 
+// Test-only breakage (issue 8: every check must be able to fail): with the environment
+// variable CONCBENCH_TEST_BREAK=skip_wait (or skip_compute), or set_break() in a test, every
+// workload skips its waits (or its computation) while still returning a result. The harness
+// must then report an error for every benchmark, never a number. Off unless asked for.
+enum class Break { none, skip_wait, skip_compute };
+Break current_break();
+void set_break(Break b);
+inline bool skip_wait() { return current_break() == Break::skip_wait; }
+inline bool skip_compute() { return current_break() == Break::skip_compute; }
+
 }  // namespace concbench::fault

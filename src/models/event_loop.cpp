@@ -8,6 +8,7 @@
 
 #include "core/fault.hpp"
 #include "core/system.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
@@ -115,26 +116,152 @@ Batch run_on(const std::vector<asio::io_context*>& loops, std::size_t n, std::si
   return std::move(farm.batch);
 }
 
-}  // namespace
-
-Batch run_async(EventLoop& loop, std::size_t n, std::size_t lanes, const AsyncTask& task) {
-  return run_on({&loop.context()}, n, lanes, task);
-}
-
-Batch run_async(LoopGroup& group, std::size_t n, std::size_t lanes, const AsyncTask& task) {
+std::vector<asio::io_context*> contexts(LoopGroup& group) {
   std::vector<asio::io_context*> loops;
   for (std::size_t i = 0; i < group.workers(); ++i) loops.push_back(&group.loop(i).context());
-  return run_on(loops, n, lanes, task);
+  return loops;
 }
 
-Batch run_async_here(std::size_t n, std::size_t lanes, const AsyncTask& task) {
+// ---- CPU tasks ----
+
+// The state of one CPU run, shared by its loops.
+struct CpuRun {
+  CpuRun(std::size_t n, const CpuTask& t, std::size_t loops) : n(n), task(t), loops_left(loops) {
+    batch.results.resize(n);
+  }
+  const std::size_t n;
+  const CpuTask& task;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> loops_left;
+  std::atomic<uint64_t> injected{0};  // core/fault.hpp (test builds only)
+  ScatteredResults scattered;
+  std::mutex mu;
+  Batch batch;
+  std::promise<void> done;
+
+  TaskResult compute(std::size_t i) {
+    if (interrupted()) throw Interrupted();
+    TaskResult r = task(i);
+    if (fault::repeat_task("coro", injected)) r = task(i);
+    return r;
+  }
+  void error(std::string e) {
+    std::lock_guard lock(mu);
+    batch.errors.push_back(std::move(e));
+  }
+  void loop_finished() {
+    if (loops_left.fetch_sub(1) == 1) done.set_value();
+  }
+};
+
+std::string what(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+// map: one coroutine runs [first, last) on its loop.
+asio::awaitable<void> map_range(CpuRun& run, std::size_t first, std::size_t last) {
+  for (std::size_t i = first; i < last; ++i) {
+    try {
+      run.batch.results[i] = run.compute(i);
+    } catch (const std::exception& e) {
+      run.error("task " + std::to_string(i) + ": " + e.what());
+      if (interrupted()) break;
+    }
+  }
+  co_return;
+}
+
+// each: one coroutine per task.
+asio::awaitable<void> one_task(CpuRun& run, std::size_t i) {
+  run.scattered.put(i, run.compute(i));
+  co_return;
+}
+
+// One loop's spawner for dispatch:each: keeps up to kWindow tasks spawned and unfinished,
+// claiming the next index as each finishes. Runs on its loop's thread only.
+struct Spawner {
+  static constexpr std::size_t kWindow = 1024;
+  CpuRun& run;
+  asio::io_context& ctx;
+  std::size_t live = 0;
+  bool over = false;
+
+  void more() {
+    while (!over && live < kWindow) {
+      const std::size_t i = interrupted() ? run.n : run.next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= run.n) {
+        if (live == 0) {
+          over = true;
+          run.loop_finished();
+        }
+        return;
+      }
+      ++live;
+      asio::co_spawn(ctx, one_task(run, i), [this, i](std::exception_ptr e) {
+        if (e) run.error("task " + std::to_string(i) + ": " + what(e));
+        --live;
+        more();
+      });
+    }
+  }
+};
+
+Batch run_cpu(const std::vector<asio::io_context*>& loops, std::size_t n, const CpuTask& task,
+              Dispatch dispatch) {
+  if (n == 0) return {};
+  const std::size_t p = loops.size();
+  CpuRun run(n, task, p);
+  auto finished = run.done.get_future();
+  std::vector<std::unique_ptr<Spawner>> spawners;
+  for (std::size_t k = 0; k < p; ++k) {
+    if (dispatch == Dispatch::map) {
+      asio::co_spawn(*loops[k], map_range(run, n * k / p, n * (k + 1) / p),
+                     [&run](std::exception_ptr e) {
+                       if (e) run.error(what(e));
+                       run.loop_finished();
+                     });
+    } else {
+      auto& s = *spawners.emplace_back(new Spawner{run, *loops[k]});
+      asio::post(*loops[k], [&s] { s.more(); });
+    }
+  }
+  finished.wait();
+  if (dispatch == Dispatch::each) run.scattered.into(run.batch.results);
+  return std::move(run.batch);
+}
+
+}  // namespace
+
+Batch run_tasks(EventLoop& loop, std::size_t n, InFlight in_flight, const AsyncTask& task) {
+  return run_on({&loop.context()}, n, in_flight.lanes, task);
+}
+
+Batch run_tasks(LoopGroup& group, std::size_t n, InFlight in_flight, const AsyncTask& task) {
+  return run_on(contexts(group), n, in_flight.lanes, task);
+}
+
+Batch run_tasks_here(std::size_t n, InFlight in_flight, const AsyncTask& task) {
   Farm farm(n, task);
   if (n == 0) return {};
   asio::io_context ctx{1};
   std::vector<asio::io_context*> loops{&ctx};
-  start_lanes(farm, loops, lanes, [] {});
+  start_lanes(farm, loops, in_flight.lanes, [] {});
   ctx.run();
   return std::move(farm.batch);
+}
+
+Batch run_tasks(EventLoop& loop, std::size_t n, const CpuTask& task, Dispatch dispatch) {
+  return run_cpu({&loop.context()}, n, task, dispatch);
+}
+
+Batch run_tasks(LoopGroup& group, std::size_t n, const CpuTask& task, Dispatch dispatch) {
+  return run_cpu(contexts(group), n, task, dispatch);
 }
 
 }  // namespace concbench

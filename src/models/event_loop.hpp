@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/case.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
@@ -54,16 +55,24 @@ class LoopGroup {
   std::vector<std::unique_ptr<EventLoop>> loops_;
 };
 
-// A task of an async farm: task `i`, run by lane `lane` (a lane is one worker coroutine; a
+// An I/O task on a loop: task `i`, run by lane `lane` (a lane is one worker coroutine; a
 // workload may keep one connection per lane). Lane k of a LoopGroup runs on loop k % P.
 using AsyncTask = std::function<asio::awaitable<TaskResult>(std::size_t i, std::size_t lane)>;
+// A CPU task: it never suspends, so on a loop it runs to its end once started.
+using CpuTask = std::function<TaskResult(std::size_t i)>;
 
-// Runs tasks [0, n) with `lanes` worker coroutines pulling the next index, so that at most
-// `lanes` tasks are in flight (asyncio's Semaphore(C) pattern). Every coroutine is spawned
+// I/O: runs tasks [0, n) with at most `in_flight.lanes` in flight. Every coroutine is spawned
 // with a completion handler: an exception becomes an error line, never a lost task.
-Batch run_async(EventLoop& loop, std::size_t n, std::size_t lanes, const AsyncTask& task);
-Batch run_async(LoopGroup& group, std::size_t n, std::size_t lanes, const AsyncTask& task);
+Batch run_tasks(EventLoop& loop, std::size_t n, InFlight in_flight, const AsyncTask& task);
+Batch run_tasks(LoopGroup& group, std::size_t n, InFlight in_flight, const AsyncTask& task);
 // The same on a fresh io_context run by the calling thread (one loop per worker process).
-Batch run_async_here(std::size_t n, std::size_t lanes, const AsyncTask& task);
+Batch run_tasks_here(std::size_t n, InFlight in_flight, const AsyncTask& task);
+
+// CPU: map: each loop runs one coroutine over its contiguous share of [0, n) (one loop: all
+// of it), as a coroutine mapping over a list does; each: one co_spawn per task, the loops
+// claiming indices one at a time, at most 1,024 spawned and unfinished per loop (a server
+// taking requests as they come; the bound keeps 200,000 tasks from being 200,000 frames).
+Batch run_tasks(EventLoop& loop, std::size_t n, const CpuTask& task, Dispatch dispatch);
+Batch run_tasks(LoopGroup& group, std::size_t n, const CpuTask& task, Dispatch dispatch);
 
 }  // namespace concbench

@@ -1,35 +1,105 @@
-// What each model is, for readers of the results (written into the context as
-// concbench_model_kinds): how it waits (an event loop, or a blocked worker) and what its
-// workers are. The one place this is said; a test checks every registered model is here.
+// What each model is, said once: how it waits (an event loop, a suspended task, or a blocked
+// worker), what its workers are, which dispatch shapes it takes for independent tasks, and
+// what it needs from the machine. Written into the context as concbench_model_kinds; the
+// grids and the resource checks are derived from it; a test checks every registered model is
+// here.
 #pragma once
 
 #include <optional>
 #include <string_view>
+#include <vector>
+
+#include "core/case.hpp"
 
 namespace concbench {
 
 struct ModelKind {
   std::string_view model;
-  std::string_view waits;    // "loop": awaits I/O; "blocking": a worker blocks per wait
+  // "loop": awaits I/O on an event loop; "suspend": a waiting task is suspended and its
+  // thread runs others (resumable TBB tasks); "blocking": a worker blocks per wait.
+  std::string_view waits;
   std::string_view workers;  // "threads" or "processes"
+  bool sized;                // has the `workers` parameter (coro is exactly one loop thread)
+  bool each;                 // takes tasks one at a time (dispatch:each)
+  bool map;                  // takes a whole range and chunks it (dispatch:map)
+  bool per_task;             // a new thread or process per task: coarse grains only
   std::string_view shape;    // one line: what it is
 };
 
 inline constexpr ModelKind kModelKinds[] = {
-    {"coro", "loop", "threads", "one io_context on one thread, C++20 coroutines"},
-    {"coro_mt", "loop", "threads", "one io_context per worker thread"},
-    {"procs_coro", "loop", "processes", "one io_context per pre-forked worker process"},
-    {"threads", "blocking", "threads", "a pool of P std::threads with one shared queue"},
-    {"tbb", "blocking", "threads", "oneTBB task_arena(P) + task_group, work stealing"},
-    {"thread_per_task", "blocking", "threads", "a new std::thread per task, at most P alive"},
-    {"procs", "blocking", "processes", "P pre-forked worker processes, tasks over socketpairs"},
-    {"fork_per_task", "blocking", "processes", "a fork() per task, at most P alive"},
+    {"coro", "loop", "threads", false, true, true, false,
+     "one io_context on one thread, C++20 coroutines"},
+    {"coro_mt", "loop", "threads", true, true, true, false, "one io_context per worker thread"},
+    {"procs_coro", "loop", "processes", true, false, true, false,
+     "one io_context per pre-forked worker process, each handed a contiguous shard"},
+    {"threads", "blocking", "threads", true, true, true, false,
+     "a pool of P std::threads with one shared queue (ThreadPoolExecutor)"},
+    {"tbb", "suspend", "threads", true, true, true, false,
+     "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait suspends "
+     "the task (tbb::task::suspend) and frees its thread"},
+    {"tbb_blocking", "blocking", "threads", true, true, false, false,
+     "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait"},
+    {"thread_per_task", "blocking", "threads", true, true, false, true,
+     "a new std::thread per task, at most P alive"},
+    {"procs", "blocking", "processes", true, true, true, false,
+     "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)"},
+    {"fork_per_task", "blocking", "processes", true, true, false, true,
+     "a fork() per task, at most P alive"},
 };
 
 inline std::optional<ModelKind> model_kind(std::string_view model) {
   for (const auto& k : kModelKinds)
     if (k.model == model) return k;
   return std::nullopt;
+}
+
+// The dispatch shapes `model` takes, each first.
+inline std::vector<Dispatch> dispatches(std::string_view model) {
+  std::vector<Dispatch> d;
+  if (auto k = model_kind(model)) {
+    if (k->each) d.push_back(Dispatch::each);
+    if (k->map) d.push_back(Dispatch::map);
+  }
+  return d;
+}
+
+// What one grid point of `model` needs beyond the parent: its workers as threads or processes
+// (a process also holds one socket), plus `descriptors_per_worker` (connections).
+inline Needs model_needs(std::string_view model, const Params& p,
+                         int64_t descriptors_per_worker = 0) {
+  const auto k = model_kind(model);
+  const int64_t w = p.get_or("workers", 1);
+  Needs n;
+  if (k && k->workers == "processes") {
+    n.processes = w;
+    n.descriptors = w;
+  } else {
+    n.threads = w;
+  }
+  n.descriptors += w * descriptors_per_worker;
+  return n;
+}
+
+// `points` with the dispatch shapes of `model`: each point once per shape, `dispatch` placed
+// after `workers` (first where there is none), as in cpu.spin/tbb/workers:2/dispatch:map/...
+inline std::vector<Params> with_dispatch(std::string_view model, const std::vector<Params>& points) {
+  std::vector<Params> out;
+  for (const Params& pt : points)
+    for (Dispatch d : dispatches(model)) {
+      Params p;
+      if (pt.has("workers")) p.set("workers", pt.get("workers"));
+      p.set("dispatch", int64_t(d));
+      for (auto& [k, v] : pt.items()) p.set(k, v);
+      out.push_back(p);
+    }
+  return out;
+}
+
+// The worker points of `model` in `s`: {} for a model without the parameter (one point).
+inline std::vector<Params> worker_points(const Suite& s, std::string_view model,
+                                         std::vector<int64_t> extra = {}) {
+  const auto k = model_kind(model);
+  return s.worker_points(k && k->sized, std::move(extra));
 }
 
 }  // namespace concbench

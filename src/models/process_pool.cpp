@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -26,7 +27,7 @@ namespace concbench {
 
 namespace {
 
-enum : uint32_t { kTask = 1, kUsage = 2, kOk = 3, kError = 4, kUsageReply = 5 };
+enum : uint32_t { kTask = 1, kUsage = 2, kOk = 3, kError = 4, kUsageReply = 5, kPid = 6, kPidReply = 7 };
 
 struct Header {
   uint32_t kind;
@@ -92,6 +93,11 @@ Usage own_usage_for_report() {
   Header h{};
   std::string payload;
   while (recv_frame(fd, h, payload)) {
+    if (h.kind == kPid) {
+      const pid_t me = getpid();
+      send_frame(fd, kPidReply, std::string_view(reinterpret_cast<const char*>(&me), sizeof me));
+      continue;
+    }
     if (h.kind == kUsage) {
       const Usage u = own_usage_for_report();
       send_frame(fd, kUsageReply, std::string_view(reinterpret_cast<const char*>(&u), sizeof u));
@@ -232,21 +238,25 @@ void ProcessPool::replace(std::size_t w, std::string* why) {
     throw_errno("procs: epoll_ctl");
 }
 
-std::vector<Reply> ProcessPool::run(const std::vector<std::string_view>& payloads) {
-  return dispatch(payloads, false);
+std::vector<Reply> ProcessPool::run(const std::vector<std::string_view>& payloads,
+                                    std::size_t depth) {
+  return dispatch(payloads, false, std::max<std::size_t>(1, depth));
 }
 
 std::vector<Reply> ProcessPool::broadcast(std::string_view payload) {
-  return dispatch(std::vector<std::string_view>(workers_.size(), payload), true);
+  return dispatch(std::vector<std::string_view>(workers_.size(), payload), true, 1);
 }
 
 std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& payloads,
-                                         bool one_each) {
+                                         bool one_each, std::size_t depth) {
   const std::size_t n = payloads.size();
   std::vector<Reply> replies(n);
-  std::vector<int64_t> task_of(workers_.size(), -1);
+  // The tasks sent to each worker and not yet answered, oldest first (a worker answers in
+  // order); `idle` holds one entry per free slot: a worker appears up to `depth` times.
+  std::vector<std::deque<std::size_t>> task_of(workers_.size());
   std::deque<std::size_t> idle;
-  for (std::size_t w = 0; w < workers_.size(); ++w) idle.push_back(w);
+  for (std::size_t d = 0; d < depth; ++d)
+    for (std::size_t w = 0; w < workers_.size(); ++w) idle.push_back(w);
   std::size_t next = 0, done = 0, in_flight = 0;
   std::vector<epoll_event> events(std::min<std::size_t>(workers_.size(), 256));
   std::string data;
@@ -271,10 +281,14 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
         std::string why;
         replace(w, &why);
         fail(next++, why + " before it took its task");
+        for (std::size_t t : task_of[w]) fail(t, why + " while running task " + std::to_string(t));
+        in_flight -= task_of[w].size();
+        for (std::size_t k = 0; k < task_of[w].size(); ++k) idle.push_back(w);
+        task_of[w].clear();
         idle.push_back(w);
         continue;
       }
-      task_of[w] = int64_t(next++);
+      task_of[w].push_back(next++);
       ++in_flight;
     }
     if (in_flight == 0) continue;
@@ -284,24 +298,25 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
       const auto w = std::size_t(events[std::size_t(e)].data.u64);
       Header h{};
       const bool got = recv_frame(workers_[w].fd, h, data);
-      const int64_t task = task_of[w];
       if (!got || (h.kind != kOk && h.kind != kError)) {
         std::string why;
         replace(w, &why);
-        if (task >= 0) {  // an idle worker that died is still on the idle list
-          fail(std::size_t(task), why + " while running task " + std::to_string(task));
+        // Its tasks fail (an idle worker that died is still on the idle list).
+        for (std::size_t t : task_of[w]) {
+          fail(t, why + " while running task " + std::to_string(t));
           --in_flight;
-          task_of[w] = -1;
           idle.push_back(w);
         }
+        task_of[w].clear();
         continue;
       }
-      if (task < 0) continue;  // cannot happen: replies come only for tasks sent
-      replies[std::size_t(task)] = {h.kind == kOk, std::move(data)};
+      if (task_of[w].empty()) continue;  // cannot happen: replies come only for tasks sent
+      const std::size_t task = task_of[w].front();
+      task_of[w].pop_front();
+      replies[task] = {h.kind == kOk, std::move(data)};
       data = {};
       ++done;
       --in_flight;
-      task_of[w] = -1;
       idle.push_back(w);
     }
   }
@@ -321,6 +336,21 @@ Usage ProcessPool::usage() {
     }
   }
   return total;
+}
+
+std::size_t ProcessPool::roll_call() {
+  std::set<pid_t> seen;
+  for (auto& w : workers_) {
+    Header h{};
+    std::string data;
+    pid_t pid = 0;
+    if (send_frame(w.fd, kPid, {}) && recv_frame(w.fd, h, data) && h.kind == kPidReply &&
+        data.size() == sizeof pid) {
+      std::memcpy(&pid, data.data(), sizeof pid);
+      if (pid == w.pid) seen.insert(pid);
+    }
+  }
+  return seen.size();
 }
 
 std::vector<pid_t> ProcessPool::pids() const {
@@ -463,10 +493,10 @@ struct Range {
 };
 }  // namespace
 
-ProcessPool::Handler farm_handler(std::function<TaskResult(std::size_t)> task) {
+ProcessPool::Handler task_handler(std::function<TaskResult(std::size_t)> task) {
   return [task = std::move(task)](std::string_view payload) {
     Range r{};
-    if (payload.size() != sizeof r) throw std::runtime_error("farm: malformed range message");
+    if (payload.size() != sizeof r) throw std::runtime_error("procs: malformed range message");
     std::memcpy(&r, payload.data(), sizeof r);
     std::vector<TaskResult> out(r.count);
     for (uint64_t k = 0; k < r.count; ++k) {
@@ -480,52 +510,51 @@ ProcessPool::Handler farm_handler(std::function<TaskResult(std::size_t)> task) {
   };
 }
 
-Batch run_farm(ProcessPool& pool, std::size_t n, Grain grain) {
+void decode_reply(const Reply& reply, std::size_t first, std::size_t count, Batch& into) {
+  const std::string tasks = count == 1 ? "task " + std::to_string(first)
+                                       : "tasks " + std::to_string(first) + ".." +
+                                             std::to_string(first + count - 1);
+  if (!reply.ok) {
+    // A handler's own message already names its task.
+    into.errors.push_back(reply.data.rfind("task ", 0) == 0 ? reply.data : tasks + ": " + reply.data);
+    return;
+  }
+  if (reply.data.size() != count * sizeof(TaskResult)) {
+    into.errors.push_back(tasks + ": reply of " + std::to_string(reply.data.size()) +
+                          " bytes, expected " + std::to_string(count) + " results");
+    return;
+  }
+  std::memcpy(into.results.data() + first, reply.data.data(), reply.data.size());
+}
+
+Batch run_tasks(ProcessPool& pool, std::size_t n, Dispatch dispatch, std::size_t depth) {
   const std::size_t chunk =
-      grain == Grain::fine ? std::max<std::size_t>(1, n / (4 * pool.workers())) : 1;
+      dispatch == Dispatch::map ? std::max<std::size_t>(1, (n + 4 * pool.workers() - 1) /
+                                                               (4 * pool.workers()))
+                                : 1;
   std::vector<Range> ranges;
   for (std::size_t first = 0; first < n; first += chunk)
     ranges.push_back({first, std::min(chunk, n - first)});
   std::vector<std::string_view> payloads;
   payloads.reserve(ranges.size());
   for (auto& r : ranges) payloads.emplace_back(reinterpret_cast<const char*>(&r), sizeof r);
-  const auto replies = pool.run(payloads);
+  const auto replies = pool.run(payloads, depth > 0 ? depth : dispatch == Dispatch::each ? 2 : 1);
   Batch b;
   b.results.resize(n);
-  for (std::size_t k = 0; k < ranges.size(); ++k) {
-    const auto& r = ranges[k];
-    if (!replies[k].ok) {
-      b.errors.push_back("tasks " + std::to_string(r.first) + ".." +
-                         std::to_string(r.first + r.count - 1) + ": " + replies[k].data);
-      continue;
-    }
-    const auto got = results_from_bytes(replies[k].data);
-    if (got.size() != r.count) {
-      b.errors.push_back("tasks " + std::to_string(r.first) + ": reply has " +
-                         std::to_string(got.size()) + " results, expected " +
-                         std::to_string(r.count));
-      continue;
-    }
-    std::copy(got.begin(), got.end(), b.results.begin() + std::ptrdiff_t(r.first));
-  }
+  for (std::size_t k = 0; k < ranges.size(); ++k)
+    decode_reply(replies[k], ranges[k].first, ranges[k].count, b);
   return b;
 }
 
-Batch run_forked(ForkPerTask& engine, std::size_t n,
-                 const std::function<TaskResult(std::size_t)>& task) {
+Batch run_tasks(ForkPerTask& engine, std::size_t n,
+                const std::function<TaskResult(std::size_t)>& task) {
   const auto replies = engine.run(n, [&](std::size_t i) {
     const TaskResult r = task(i);
     return std::string(reinterpret_cast<const char*>(&r), sizeof r);
   });
   Batch b;
   b.results.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!replies[i].ok || replies[i].data.size() != sizeof(TaskResult)) {
-      b.errors.push_back("task " + std::to_string(i) + ": " + replies[i].data);
-      continue;
-    }
-    std::memcpy(&b.results[i], replies[i].data.data(), sizeof(TaskResult));
-  }
+  for (std::size_t i = 0; i < n; ++i) decode_reply(replies[i], i, 1, b);
   return b;
 }
 

@@ -14,7 +14,7 @@
 
 #include "core/case.hpp"
 #include "core/usage.hpp"
-#include "models/farm.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
@@ -44,10 +44,11 @@ class ProcessPool {
 
   std::size_t workers() const { return workers_.size(); }
 
-  // Runs every payload on some worker, at most one in flight per worker; replies in payload
+  // Runs every payload on some worker, at most `depth` in flight per worker (a worker with a
+  // second message queued starts it without waiting for the parent); replies in payload
   // order. A worker that dies turns its task into an error naming the signal and is replaced
   // by a new fork, so the pool stays usable. Stops dispatching when interrupted().
-  std::vector<Reply> run(const std::vector<std::string_view>& payloads);
+  std::vector<Reply> run(const std::vector<std::string_view>& payloads, std::size_t depth = 1);
   // Runs `payload` once on every worker (warm-up, per-process set-up).
   std::vector<Reply> broadcast(std::string_view payload);
 
@@ -56,6 +57,9 @@ class ProcessPool {
   // the pages they still share with the parent, which the parent's RSS already counts).
   Usage usage();
   std::vector<pid_t> pids() const;
+  // Asks every worker for its pid (answered by the worker's own loop, not the handler);
+  // returns how many distinct live workers answered.
+  std::size_t roll_call();
   std::size_t replaced() const { return replaced_; }
 
  private:
@@ -65,7 +69,8 @@ class ProcessPool {
   };
   Worker spawn();
   void replace(std::size_t w, std::string* why);
-  std::vector<Reply> dispatch(const std::vector<std::string_view>& payloads, bool one_each);
+  std::vector<Reply> dispatch(const std::vector<std::string_view>& payloads, bool one_each,
+                              std::size_t depth);
 
   Handler handler_;
   std::vector<Worker> workers_;
@@ -95,18 +100,24 @@ class ForkPerTask {
   std::size_t most_alive_ = 0;
 };
 
-// ---- task farms on processes ----------------------------------------------------------
+// ---- independent tasks on processes ----------------------------------------------------
 
-// The handler a pool needs to run `task(i)` for ranges of indices sent by run_farm.
+// The handler a pool needs to run `task(i)` for the ranges of indices run_tasks sends.
 // REQUIRES: Task is callable as TaskResult(std::size_t) in the child.
-ProcessPool::Handler farm_handler(std::function<TaskResult(std::size_t)> task);
-// Runs tasks [0, n) on a pool made with farm_handler. Fine grain sends ranges of
-// n / (4 * workers) indices per message, as multiprocessing.Pool.map's chunksize does;
-// blocking grain sends one index per message.
-Batch run_farm(ProcessPool& pool, std::size_t n, Grain grain);
-// One fork per task, task(i) computed in the child.
-Batch run_forked(ForkPerTask& engine, std::size_t n,
-                 const std::function<TaskResult(std::size_t)>& task);
+ProcessPool::Handler task_handler(std::function<TaskResult(std::size_t)> task);
+// Runs tasks [0, n) on a pool made with task_handler. map: ranges of ceil(n / 4P) indices,
+// one message each, as multiprocessing.Pool.map's chunksize does; each: one index per
+// message, two messages in flight per worker (a worker never idles waiting for the parent).
+// `depth` overrides the messages in flight per worker: I/O tasks use 1, so that no wait
+// queues behind another worker's wait while a worker is free.
+Batch run_tasks(ProcessPool& pool, std::size_t n, Dispatch dispatch, std::size_t depth = 0);
+// One fork per task, task(i) computed in the child (dispatch:each only).
+Batch run_tasks(ForkPerTask& engine, std::size_t n,
+                const std::function<TaskResult(std::size_t)>& task);
+
+// The one decoder of worker replies: `reply` must hold exactly `count` results for tasks
+// [first, first + count); they go into `into`, else one error line naming the tasks.
+void decode_reply(const Reply& reply, std::size_t first, std::size_t count, Batch& into);
 
 // Plain-bytes helpers for handlers.
 std::string to_bytes(const std::vector<TaskResult>& results);

@@ -21,7 +21,7 @@ ProcessPool::Handler shard_handler(AsyncTask task) {
     const AsyncTask local = [&](std::size_t i, std::size_t lane) {
       return task(s.first + i, lane);
     };
-    Batch b = run_async_here(s.count, s.lanes, local);
+    Batch b = run_tasks_here(s.count, InFlight{s.lanes}, local);
     if (!b.errors.empty())
       throw std::runtime_error(b.errors.front() + " (" + std::to_string(b.errors.size()) +
                                " errors in this shard)");
@@ -29,7 +29,8 @@ ProcessPool::Handler shard_handler(AsyncTask task) {
   };
 }
 
-Batch run_sharded(ProcessPool& pool, std::size_t n, std::size_t lanes) {
+Batch run_tasks(ProcessPool& pool, std::size_t n, InFlight in_flight) {
+  const std::size_t lanes = in_flight.lanes;
   // Exactly `lanes` in flight in all: with fewer lanes than workers, only `lanes` workers
   // get a shard (a shard without a lane could not run).
   const std::size_t p = std::max<std::size_t>(1, std::min(pool.workers(), lanes));
@@ -44,18 +45,7 @@ Batch run_sharded(ProcessPool& pool, std::size_t n, std::size_t lanes) {
   const auto replies = pool.run(payloads);
   Batch b;
   b.results.resize(n);
-  for (std::size_t k = 0; k < shards.size(); ++k) {
-    const auto& s = shards[k];
-    const auto got = replies[k].ok ? results_from_bytes(replies[k].data)
-                                   : std::vector<TaskResult>{};
-    if (!replies[k].ok || got.size() != s.count) {
-      b.errors.push_back("shard " + std::to_string(s.first) + ".." +
-                         std::to_string(s.first + s.count - 1) + ": " +
-                         (replies[k].ok ? "wrong number of results" : replies[k].data));
-      continue;
-    }
-    std::copy(got.begin(), got.end(), b.results.begin() + std::ptrdiff_t(s.first));
-  }
+  for (std::size_t k = 0; k < shards.size(); ++k) decode_reply(replies[k], shards[k].first, shards[k].count, b);
   return b;
 }
 

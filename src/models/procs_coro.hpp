@@ -10,7 +10,8 @@ namespace concbench {
 
 // The handler for a ProcessPool whose workers run shards of `task` on their own loop.
 ProcessPool::Handler shard_handler(AsyncTask task);
-// Runs tasks [0, n) on a pool made with shard_handler, `lanes` in flight in all.
-Batch run_sharded(ProcessPool& pool, std::size_t n, std::size_t lanes);
+// Runs tasks [0, n) on a pool made with shard_handler, `in_flight.lanes` in flight in all
+// (dispatch:map: each process is handed one contiguous shard).
+Batch run_tasks(ProcessPool& pool, std::size_t n, InFlight in_flight);
 
 }  // namespace concbench

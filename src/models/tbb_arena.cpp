@@ -5,10 +5,12 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/steady_timer.hpp>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task.h>
 #include <oneapi/tbb/task_group.h>
 
 namespace concbench {
@@ -41,7 +43,7 @@ void TbbArena::execute(const std::function<void()>& f) { arena_.execute(f); }
 
 std::vector<std::string> TbbArena::for_each(std::size_t n,
                                             const std::function<void(std::size_t)>& body,
-                                            Grain grain) {
+                                            Dispatch dispatch) {
   std::mutex mu;
   std::vector<std::string> errors;
   auto guarded = [&](std::size_t i) {
@@ -56,21 +58,65 @@ std::vector<std::string> TbbArena::for_each(std::size_t n,
     }
   };
   arena_.execute([&] {
-    tbb::task_group group;
-    group.run([&] {
-      auto range_body = [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) guarded(i);
-      };
-      if (grain == Grain::fine)
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), range_body,
-                          tbb::auto_partitioner());
-      else
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1), range_body,
-                          tbb::simple_partitioner());
-    });
-    group.wait();
+    if (dispatch == Dispatch::map) {
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, n),
+          [&](const tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t i = r.begin(); i != r.end(); ++i) guarded(i);
+          },
+          tbb::auto_partitioner());
+    } else {
+      tbb::task_group group;
+      for (std::size_t i = 0; i < n; ++i) group.run([&guarded, i] { guarded(i); });
+      group.wait();
+    }
   });
   return errors;
+}
+
+TbbSuspending::TbbSuspending(std::size_t workers)
+    : arena_(workers), guard_(reactor_.get_executor()), thread_([this] { reactor_.run(); }) {}
+
+TbbSuspending::~TbbSuspending() {
+  guard_.reset();
+  reactor_.stop();
+  thread_.join();
+}
+
+void TbbSuspending::suspend_until(const std::function<void(std::function<void()>)>& start) {
+  tbb::task::suspend([&](tbb::task::suspend_point sp) { start([sp] { tbb::task::resume(sp); }); });
+}
+
+void TbbSuspending::wait_for(std::chrono::microseconds d) {
+  boost::asio::steady_timer timer(reactor_, d);
+  suspend_until([&](std::function<void()> resume) {
+    timer.async_wait([resume = std::move(resume)](const boost::system::error_code&) { resume(); });
+  });
+}
+
+Batch TbbSuspending::run(std::size_t n, InFlight in_flight, const Task& task) {
+  Batch batch;
+  batch.results.resize(n);
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  const std::size_t lanes = std::max<std::size_t>(1, std::min(in_flight.lanes, n));
+  arena_.execute([&] {
+    tbb::task_group group;
+    for (std::size_t lane = 0; lane < lanes; ++lane)
+      group.run([&, lane] {
+        for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+          try {
+            if (interrupted()) throw Interrupted();
+            batch.results[i] = task(i, lane);
+          } catch (const std::exception& e) {
+            std::lock_guard lock(mu);
+            batch.errors.push_back("task " + std::to_string(i) + ": " + e.what());
+          }
+        }
+      });
+    group.wait();
+  });
+  return batch;
 }
 
 }  // namespace concbench

@@ -1,5 +1,8 @@
-// `tbb`: a oneTBB task_arena of P slots (work stealing) with task_group for fork-join.
-// Blocking calls inside tasks occupy their slot, as a blocking call in any pool does.
+// `tbb`: a oneTBB task_arena of P slots (work stealing) with task_group for fork-join; for I/O,
+// TbbSuspending: an arena sized to the cores whose tasks wait by suspending themselves
+// (tbb::task::suspend), resumed by a reactor thread when the wait ends, as oneTBB's experts
+// do instead of blocking. `tbb_blocking` keeps the blocking shape: a blocking call occupies
+// its slot, as in any pool.
 #pragma once
 
 #include <cstddef>
@@ -7,10 +10,15 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
-#include "models/farm.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
@@ -28,14 +36,52 @@ class TbbArena {
   // Runs `f` inside the arena on the calling thread (its nested parallelism uses the arena).
   void execute(const std::function<void()>& f);
 
-  // fine: parallel_for with auto_partitioner; blocking: one task per item (simple_partitioner).
+  // map: parallel_for with auto_partitioner (TBB splits the range itself);
+  // each: one task_group::run per task, spawned by the calling thread into the arena.
   std::vector<std::string> for_each(std::size_t n, const std::function<void(std::size_t)>& body,
-                                    Grain grain = Grain::fine);
+                                    Dispatch dispatch);
 
  private:
   std::size_t workers_;
   tbb::global_control control_;
   tbb::task_arena arena_;
 };
+
+// `tbb` for I/O: an arena of P threads whose tasks suspend while they wait, and one reactor
+// thread (an io_context) on which the waits are asio operations whose completions resume
+// the suspended tasks. C waits in flight cost C suspended tasks (each keeps its stack), not C
+// threads.
+class TbbSuspending {
+ public:
+  // REQUIRES: workers >= 1. Starts the arena and the reactor thread.
+  explicit TbbSuspending(std::size_t workers);
+  ~TbbSuspending();
+  std::size_t workers() const { return arena_.workers(); }
+  boost::asio::io_context& reactor() { return reactor_; }
+
+  // Suspends the calling task until `start(resume)` has led to resume() being called (from
+  // any thread, typically the reactor's); meanwhile the task's thread runs other tasks.
+  // REQUIRES: called from a task of this engine's arena.
+  static void suspend_until(const std::function<void(std::function<void()> resume)>& start);
+
+  // Suspends the calling task for `d` (an asio timer on the reactor resumes it).
+  void wait_for(std::chrono::microseconds d);
+
+  // I/O: `in_flight.lanes` tasks (lanes), each claiming the next index i and running
+  // task(i, lane), which may suspend; results in task order, one error line per failed task.
+  using Task = std::function<TaskResult(std::size_t i, std::size_t lane)>;
+  Batch run(std::size_t n, InFlight in_flight, const Task& task);
+
+ private:
+  TbbArena arena_;
+  boost::asio::io_context reactor_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
+
+inline Batch run_tasks(TbbSuspending& e, std::size_t n, InFlight in_flight,
+                       const TbbSuspending::Task& task) {
+  return e.run(n, in_flight, task);
+}
 
 }  // namespace concbench

@@ -10,7 +10,7 @@ namespace concbench {
 
 std::vector<std::string> ThreadPerTask::for_each(std::size_t n,
                                                  const std::function<void(std::size_t)>& body,
-                                                 Grain) {
+                                                 Dispatch) {
   // Threads are detached so that each releases its stack the moment it ends (a joinable
   // thread keeps it until joined); the shared state outlives the last of them.
   struct State {

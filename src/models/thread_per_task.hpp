@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/farm.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
@@ -18,7 +18,7 @@ class ThreadPerTask {
   std::size_t workers() const { return max_live_; }
 
   std::vector<std::string> for_each(std::size_t n, const std::function<void(std::size_t)>& body,
-                                    Grain grain = Grain::fine);
+                                    Dispatch dispatch = Dispatch::each);  // each only
 
   // Fork-join helper for nested parallelism: runs a on a new thread and b on this one.
   static void invoke(const std::function<void()>& a, const std::function<void()>& b);

@@ -1,10 +1,51 @@
 #include "models/thread_pool.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <latch>
 
 #include "core/fault.hpp"
 
 namespace concbench {
+
+namespace {
+
+// One for_each: its tasks count down `left`; the caller waits on it (a futex, no lock).
+struct Batchwork {
+  Batchwork(const std::function<void(std::size_t)>& b, std::size_t tasks) : body(b), left(tasks) {}
+  const std::function<void(std::size_t)>& body;
+  std::atomic<std::size_t> left;
+  std::atomic<std::size_t> next{0};  // map: the next unclaimed index
+  std::size_t n = 0, chunk = 1;
+  std::atomic<uint64_t> injected{0};  // core/fault.hpp (test builds only)
+  std::mutex mu;                      // errors only: the success path takes no lock
+  std::vector<std::string> errors;
+
+  void run(std::size_t i) noexcept {
+    try {
+      body(i);
+      if (fault::repeat_task("threads", injected)) body(i);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu);
+      errors.emplace_back(e.what());
+    } catch (...) {
+      std::lock_guard lock(mu);
+      errors.emplace_back("unknown exception");
+    }
+  }
+  void finished(std::size_t k) {
+    if (left.fetch_sub(k, std::memory_order_acq_rel) == k) left.notify_all();
+  }
+  void wait() {
+    for (std::size_t v; (v = left.load(std::memory_order_acquire)) != 0;)
+      left.wait(v, std::memory_order_acquire);
+  }
+};
+
+// Spinning before sleeping: a futex wake costs a few microseconds, more than a fine task.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+}  // namespace
 
 ThreadPool::ThreadPool(std::size_t workers) {
   std::latch started{std::ptrdiff_t(workers)};
@@ -37,39 +78,58 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::submit(std::function<void()> task) {
+  bool wake;
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(task));
-    ++unfinished_;
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    wake = sleeping_ > 0;
   }
-  has_work_.notify_one();
+  if (wake) has_work_.notify_one();
+}
+
+bool ThreadPool::pop(std::function<void()>& task) {
+  if (queue_.empty()) return false;
+  task = std::move(queue_.front());
+  queue_.pop_front();
+  queued_.store(queue_.size(), std::memory_order_relaxed);
+  return true;
 }
 
 void ThreadPool::run(std::function<void()>& task) {
-  std::string error;
   try {
     task();
-    if (fault::repeat_task("threads", injected_)) task();
   } catch (const std::exception& e) {
-    error = e.what();
+    std::lock_guard lock(errors_mu_);
+    errors_.emplace_back(e.what());
   } catch (...) {
-    error = "unknown exception";
+    std::lock_guard lock(errors_mu_);
+    errors_.emplace_back("unknown exception");
   }
   task = nullptr;  // captured state is released before the task counts as finished
-  std::lock_guard lock(mu_);
-  if (!error.empty()) errors_.push_back(std::move(error));
-  if (--unfinished_ == 0) all_done_.notify_all();
 }
 
 void ThreadPool::worker_loop() {
+  std::function<void()> task;
   for (;;) {
-    std::function<void()> task;
     {
       std::unique_lock lock(mu_);
-      has_work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and the queue is drained
-      task = std::move(queue_.front());
-      queue_.pop_front();
+      if (!pop(task)) {
+        if (stopping_) return;
+        lock.unlock();
+        const auto until = std::chrono::steady_clock::now() + kSpin;
+        while (queued_.load(std::memory_order_relaxed) == 0 &&
+               std::chrono::steady_clock::now() < until)
+          std::this_thread::yield();
+        lock.lock();
+        if (!pop(task)) {
+          if (stopping_) return;
+          ++sleeping_;
+          has_work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+          --sleeping_;
+          continue;
+        }
+      }
     }
     run(task);
   }
@@ -79,36 +139,45 @@ bool ThreadPool::try_run_one() {
   std::function<void()> task;
   {
     std::lock_guard lock(mu_);
-    if (queue_.empty()) return false;
-    task = std::move(queue_.front());
-    queue_.pop_front();
+    if (!pop(task)) return false;
   }
   run(task);
   return true;
 }
 
-void ThreadPool::wait_all() {
-  std::unique_lock lock(mu_);
-  all_done_.wait(lock, [&] { return unfinished_ == 0; });
-}
-
 std::vector<std::string> ThreadPool::take_errors() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(errors_mu_);
   return std::exchange(errors_, {});
 }
 
 std::vector<std::string> ThreadPool::for_each(std::size_t n,
                                               const std::function<void(std::size_t)>& body,
-                                              Grain) {
-  // One lock for the whole submission: the queue is the pool's, the batching is not.
-  {
-    std::lock_guard lock(mu_);
-    for (std::size_t i = 0; i < n; ++i) queue_.emplace_back([&body, i] { body(i); });
-    unfinished_ += n;
+                                              Dispatch dispatch) {
+  if (n == 0) return {};
+  if (dispatch == Dispatch::each) {
+    Batchwork work(body, n);
+    // A two-word capture: std::function keeps it inline, no allocation per task.
+    for (std::size_t i = 0; i < n; ++i)
+      submit([w = &work, i] {
+        w->run(i);
+        w->finished(1);
+      });
+    work.wait();
+    return std::move(work.errors);
   }
-  has_work_.notify_all();
-  wait_all();
-  return take_errors();
+  const std::size_t chunk = std::max<std::size_t>(1, n / (8 * workers()));
+  const std::size_t claimers = std::min(workers(), (n + chunk - 1) / chunk);
+  Batchwork work(body, claimers);
+  work.n = n;
+  work.chunk = chunk;
+  for (std::size_t k = 0; k < claimers; ++k)
+    submit([w = &work] {
+      for (std::size_t b; (b = w->next.fetch_add(w->chunk, std::memory_order_relaxed)) < w->n;)
+        for (std::size_t i = b, e = std::min(w->n, b + w->chunk); i < e; ++i) w->run(i);
+      w->finished(1);
+    });
+  work.wait();
+  return std::move(work.errors);
 }
 
 }  // namespace concbench

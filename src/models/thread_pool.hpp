@@ -1,5 +1,10 @@
 // `threads`: a fixed pool of P std::threads sharing one FIFO queue: the shape of Python's
 // ThreadPoolExecutor. I/O inside tasks is done with blocking calls.
+// How it is written (issue 8): one lock per queue operation and none per completion (a batch
+// counts its tasks down on an atomic that its caller waits on); idle workers spin briefly
+// before they sleep, and a submit wakes a sleeper only when there is one; dispatch:map hands
+// the workers chunks of the range to claim from one atomic index, as OpenMP's dynamic
+// schedule does, instead of one queue entry per task.
 #pragma once
 
 #include <atomic>
@@ -12,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "models/farm.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
@@ -28,32 +33,33 @@ class ThreadPool {
 
   std::size_t workers() const { return threads_.size(); }
 
-  // Queues one task. An exception it throws is recorded (take_errors), never lost.
+  // Queues one task (one queue entry). An exception it throws is recorded (take_errors).
   void submit(std::function<void()> task);
-  // Blocks until every task submitted so far has finished.
-  void wait_all();
-  // The errors recorded since the last call, in completion order.
-  std::vector<std::string> take_errors();
   // Runs one queued task on the calling thread, if there is one. A task that waits for
   // subtasks calls this in its wait loop (work helping), so nested fork-join cannot deadlock.
   bool try_run_one();
+  // The errors of submitted tasks recorded since the last call.
+  std::vector<std::string> take_errors();
 
+  // each: one submit per task; map: min(P, chunks) queue entries that claim chunks of
+  // max(1, n / 8P) indices. Returns when all have finished, one error line per failed task.
   std::vector<std::string> for_each(std::size_t n, const std::function<void(std::size_t)>& body,
-                                    Grain grain = Grain::fine);
+                                    Dispatch dispatch);
 
  private:
   void worker_loop();
+  bool pop(std::function<void()>& task);  // REQUIRES: mu_ held by the caller's lock
   void run(std::function<void()>& task);
 
   std::mutex mu_;
   std::condition_variable has_work_;
-  std::condition_variable all_done_;
   std::deque<std::function<void()>> queue_;
-  std::size_t unfinished_ = 0;  // queued + running
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), readable without the lock (spinning)
+  std::size_t sleeping_ = 0;
   bool stopping_ = false;
+  std::mutex errors_mu_;
   std::vector<std::string> errors_;
   std::vector<std::thread> threads_;
-  std::atomic<uint64_t> injected_{0};  // core/fault.hpp (test builds only)
 };
 
 }  // namespace concbench

@@ -10,7 +10,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -22,6 +27,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "core/server_probe.hpp"
 #include "core/system.hpp"
 
 namespace concbench {
@@ -70,16 +76,32 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor) {
   }
 }
 
-[[noreturn]] void serve(int report_fd) {
+// One loop per core, each with its own acceptor on the same port (SO_REUSEPORT: the kernel
+// spreads the connections), so that the server scales with the cores as the models do and
+// saturates only where a real server would (issue 8: one loop saturated from C = 100).
+[[noreturn]] void serve(int report_fd, int loops) {
   try {
-    asio::io_context ctx{1};
-    tcp::acceptor acceptor(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    acceptor.listen(asio::socket_base::max_listen_connections);
-    const uint16_t port = acceptor.local_endpoint().port();
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+    uint16_t port = 0;
+    for (int k = 0; k < loops; ++k) {
+      auto& ctx = *contexts.emplace_back(std::make_unique<asio::io_context>(1));
+      auto& a = *acceptors.emplace_back(std::make_unique<tcp::acceptor>(ctx));
+      const tcp::endpoint at(asio::ip::make_address("127.0.0.1"), port);
+      a.open(at.protocol());
+      a.set_option(asio::socket_base::reuse_address(true));
+      const int one = 1;
+      if (setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) _exit(1);
+      a.bind(at);
+      a.listen(asio::socket_base::max_listen_connections);
+      port = a.local_endpoint().port();
+      asio::co_spawn(ctx, listen(a), asio::detached);
+    }
     if (write(report_fd, &port, sizeof port) != sizeof port) _exit(1);
     close(report_fd);
-    asio::co_spawn(ctx, listen(acceptor), asio::detached);
-    ctx.run();
+    std::vector<std::thread> threads;
+    for (int k = 1; k < loops; ++k) threads.emplace_back([&ctx = *contexts[std::size_t(k)]] { ctx.run(); });
+    contexts[0]->run();
   } catch (...) {
   }
   _exit(1);
@@ -87,7 +109,7 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor) {
 
 }  // namespace
 
-EchoServer::EchoServer() {
+EchoServer::EchoServer() : loops_(std::max(1, available_cores())) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0) throw std::runtime_error("echo server: pipe failed");
   const pid_t parent = getpid();
@@ -99,7 +121,7 @@ EchoServer::EchoServer() {
   }
   if (pid_ == 0) {
     close(p[0]);
-    serve(become_child(parent, p[1]));
+    serve(become_child(parent, p[1]), loops_);
   }
   close(p[1]);
   pollfd pfd{p[0], POLLIN, 0};
@@ -110,9 +132,11 @@ EchoServer::EchoServer() {
     waitpid(pid_, nullptr, 0);
     throw std::runtime_error("echo server: did not start listening within 5 s");
   }
+  set_active_server(ServerInfo{pid_, loops_});
 }
 
 EchoServer::~EchoServer() {
+  set_active_server(std::nullopt);
   kill(pid_, SIGTERM);
   while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }

@@ -1,6 +1,6 @@
 // The embedded echo server of io.echo: a separate process (so that its CPU time is not
-// charged to the model under test) running an Asio coroutine server on 127.0.0.1 and an
-// ephemeral port. Protocol: fixed 64-byte messages; the first 8 bytes are the server-side
+// charged to the model under test; the harness records it as server_cpu_s) running one Asio
+// coroutine loop per core on 127.0.0.1 and an ephemeral port. Protocol: fixed 64-byte messages; the first 8 bytes are the server-side
 // delay in microseconds (little-endian); the reply is the request, after that delay.
 // Any plain echo server (`--echo-server HOST:PORT`) also works; it just ignores the delay.
 #pragma once
@@ -36,8 +36,10 @@ class EchoServer {
 
   Endpoint endpoint() const { return {"127.0.0.1", port_}; }
   pid_t pid() const { return pid_; }
+  int loops() const { return loops_; }
 
  private:
+  int loops_ = 1;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };

@@ -22,12 +22,4 @@ enum class IoShape {
 std::vector<Params> io_points(const Suite& s, IoShape shape,
                               const std::vector<Params>& points, bool queueing = false);
 
-inline Needs io_needs(const Params& p, bool processes, int64_t descriptors_per_worker = 0) {
-  const int64_t w = p.get_or("workers", 1);
-  Needs n;
-  (processes ? n.processes : n.threads) = w;
-  n.descriptors = w * descriptors_per_worker + (processes ? w : 0);
-  return n;
-}
-
 }  // namespace concbench

@@ -62,7 +62,6 @@ const bool registered = register_case({
             return b;
           });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers"), .descriptors = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_nested

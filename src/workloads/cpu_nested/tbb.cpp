@@ -35,7 +35,6 @@ const bool registered = register_case({
             return Batch{{digest(v)}, {}};
           });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_nested

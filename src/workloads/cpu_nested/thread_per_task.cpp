@@ -43,7 +43,6 @@ const bool registered = register_case({
                 return b;
               });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_nested

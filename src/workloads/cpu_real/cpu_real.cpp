@@ -1,5 +1,8 @@
 #include "workloads/cpu_real/cpu_real.hpp"
 
+#include "core/fault.hpp"
+#include "models/kinds.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace concbench::cpu_real {
@@ -30,6 +33,7 @@ std::vector<std::string> documents(std::size_t n) {
 }
 
 TaskResult process(std::string_view text) {
+  if (fault::skip_compute()) return {mix64(text.size()), 0};
   auto doc = nlohmann::json::parse(text);
   double total = 0;
   for (const auto& line : doc["lines"]) total += line["qty"].get<int>() * line["price"].get<double>();
@@ -58,8 +62,8 @@ const Workload& workload() {
   return w;
 }
 
-std::vector<Params> grid(const Suite& s, bool workers) {
-  return s.worker_points(workers);
+std::vector<Params> grid(const Suite& s, std::string_view model) {
+  return with_dispatch(model, worker_points(s, model));
 }
 
 }  // namespace concbench::cpu_real

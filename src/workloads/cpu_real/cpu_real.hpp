@@ -20,6 +20,7 @@ std::string document(std::size_t i);
 std::vector<std::string> documents(std::size_t n);
 TaskResult process(std::string_view doc);
 
-std::vector<Params> grid(const Suite& s, bool workers);
+// The grid of `model`: its worker points and dispatch shapes (models/kinds.hpp).
+std::vector<Params> grid(const Suite& s, std::string_view model);
 
 }  // namespace concbench::cpu_real

@@ -1,6 +1,7 @@
-// cpu.real on `procs`: documents are made after the fork and sent to the workers in
-// batches of tasks / (4 x workers) (multiprocessing.Pool.map's chunksize), length-prefixed;
-// each worker parses its batch and returns the results.
+// cpu.real on `procs`: documents are made after the fork and sent to the workers
+// length-prefixed (serialising the arguments is part of the cost); map: batches of
+// ceil(N / 4P) documents (Pool.map's chunksize), each: one document per message, two in
+// flight per worker.
 #include <cstring>
 
 #include "models/process_pool.hpp"
@@ -8,7 +9,6 @@
 
 namespace concbench::cpu_real {
 namespace {
-
 std::string handle(std::string_view batch) {
   std::vector<TaskResult> out;
   while (!batch.empty()) {
@@ -23,15 +23,15 @@ std::string handle(std::string_view batch) {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "procs",
-    .grid = [](const Suite& s) { return grid(s, true); },
+    .grid = [](const Suite& s) { return grid(s, "procs"); },
     .make =
         [](const Params& p) {
           auto pool = std::make_unique<ProcessPool>(p.get("workers"), handle);
           auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
-          return make_trial<ProcessPool>(std::move(pool), [docs](ProcessPool& pool) {
-            const std::size_t n = docs->size();
-            const std::size_t chunk = std::max<std::size_t>(1, n / (4 * pool.workers()));
-            std::vector<std::string> batches;  // serialising the arguments is part of the cost
+          return make_trial<ProcessPool>(std::move(pool), [docs, d = p.dispatch()](ProcessPool& e) {
+            const std::size_t n = docs->size(), slots = 4 * e.workers();
+            const std::size_t chunk = d == Dispatch::map ? (n + slots - 1) / slots : 1;
+            std::vector<std::string> batches;
             for (std::size_t first = 0; first < n; first += chunk) {
               std::string b;
               for (std::size_t i = first; i < std::min(n, first + chunk); ++i) {
@@ -40,19 +40,14 @@ const bool registered = register_case({
               }
               batches.push_back(std::move(b));
             }
-            const auto replies = pool.run({batches.begin(), batches.end()});
+            const auto replies = e.run({batches.begin(), batches.end()}, d == Dispatch::map ? 1 : 2);
             Batch out;
-            for (std::size_t k = 0; k < replies.size(); ++k) {
-              if (!replies[k].ok) {
-                out.errors.push_back("batch " + std::to_string(k) + ": " + replies[k].data);
-                continue;
-              }
-              for (const auto& r : results_from_bytes(replies[k].data)) out.results.push_back(r);
-            }
+            out.results.resize(n);
+            for (std::size_t k = 0; k < replies.size(); ++k)
+              decode_reply(replies[k], k * chunk, std::min(chunk, n - k * chunk), out);
             return out;
           });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers"), .descriptors = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_real

@@ -1,5 +1,6 @@
-// cpu.spin on `coro`: each task is a coroutine on the one loop thread; computing never
-// suspends, so the tasks run one after another (asyncio without to_thread).
+// cpu.spin on `coro`: the one loop thread computes; computing never suspends, so tasks run
+// one after another (asyncio without to_thread). each: a co_spawn per task; map: one
+// coroutine over the range.
 #include "models/event_loop.hpp"
 #include "workloads/cpu_spin/cpu_spin.hpp"
 
@@ -8,18 +9,14 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "coro",
-    .grid = [](const Suite& s) { return grid(s, {.workers = false}); },
+    .grid = [](const Suite& s) { return grid(s, "coro"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          return make_trial<EventLoop>(std::make_unique<EventLoop>(), [c](EventLoop& loop) {
-            return run_async(loop, c.tasks, 1,
-                             [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
-                               co_return task(i, c.iterations);
-                             });
+          return make_trial<EventLoop>(std::make_unique<EventLoop>(), [c, d = p.dispatch()](EventLoop& e) {
+            return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); }, d);
           });
         },
-    .needs = [](const Params&) { return Needs{.threads = 1}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_spin

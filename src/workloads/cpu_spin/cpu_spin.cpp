@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/system.hpp"
+#include "models/kinds.hpp"
 
 namespace concbench::cpu_spin {
 
@@ -30,17 +31,14 @@ const Workload& workload() {
   return w;
 }
 
-std::vector<Params> grid(const Suite& s, GridShape shape) {
-  std::vector<int64_t> grains{1, 10, 100, 1000, 10000};
-  if (shape.coarse_only) std::erase_if(grains, [](int64_t g) { return g < 1000; });
-  std::vector<Params> out;
-  if (!shape.workers) {
-    for (auto g : grains) out.push_back({{"grain_us", g}});
-    return out;
-  }
-  for (auto w : s.workers())
-    for (auto g : grains) out.push_back({{"workers", w}, {"grain_us", g}});
-  return out;
+std::vector<Params> grid(const Suite& s, std::string_view model) {
+  std::vector<int64_t> grains = s.quick() ? std::vector<int64_t>{1, 1000}
+                                          : std::vector<int64_t>{1, 10, 100, 1000, 10000};
+  if (model_kind(model)->per_task) std::erase_if(grains, [](int64_t g) { return g < 1000; });
+  std::vector<Params> points;
+  for (const Params& w : worker_points(s, model))
+    for (auto g : grains) points.push_back(Params(w).set("grain_us", g));
+  return with_dispatch(model, points);
 }
 
 }  // namespace concbench::cpu_spin

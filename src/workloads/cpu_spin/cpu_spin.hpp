@@ -5,9 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "core/case.hpp"
+#include "core/fault.hpp"
 #include "core/spin.hpp"
 
 namespace concbench::cpu_spin {
@@ -23,13 +25,12 @@ struct Config {
 Config config(const Params& p);
 
 inline TaskResult task(std::size_t i, uint64_t iterations) {
+  if (fault::skip_compute()) return {mix64(i), 0};
   return {spin(mix64(i), iterations), 0};
 }
 
-struct GridShape {
-  bool workers = true;        // the model has a worker count (not coro)
-  bool coarse_only = false;   // grains >= 1 ms only (fork/thread per task)
-};
-std::vector<Params> grid(const Suite& s, GridShape shape);
+// The grid of `model` (its workers and dispatch shapes from models/kinds.hpp): grains 1 us ..
+// 10 ms (>= 1 ms for a thread or fork per task); quick: grains 1 us and 1 ms.
+std::vector<Params> grid(const Suite& s, std::string_view model);
 
 }  // namespace concbench::cpu_spin

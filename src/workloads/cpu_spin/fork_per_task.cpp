@@ -1,5 +1,5 @@
 // cpu.spin on `fork_per_task`: one fork per task, at most P children alive (coarse grains
-// only: a fork costs 140-390 µs here).
+// only: a fork costs 140-390 us here).
 #include "models/process_pool.hpp"
 #include "workloads/cpu_spin/cpu_spin.hpp"
 
@@ -8,16 +8,15 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "fork_per_task",
-    .grid = [](const Suite& s) { return grid(s, {.coarse_only = true}); },
+    .grid = [](const Suite& s) { return grid(s, "fork_per_task"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
           return make_trial<ForkPerTask>(
-              std::make_unique<ForkPerTask>(p.get("workers")), [c](ForkPerTask& engine) {
-                return run_forked(engine, c.tasks, [&](std::size_t i) { return task(i, c.iterations); });
+              std::make_unique<ForkPerTask>(p.get("workers")), [c](ForkPerTask& e) {
+                return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); });
               });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers"), .descriptors = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_spin

@@ -1,5 +1,5 @@
-// cpu.spin on `procs`: P pre-forked workers; index ranges go over socketpairs (chunked as
-// multiprocessing.Pool.map does), results come back as bytes.
+// cpu.spin on `procs`: P pre-forked workers; map: index ranges of ceil(N / 4P) (Pool.map's
+// chunksize), each: one index per message, two in flight per worker.
 #include "models/process_pool.hpp"
 #include "workloads/cpu_spin/cpu_spin.hpp"
 
@@ -8,17 +8,16 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "procs",
-    .grid = [](const Suite& s) { return grid(s, {}); },
+    .grid = [](const Suite& s) { return grid(s, "procs"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
           auto pool = std::make_unique<ProcessPool>(
-              p.get("workers"), farm_handler([c](std::size_t i) { return task(i, c.iterations); }));
-          return make_trial<ProcessPool>(std::move(pool), [c](ProcessPool& pool) {
-            return run_farm(pool, c.tasks, Grain::fine);
+              p.get("workers"), task_handler([c](std::size_t i) { return task(i, c.iterations); }));
+          return make_trial<ProcessPool>(std::move(pool), [c, d = p.dispatch()](ProcessPool& e) {
+            return run_tasks(e, c.tasks, d);
           });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers"), .descriptors = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_spin

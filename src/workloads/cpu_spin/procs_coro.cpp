@@ -1,5 +1,5 @@
-// cpu.spin on `procs_coro`: P pre-forked workers, each running its shard of the tasks as
-// coroutines on its own loop.
+// cpu.spin on `procs_coro`: P pre-forked workers, each running its shard of the tasks on its
+// own loop (dispatch:map only).
 #include "models/procs_coro.hpp"
 #include "workloads/cpu_spin/cpu_spin.hpp"
 
@@ -8,7 +8,7 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "procs_coro",
-    .grid = [](const Suite& s) { return grid(s, {}); },
+    .grid = [](const Suite& s) { return grid(s, "procs_coro"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
@@ -17,11 +17,10 @@ const bool registered = register_case({
               shard_handler([c](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
                 co_return task(i, c.iterations);
               }));
-          return make_trial<ProcessPool>(std::move(pool), [c](ProcessPool& pool) {
-            return run_sharded(pool, c.tasks, pool.workers());
+          return make_trial<ProcessPool>(std::move(pool), [c](ProcessPool& e) {
+            return run_tasks(e, c.tasks, InFlight{e.workers()});
           });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers"), .descriptors = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::cpu_spin

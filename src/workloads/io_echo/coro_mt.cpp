@@ -21,7 +21,7 @@ const bool registered = register_case({
           auto server = std::make_shared<EchoService>();
           auto sockets = std::make_shared<Sockets>(loops, server->endpoint(), c.concurrency);
           return make_trial<LoopGroup>(std::move(group), [c, server, sockets](LoopGroup& g) {
-            return run_async(g, c.tasks, c.concurrency, [&](std::size_t i, std::size_t lane) {
+            return run_tasks(g, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
               return async_round_trip(sockets->lanes[lane], i, c.delay_us);
             });
           });

@@ -13,6 +13,14 @@
 #include <optional>
 #include <system_error>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "core/fault.hpp"
+#include "core/inflight.hpp"
+
 namespace concbench::io_echo {
 
 Config config(const Params& p) {
@@ -56,9 +64,13 @@ const Workload& workload() {
       .ideal_seconds =
           [](const Params& p, int) {
             const Config c = config(p);  // 0 (no limit) when the server does not wait
+            if (EchoService::external_endpoint()) return 0.0;  // it may ignore the delay
             return std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.delay_us) * 1e-6;
           },
       .in_flight = [](const Params& p) { return p.get("concurrency"); },
+      .wait_floor_us = [](const Params& p) -> int64_t {
+        return EchoService::external_endpoint() ? 0 : int64_t(config(p).delay_us);
+      },
   };
   return w;
 }
@@ -95,7 +107,9 @@ Connection::~Connection() {
 
 TaskResult Connection::round_trip(std::size_t i, uint64_t delay_us) {
   const Message req = request(i, delay_us);
+  if (fault::skip_wait()) return {value_of(req), 0};  // the reply an echo would give
   Message reply{};
+  inflight::Scope waiting;
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t sent = 0; sent < req.size();) {
     const ssize_t n = send(fd_, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
@@ -155,6 +169,34 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
       for (int64_t l : {0, 1000}) points.push_back({{"concurrency", c}, {"latency_us", l}});
   }
   return io_points(s, shape, points);
+}
+
+// ---- the loops' sockets and round trip (coro, coro_mt) ----
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Sockets::Sockets(const std::vector<asio::io_context*>& loops, const Endpoint& e, std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k) {
+      auto& ctx = *loops[k % loops.size()];
+      tcp::resolver resolver(ctx);
+      tcp::socket s(ctx);
+      asio::connect(s, resolver.resolve(e.host, std::to_string(e.port)));
+      s.set_option(tcp::no_delay(true));
+      lanes.push_back(std::move(s));
+    }
+}
+
+asio::awaitable<TaskResult> async_round_trip(tcp::socket& s, std::size_t i, uint64_t delay_us) {
+  const Message req = request(i, delay_us);
+  if (fault::skip_wait()) co_return TaskResult{value_of(req), 0};
+  Message reply{};
+  inflight::Scope waiting;
+  const auto t0 = std::chrono::steady_clock::now();
+  co_await asio::async_write(s, asio::buffer(req), asio::use_awaitable);
+  co_await asio::async_read(s, asio::buffer(reply), asio::use_awaitable);
+  const auto ns = std::chrono::steady_clock::now() - t0;
+  co_return TaskResult{value_of(reply), uint64_t(std::chrono::nanoseconds(ns).count())};
 }
 
 }  // namespace concbench::io_echo

@@ -14,7 +14,7 @@ const bool registered = register_case({
           const Config c = config(p);
           auto server = std::make_shared<EchoService>();
           const Endpoint at = server->endpoint();
-          auto farm = farm_handler(
+          auto farm = task_handler(
               [c, at](std::size_t i) { return process_connection(at).round_trip(i, c.delay_us); });
           auto pool = std::make_unique<ProcessPool>(
               p.get("workers"), [farm, at](std::string_view payload) -> std::string {
@@ -26,10 +26,9 @@ const bool registered = register_case({
           for (const Reply& r : pool->broadcast("connect"))
             if (!r.ok) throw std::runtime_error(r.data);
           return make_trial<ProcessPool>(std::move(pool), [c, server](ProcessPool& pool) {
-            return run_farm(pool, c.tasks, Grain::blocking);
+            return run_tasks(pool, c.tasks, Dispatch::each, 1);
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, true); },
 });
 }  // namespace
 }  // namespace concbench::io_echo

@@ -1,25 +1,62 @@
-// io.echo on `tbb`: an arena of P slots, one task per round trip on a borrowed connection.
+// io.echo on `tbb`: an arena of one thread per core; C tasks (lanes), each with its own socket
+// on the reactor, write a request and read the reply as asio operations while suspended
+// (tbb::task::suspend): C round trips in flight on P threads.
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "core/fault.hpp"
+#include "core/inflight.hpp"
 #include "models/tbb_arena.hpp"
 #include "workloads/io_echo/io_echo.hpp"
 
 namespace concbench::io_echo {
 namespace {
+
+TaskResult suspended_round_trip(boost::asio::ip::tcp::socket& s, std::size_t i, uint64_t delay_us) {
+  namespace asio = boost::asio;
+  const Message req = request(i, delay_us);
+  if (fault::skip_wait()) return {value_of(req), 0};
+  Message reply{};
+  boost::system::error_code error;
+  inflight::Scope waiting;
+  const auto t0 = std::chrono::steady_clock::now();
+  TbbSuspending::suspend_until([&](std::function<void()> resume) {
+    asio::async_write(s, asio::buffer(req), [&, resume](boost::system::error_code ec, std::size_t) {
+      if (ec) {
+        error = ec;
+        return resume();
+      }
+      asio::async_read(s, asio::buffer(reply), [&, resume](boost::system::error_code ec2, std::size_t) {
+        error = ec2;
+        resume();
+      });
+    });
+  });
+  if (error) throw boost::system::system_error(error, "io.echo");
+  const auto ns = std::chrono::steady_clock::now() - t0;
+  return {value_of(reply), uint64_t(std::chrono::nanoseconds(ns).count())};
+}
+
 const bool registered = register_case({
     .workload = &workload(),
     .model = "tbb",
-    .grid = [](const Suite& s) { return grid(s, IoShape::blocking); },
+    .grid = [](const Suite& s) { return grid(s, IoShape::loops); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto arena = std::make_unique<TbbArena>(p.get("workers"));
+          auto engine = std::make_unique<TbbSuspending>(p.get("workers"));
           auto server = std::make_shared<EchoService>();
-          auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
-          return make_trial<TbbArena>(std::move(arena), [c, server, conns](TbbArena& arena) {
-            return run_blocking(arena, c.tasks, [&](std::size_t i) { return conns->round_trip(i, c.delay_us); },
-                                Grain::blocking);
+          auto sockets = std::make_shared<Sockets>(std::vector{&engine->reactor()},
+                                                   server->endpoint(), c.concurrency);
+          return make_trial<TbbSuspending>(std::move(engine), [c, server, sockets](TbbSuspending& e) {
+            return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
+              return suspended_round_trip(sockets->lanes[lane], i, c.delay_us);
+            });
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, false, 1); },
+    .needs = [](const Params& p) {
+      return Needs{.threads = p.get("workers") + 1, .descriptors = p.get("concurrency")};
+    },
 });
 }  // namespace
 }  // namespace concbench::io_echo

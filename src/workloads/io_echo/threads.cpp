@@ -1,5 +1,6 @@
 // io.echo on `threads`: P pool threads; each task borrows one of C blocking connections.
 #include "models/thread_pool.hpp"
+#include "models/kinds.hpp"
 #include "workloads/io_echo/io_echo.hpp"
 
 namespace concbench::io_echo {
@@ -15,11 +16,11 @@ const bool registered = register_case({
           auto server = std::make_shared<EchoService>();
           auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
           return make_trial<ThreadPool>(std::move(pool), [c, server, conns](ThreadPool& pool) {
-            return run_blocking(pool, c.tasks, [&](std::size_t i) { return conns->round_trip(i, c.delay_us); },
-                                Grain::blocking);
+            return run_tasks(pool, c.tasks, [&](std::size_t i) { return conns->round_trip(i, c.delay_us); },
+                                Dispatch::each);
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, false, 1); },
+    .needs = [](const Params& p) { return model_needs("threads", p, 1); },
 });
 }  // namespace
 }  // namespace concbench::io_echo

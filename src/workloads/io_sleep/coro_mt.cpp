@@ -13,13 +13,12 @@ const bool registered = register_case({
           const Config c = config(p);
           return make_trial<LoopGroup>(std::make_unique<LoopGroup>(p.get("workers")),
                                        [c](LoopGroup& loops) {
-                                         return run_async(loops, c.tasks, c.concurrency,
+                                         return run_tasks(loops, c.tasks, InFlight{c.concurrency},
                                                           [&](std::size_t i, std::size_t) {
                                                             return timer_task(i, c.latency);
                                                           });
                                        });
         },
-    .needs = [](const Params& p) { return io_needs(p, false); },
 });
 }  // namespace
 }  // namespace concbench::io_sleep

@@ -20,10 +20,9 @@ const bool registered = register_case({
           const Config c = config(p);
           return make_trial<ForkPerTask>(
               std::make_unique<ForkPerTask>(p.get("workers")), [c](ForkPerTask& engine) {
-                return run_forked(engine, c.tasks, [&](std::size_t i) { return sleep_task(i, c.latency); });
+                return run_tasks(engine, c.tasks, [&](std::size_t i) { return sleep_task(i, c.latency); });
               });
         },
-    .needs = [](const Params& p) { return io_needs(p, true); },
 });
 }  // namespace
 }  // namespace concbench::io_sleep

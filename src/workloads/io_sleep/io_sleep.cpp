@@ -2,6 +2,10 @@
 
 #include <cmath>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace concbench::io_sleep {
 
 Config config(const Params& p) {
@@ -28,8 +32,21 @@ const Workload& workload() {
             return std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.latency.count()) * 1e-6;
           },
       .in_flight = [](const Params& p) { return p.get("concurrency"); },
+      .wait_floor_us = [](const Params& p) { return p.get("latency_us"); },
   };
   return w;
+}
+
+boost::asio::awaitable<TaskResult> timer_task(std::size_t i, std::chrono::microseconds latency) {
+  namespace asio = boost::asio;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!fault::skip_wait()) {
+    inflight::Scope waiting;
+    asio::steady_timer timer(co_await asio::this_coro::executor, latency);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  const auto ns = std::chrono::steady_clock::now() - t0;
+  co_return TaskResult{value(i), uint64_t(std::chrono::nanoseconds(ns).count())};
 }
 
 std::vector<Params> grid(const Suite& s, IoShape shape) {

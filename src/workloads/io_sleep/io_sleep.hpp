@@ -11,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/case.hpp"
+#include "core/fault.hpp"
+#include "core/inflight.hpp"
 #include "workloads/io_grid.hpp"
 
 namespace concbench::io_sleep {
@@ -29,13 +31,16 @@ inline uint64_t value(std::size_t i) { return mix64(i ^ 0x5ee9); }
 // The blocking task: sleep on this thread.
 inline TaskResult sleep_task(std::size_t i, std::chrono::microseconds latency) {
   const auto t0 = std::chrono::steady_clock::now();
-  std::this_thread::sleep_for(latency);
+  if (!fault::skip_wait()) {
+    inflight::Scope waiting;
+    std::this_thread::sleep_for(latency);
+  }
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::steady_clock::now() - t0);
   return {value(i), uint64_t(ns.count())};
 }
 
-// The loop's task: await an asio steady_timer (defined in coro.cpp, used by every loop model).
+// The loop's task: await an asio steady_timer (used by every loop model).
 boost::asio::awaitable<TaskResult> timer_task(std::size_t i, std::chrono::microseconds latency);
 
 std::vector<Params> grid(const Suite& s, IoShape shape);

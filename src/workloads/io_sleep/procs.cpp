@@ -13,12 +13,11 @@ const bool registered = register_case({
         [](const Params& p) {
           const Config c = config(p);
           auto pool = std::make_unique<ProcessPool>(
-              p.get("workers"), farm_handler([c](std::size_t i) { return sleep_task(i, c.latency); }));
+              p.get("workers"), task_handler([c](std::size_t i) { return sleep_task(i, c.latency); }));
           return make_trial<ProcessPool>(std::move(pool), [c](ProcessPool& pool) {
-            return run_farm(pool, c.tasks, Grain::blocking);
+            return run_tasks(pool, c.tasks, Dispatch::each, 1);
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, true); },
 });
 }  // namespace
 }  // namespace concbench::io_sleep

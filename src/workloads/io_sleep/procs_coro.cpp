@@ -15,10 +15,9 @@ const bool registered = register_case({
               p.get("workers"),
               shard_handler([c](std::size_t i, std::size_t) { return timer_task(i, c.latency); }));
           return make_trial<ProcessPool>(std::move(pool), [c](ProcessPool& pool) {
-            return run_sharded(pool, c.tasks, c.concurrency);
+            return run_tasks(pool, c.tasks, InFlight{c.concurrency});
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, true); },
 });
 }  // namespace
 }  // namespace concbench::io_sleep

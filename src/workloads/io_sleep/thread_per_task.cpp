@@ -13,11 +13,10 @@ const bool registered = register_case({
           const Config c = config(p);
           return make_trial<ThreadPerTask>(
               std::make_unique<ThreadPerTask>(p.get("workers")), [c](ThreadPerTask& engine) {
-                return run_blocking(engine, c.tasks, [&](std::size_t i) { return sleep_task(i, c.latency); },
-                                    Grain::blocking);
+                return run_tasks(engine, c.tasks, [&](std::size_t i) { return sleep_task(i, c.latency); },
+                                    Dispatch::each);
               });
         },
-    .needs = [](const Params& p) { return io_needs(p, false); },
 });
 }  // namespace
 }  // namespace concbench::io_sleep

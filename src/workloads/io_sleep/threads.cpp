@@ -13,11 +13,10 @@ const bool registered = register_case({
           const Config c = config(p);
           return make_trial<ThreadPool>(
               std::make_unique<ThreadPool>(p.get("workers")), [c](ThreadPool& pool) {
-                return run_blocking(pool, c.tasks, [&](std::size_t i) { return sleep_task(i, c.latency); },
-                                    Grain::blocking);
+                return run_tasks(pool, c.tasks, [&](std::size_t i) { return sleep_task(i, c.latency); },
+                                    Dispatch::each);
               });
         },
-    .needs = [](const Params& p) { return io_needs(p, false); },
 });
 }  // namespace
 }  // namespace concbench::io_sleep

@@ -1,4 +1,4 @@
-// ipc on `coro`: each task is a coroutine on the loop reading its payload in place.
+// ipc on `coro`: the loop thread reads each payload in place.
 #include "models/event_loop.hpp"
 #include "workloads/ipc/ipc.hpp"
 
@@ -7,20 +7,16 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "coro",
-    .grid = [](const Suite& s) { return grid(s, false); },
+    .grid = [](const Suite& s) { return grid(s, "coro"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto loop = std::make_unique<EventLoop>();
+          auto engine = std::make_unique<EventLoop>();
           auto data = std::make_shared<Payloads>(c);
-          return make_trial<EventLoop>(std::move(loop), [c, data](EventLoop& loop) {
-            return run_async(loop, c.tasks, 1,
-                             [&](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
-                               co_return task((*data)[i]);
-                             });
+          return make_trial<EventLoop>(std::move(engine), [c, data, d = p.dispatch()](EventLoop& e) {
+            return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
           });
         },
-    .needs = [](const Params&) { return Needs{.threads = 1}; },
 });
 }  // namespace
 }  // namespace concbench::ipc

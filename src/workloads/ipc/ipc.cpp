@@ -1,22 +1,45 @@
 #include "workloads/ipc/ipc.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+
+#include "models/kinds.hpp"
 
 namespace concbench::ipc {
 
+namespace {
+// The last-level cache of cpu 0 in bytes (sysfs); 32 MiB when it cannot be read.
+int64_t last_level_cache() {
+  int64_t best = 0;
+  for (int idx = 0; idx < 8; ++idx) {
+    std::ifstream f("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(idx) + "/size");
+    std::string text;
+    if (!(f >> text) || text.empty()) continue;
+    int64_t v = std::atoll(text.c_str());
+    if (text.back() == 'K') v <<= 10;
+    if (text.back() == 'M') v <<= 20;
+    best = std::max(best, v);
+  }
+  return best > 0 ? best : int64_t(32) << 20;
+}
+}  // namespace
+
 Config config(const Params& p) {
   const auto payload = p.get("payload_bytes");
-  const int64_t dflt = std::clamp<int64_t>((int64_t(128) << 20) / std::max<int64_t>(payload, 1),
-                                           64, 20000);
+  static const int64_t total = std::max<int64_t>(int64_t(128) << 20, 2 * last_level_cache());
+  const int64_t dflt = payload == 0 ? 20000 : std::clamp<int64_t>(total / payload, 64, 200000);
   return {std::size_t(p.get_or("tasks", dflt)), std::size_t(payload)};
 }
 
-Payloads::Payloads(const Config& c) : buffer_(8 * c.tasks + c.payload, '\0'), payload_(c.payload) {
-  for (std::size_t k = 0; k + 8 <= buffer_.size(); k += 8) {
+Payloads::Payloads(const Config& c) : buffer_(c.tasks * c.payload, '\0'), payload_(c.payload) {
+  std::size_t k = 0;
+  for (; k + 8 <= buffer_.size(); k += 8) {
     const uint64_t v = mix64(k);
     std::memcpy(buffer_.data() + k, &v, 8);
   }
+  for (; k < buffer_.size(); ++k) buffer_[k] = char(mix64(k));
 }
 
 const Workload& workload() {
@@ -40,14 +63,14 @@ const Workload& workload() {
   return w;
 }
 
-std::vector<Params> grid(const Suite& s, bool workers) {
+std::vector<Params> grid(const Suite& s, std::string_view model) {
   const std::vector<int64_t> sizes = s.quick() ? std::vector<int64_t>{1024, 1 << 20}
                                                : std::vector<int64_t>{0, 1024, 65536, 1 << 20};
-  std::vector<Params> out;
+  std::vector<Params> points;
   for (auto b : sizes)
-    out.push_back(workers ? Params{{"workers", s.cores}, {"payload_bytes", b}}
-                          : Params{{"payload_bytes", b}});
-  return out;
+    for (const Params& w : worker_points(s, model))
+      points.push_back(Params(w).set("payload_bytes", b));
+  return with_dispatch(model, points);
 }
 
 }  // namespace concbench::ipc

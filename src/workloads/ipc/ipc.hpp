@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/case.hpp"
+#include "core/fault.hpp"
 
 namespace concbench::ipc {
 
@@ -21,16 +22,22 @@ struct Config {
   std::size_t tasks;
   std::size_t payload;
 };
-// tasks: `tasks` if given, else 128 MiB of payload in all, between 64 and 20,000 tasks.
+// tasks: `tasks` if given, else enough distinct payloads to fill max(128 MiB, 2 x the
+// last-level cache) (so that no payload is read from a cache warmed by another), between 64
+// and 200,000 tasks; 20,000 for empty payloads.
 Config config(const Params& p);
 
-// The data of one run: payload i is the window [8 i, 8 i + payload) of one buffer, so that
-// every payload differs without holding tasks x payload bytes.
+// The data of one run: payload i is bytes [i P, (i + 1) P) of one buffer of N x P distinct
+// bytes: no two tasks read the same memory.
 class Payloads {
  public:
   explicit Payloads(const Config& c);
   std::string_view operator[](std::size_t i) const {
-    return std::string_view(buffer_).substr(8 * i, payload_);
+    return std::string_view(buffer_).substr(i * payload_, payload_);
+  }
+  // Payloads [first, first + count) as one contiguous view.
+  std::string_view range(std::size_t first, std::size_t count) const {
+    return std::string_view(buffer_).substr(first * payload_, count * payload_);
   }
 
  private:
@@ -51,8 +58,12 @@ inline uint64_t fold(std::string_view bytes) {
   return h;
 }
 
-inline TaskResult task(std::string_view payload) { return {fold(payload), 0}; }
+inline TaskResult task(std::string_view payload) {
+  if (fault::skip_compute()) return {payload.size(), 0};
+  return {fold(payload), 0};
+}
 
-std::vector<Params> grid(const Suite& s, bool workers);
+// The grid of `model`: payload sizes x its dispatch shapes (models/kinds.hpp).
+std::vector<Params> grid(const Suite& s, std::string_view model);
 
 }  // namespace concbench::ipc

@@ -1,4 +1,4 @@
-// ipc on `tbb`: workers read each payload where it lies in the parent's memory: no copy.
+// ipc on `tbb`: tasks read each payload where it lies in the parent's memory: no copy.
 #include "models/tbb_arena.hpp"
 #include "workloads/ipc/ipc.hpp"
 
@@ -7,17 +7,16 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "tbb",
-    .grid = [](const Suite& s) { return grid(s, true); },
+    .grid = [](const Suite& s) { return grid(s, "tbb"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
           auto engine = std::make_unique<TbbArena>(p.get("workers"));
           auto data = std::make_shared<Payloads>(c);
-          return make_trial<TbbArena>(std::move(engine), [c, data](TbbArena& arena) {
-            return run_blocking(arena, c.tasks, [&](std::size_t i) { return task((*data)[i]); });
+          return make_trial<TbbArena>(std::move(engine), [c, data, d = p.dispatch()](TbbArena& e) {
+            return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
           });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::ipc

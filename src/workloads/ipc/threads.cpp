@@ -7,17 +7,16 @@ namespace {
 const bool registered = register_case({
     .workload = &workload(),
     .model = "threads",
-    .grid = [](const Suite& s) { return grid(s, true); },
+    .grid = [](const Suite& s) { return grid(s, "threads"); },
     .make =
         [](const Params& p) {
           const Config c = config(p);
           auto engine = std::make_unique<ThreadPool>(p.get("workers"));
           auto data = std::make_shared<Payloads>(c);
-          return make_trial<ThreadPool>(std::move(engine), [c, data](ThreadPool& pool) {
-            return run_blocking(pool, c.tasks, [&](std::size_t i) { return task((*data)[i]); });
+          return make_trial<ThreadPool>(std::move(engine), [c, data, d = p.dispatch()](ThreadPool& e) {
+            return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
           });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::ipc

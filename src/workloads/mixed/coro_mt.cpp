@@ -13,11 +13,10 @@ const bool registered = register_case({
         [](const Params& p) {
           const Config c = config(p);
           return make_trial<LoopGroup>(std::make_unique<LoopGroup>(p.get("workers")), [c](LoopGroup& g) {
-            return run_async(g, c.tasks, c.concurrency,
+            return run_tasks(g, c.tasks, InFlight{c.concurrency},
                              [&](std::size_t i, std::size_t) { return async_task(i, c); });
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, false); },
 });
 }  // namespace
 }  // namespace concbench::mixed

@@ -1,5 +1,9 @@
 #include "workloads/mixed/mixed.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,8 +37,20 @@ const Workload& workload() {
             return std::max(std::ceil(n / double(c.concurrency)) * (l + w), n * w / double(cores));
           },
       .in_flight = [](const Params& p) { return p.get("concurrency"); },
+      .wait_floor_us = [](const Params& p) { return p.get("latency_us"); },
   };
   return w;
+}
+
+boost::asio::awaitable<TaskResult> async_task(std::size_t i, Config c) {
+  namespace asio = boost::asio;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!fault::skip_wait()) {
+    inflight::Scope waiting;
+    asio::steady_timer timer(co_await asio::this_coro::executor, c.latency);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  co_return finish(i, c, t0);
 }
 
 std::vector<Params> grid(const Suite& s, IoShape shape) {

@@ -13,6 +13,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/case.hpp"
+#include "core/fault.hpp"
+#include "core/inflight.hpp"
 #include "core/spin.hpp"
 #include "workloads/io_grid.hpp"
 
@@ -30,7 +32,7 @@ Config config(const Params& p);
 
 inline TaskResult finish(std::size_t i, const Config& c,
                          std::chrono::steady_clock::time_point t0) {
-  const uint64_t v = spin(mix64(i), c.iterations);
+  const uint64_t v = fault::skip_compute() ? mix64(i) : spin(mix64(i), c.iterations);
   const auto ns = std::chrono::steady_clock::now() - t0;
   return {v, uint64_t(std::chrono::nanoseconds(ns).count())};
 }
@@ -38,11 +40,14 @@ inline TaskResult finish(std::size_t i, const Config& c,
 // Blocking models: sleep, then compute, on this thread.
 inline TaskResult blocking_task(std::size_t i, const Config& c) {
   const auto t0 = std::chrono::steady_clock::now();
-  std::this_thread::sleep_for(c.latency);
+  if (!fault::skip_wait()) {
+    inflight::Scope waiting;
+    std::this_thread::sleep_for(c.latency);
+  }
   return finish(i, c, t0);
 }
 
-// Loop models (coro.cpp): await a timer, then compute on the loop.
+// Loop models: await a timer, then compute on the loop.
 boost::asio::awaitable<TaskResult> async_task(std::size_t i, Config c);
 
 std::vector<Params> grid(const Suite& s, IoShape shape);

@@ -14,10 +14,9 @@ const bool registered = register_case({
           auto pool = std::make_unique<ProcessPool>(
               p.get("workers"), shard_handler([c](std::size_t i, std::size_t) { return async_task(i, c); }));
           return make_trial<ProcessPool>(std::move(pool), [c](ProcessPool& pool) {
-            return run_sharded(pool, c.tasks, c.concurrency);
+            return run_tasks(pool, c.tasks, InFlight{c.concurrency});
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, true); },
 });
 }  // namespace
 }  // namespace concbench::mixed

@@ -12,11 +12,10 @@ const bool registered = register_case({
         [](const Params& p) {
           const Config c = config(p);
           return make_trial<ThreadPool>(std::make_unique<ThreadPool>(p.get("workers")), [c](ThreadPool& pool) {
-            return run_blocking(pool, c.tasks, [&](std::size_t i) { return blocking_task(i, c); },
-                                Grain::blocking);
+            return run_tasks(pool, c.tasks, [&](std::size_t i) { return blocking_task(i, c); },
+                                Dispatch::each);
           });
         },
-    .needs = [](const Params& p) { return io_needs(p, false); },
 });
 }  // namespace
 }  // namespace concbench::mixed

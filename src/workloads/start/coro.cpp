@@ -8,8 +8,11 @@ const bool registered = register_case({
     .workload = &workload(),
     .model = "coro",
     .grid = [](const Suite& s) { return grid(s, false); },
-    .make = [](const Params&) { return start_trial<EventLoop>([] { return std::make_unique<EventLoop>(); }); },
-    .needs = [](const Params&) { return Needs{.threads = 1}; },
+    .make =
+        [](const Params&) {
+          return start_trial<EventLoop>([] { return std::make_unique<EventLoop>(); },
+                                        [](EventLoop& e) { return answering_loops({&e.context()}); });
+        },
 });
 }  // namespace
 }  // namespace concbench::start

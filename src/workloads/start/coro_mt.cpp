@@ -11,9 +11,14 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const int64_t w = p.get("workers");
-          return start_trial<LoopGroup>([w] { return std::make_unique<LoopGroup>(w); });
+          return start_trial<LoopGroup>([w] { return std::make_unique<LoopGroup>(w); },
+                                        [](LoopGroup& g) {
+                                          std::vector<asio::io_context*> loops;
+                                          for (std::size_t i = 0; i < g.workers(); ++i)
+                                            loops.push_back(&g.loop(i).context());
+                                          return answering_loops(loops);
+                                        });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::start

@@ -15,9 +15,8 @@ const bool registered = register_case({
             auto pool = std::make_unique<ProcessPool>(w, [](std::string_view) { return std::string(); });
             pool->broadcast("");  // started = every child has answered once
             return pool;
-          });
+          }, [](ProcessPool& pool) { return pool.roll_call(); });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::start

@@ -19,9 +19,8 @@ const bool registered = register_case({
                 }));
             pool->broadcast("");  // answered (with an error: an empty shard); it is running
             return pool;
-          });
+          }, [](ProcessPool& pool) { return pool.roll_call(); });
         },
-    .needs = [](const Params& p) { return Needs{.processes = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::start

@@ -11,9 +11,12 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const int64_t w = p.get("workers");
-          return start_trial<TbbArena>([w] { return std::make_unique<TbbArena>(w); });
+          return start_trial<TbbArena>([w] { return std::make_unique<TbbArena>(w); }, [](TbbArena& a) {
+            return threads_meeting(a.workers(), [&](const std::function<void()>& meet) {
+              a.for_each(a.workers(), [&](std::size_t) { meet(); }, Dispatch::each);
+            });
+          });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::start

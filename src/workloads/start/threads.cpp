@@ -11,9 +11,12 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const int64_t w = p.get("workers");
-          return start_trial<ThreadPool>([w] { return std::make_unique<ThreadPool>(w); });
+          return start_trial<ThreadPool>([w] { return std::make_unique<ThreadPool>(w); }, [](ThreadPool& t) {
+            return threads_meeting(t.workers(), [&](const std::function<void()>& meet) {
+              t.for_each(t.workers(), [&](std::size_t) { meet(); }, Dispatch::each);
+            });
+          });
         },
-    .needs = [](const Params& p) { return Needs{.threads = p.get("workers")}; },
 });
 }  // namespace
 }  // namespace concbench::start

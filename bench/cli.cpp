@@ -1,0 +1,255 @@
+#include "bench/cli.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <regex>
+#include <sstream>
+
+#include "bench/registration.hpp"
+
+namespace concbench {
+
+void bad_input(const std::string& message) {
+  std::cerr << "concbench: " << message << "\n"
+            << "Run 'concbench --help' for the flags and what they accept.\n";
+  std::exit(kBadInput);
+}
+
+namespace {
+
+std::string help_text(const CLI::App& app) {
+  std::ostringstream s;
+  s << R"(concbench: for this workload, should I use an async coroutine loop, a thread pool, a
+task scheduler, or processes? concbench runs the same work on each concurrency model,
+checks every result against a sequential reference (a wrong result is an error, never a
+number), and reports each figure beside its physical limit.
+
+Usage: concbench [--suite quick|full] [--out FILE] [options] [--benchmark_* flags]
+
+Suites
+  quick   one or two points per workload and model; under 3 minutes on 2 cores.
+          What ./scripts/bench and CI run.
+  full    (default) every sweep: workers 1, 2, 4 and the core count; grain 1 us .. 10 ms;
+          I/O concurrency 1 .. 10,000 at latencies 1 .. 100 ms; payloads 0 B .. 1 MiB.
+          Takes tens of minutes; a level this machine cannot reach (pid limit, descriptors)
+          is skipped with the reason and the suite goes on.
+
+Names: <workload>/<model>/<param>:<value>/.../real_time
+  cpu.spin/tbb/workers:2/grain_us:1000/real_time
+  io.sleep/coro/concurrency:1000/latency_us:1000/real_time
+  workloads:  )"
+    << join(workload_names(), " ") << R"(
+  models:     )"
+    << join(model_names(), " ") << R"(
+  parameters: workers (threads, loops or processes of the model), concurrency (operations
+              the workload keeps in flight), grain_us (CPU work per task), latency_us (wait
+              per I/O operation, or the echo server's delay), payload_bytes (ipc)
+  Blocking models (threads, tbb, procs, ...) need one worker per in-flight wait: for I/O
+  their workers equal the concurrency, and rows with fewer workers show the queueing.
+
+Selecting (Google Benchmark's filter: a regular expression searched in the name)
+  --benchmark_filter='^io\.sleep/'            one workload
+  --benchmark_filter='/procs/'                one model
+  --benchmark_filter='^cpu\.spin/.*/workers:2/'
+  --benchmark_filter=-'/fork_per_task/'       everything but one model (leading -)
+  --benchmark_list_tests                      print the selected names, run nothing
+
+Outputs
+  stdout: Google Benchmark's table (--benchmark_format=console|json).
+  --out FILE (same as --benchmark_out=FILE): Google Benchmark JSON, rewritten after every
+  benchmark, so an interrupted or crashed run keeps every finished result. Its context
+  records the cores, versions, build type, git revision, suite and every counter's unit.
+  Counters: items_per_second, speedup and efficiency (1 = the physical limit), cpu_user_s,
+  cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
+  lat_p50_us/lat_p99_us/lat_max_us (I/O), setup_s (model start, not in the timed loop).
+  Repeat with --benchmark_repetitions=N for medians and spread.
+
+Exit status
+  0 every benchmark ran and verified (skips for machine limits included); 1 a benchmark
+  failed its checksum or its set-up (listed as an error in the output; the others ran);
+  2 bad command line; 130/143 interrupted by SIGINT/SIGTERM (the file keeps what finished).
+
+)" << app.help("", CLI::AppFormatMode::Normal)
+    << R"(
+Google Benchmark's flags also work, among them:
+  --benchmark_filter=REGEX  --benchmark_list_tests  --benchmark_repetitions=N
+  --benchmark_min_time=SECONDS (a plain number in 1.7.1: 0.5, not 0.5s; default: quick
+  0.05, full 0.5)  --benchmark_format=console|json  --benchmark_out=FILE
+  --benchmark_enable_random_interleaving=true  --benchmark_counters_tabular=true
+)";
+  return s.str();
+}
+
+bool is_number(const std::string& s) {
+  static const std::regex number(R"([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)");
+  return std::regex_match(s, number);
+}
+
+BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
+  BenchmarkFlags f;
+  std::vector<std::string> rest;
+  for (auto& a : args) {
+    if (a.rfind("--benchmark_", 0) != 0 && a.rfind("--v=", 0) != 0) {
+      rest.push_back(a);
+      continue;
+    }
+    const auto eq = a.find('=');
+    const std::string key = a.substr(0, eq);
+    const std::string val = eq == std::string::npos ? "" : a.substr(eq + 1);
+    if (key == "--benchmark_out") {
+      if (val.empty()) bad_input("--benchmark_out: expected a file name, found nothing");
+      f.out = val;
+      continue;
+    }
+    if (key == "--benchmark_out_format") {
+      if (val != "json" && !val.empty())
+        bad_input("--benchmark_out_format '" + val +
+                  "': concbench writes its results file as JSON only (strict, crash-safe); "
+                  "use --benchmark_format=csv for CSV on stdout");
+      continue;
+    }
+    if (key == "--benchmark_format") {
+      if (val != "console" && val != "json")
+        bad_input("--benchmark_format '" + val +
+                  "': expected console or json (Google Benchmark deprecates csv)");
+      f.format = val;
+      continue;
+    }
+    if (key == "--benchmark_min_time" && !is_number(val))
+      bad_input("--benchmark_min_time '" + val +
+                "': expected seconds as a plain number such as 0.5 (Google Benchmark 1.7.1 "
+                "does not accept units)");
+    if (key == "--benchmark_repetitions") {
+      if (!std::regex_match(val, std::regex("[1-9][0-9]*")))
+        bad_input("--benchmark_repetitions '" + val + "': expected a whole number >= 1");
+      f.repetitions = val;
+    }
+    if (key == "--benchmark_min_time") f.min_time = val;
+    if (key == "--benchmark_filter") f.filter = val;
+    if (key == "--benchmark_counters_tabular") f.tabular = val.empty() || val == "true";
+    if (key == "--benchmark_list_tests") f.list = val.empty() || val == "true";
+    if (key == "--benchmark_enable_random_interleaving") {
+      f.interleave = val.empty() || val == "true";
+      continue;  // concbench shuffles its benchmark processes itself (isolated runs)
+    }
+    f.pass.push_back(a);
+    // What shapes a benchmark's own run goes to its process too; what selects or displays
+    // stays with the parent.
+    if (key != "--benchmark_filter" && key != "--benchmark_list_tests" &&
+        key != "--benchmark_counters_tabular" && key != "--benchmark_color")
+      f.to_child.push_back(a);
+  }
+  args = rest;
+  return f;
+}
+
+// The results file must be a regular file (or not exist yet) in a folder we can write, on a
+// file system with room: checked by writing 64 KiB beside it, so that a bad --out is exit 2
+// before anything runs rather than results lost at the end. (/dev/full, a folder, a
+// read-only or full disk are refused here.)
+void check_writable(const std::string& out) {
+  struct stat st{};
+  if (stat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    bad_input("--out '" + out + "': not a regular file (concbench writes FILE.tmp and renames it "
+              "over FILE after every benchmark); name a file, e.g. --out results/run.json");
+  const std::string probe = out + ".tmp";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    bad_input("--out '" + out + "': cannot write there (cannot create " + probe + ": " +
+              std::strerror(errno) + ")");
+  std::string zeros(64 << 10, '\0');
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < zeros.size();) {
+    const ssize_t w = ::write(fd, zeros.data() + done, zeros.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    ok = w > 0;
+    if (ok) done += std::size_t(w);
+  }
+  const int err = ok ? (::fsync(fd) == 0 ? 0 : errno) : errno;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  if (!ok || err != 0)
+    bad_input("--out '" + out + "': cannot write there (" + std::strerror(ok ? err : errno) +
+              "): is the disk full?");
+}
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  CommandLine cl;
+  BenchmarkFlags& bf = cl.benchmark;
+  bf = take_benchmark_flags(args);
+  Options& o = cl.options;
+
+  CLI::App app{"", "concbench"};
+  app.set_help_flag();  // help is ours, below
+  bool want_help = false;
+  app.add_flag("-h,--help", want_help, "Print this help and exit");
+  app.add_option("--suite", o.suite, "Which benchmarks: quick or full (default full)")
+      ->type_name("NAME");
+  app.add_option("--out", o.out,
+                 "Write the results (Google Benchmark JSON) to FILE, updated after every "
+                 "benchmark; same as --benchmark_out")
+      ->type_name("FILE");
+  app.add_option("--echo-server", o.echo_server,
+                 "io.echo against an external echo server HOST:PORT instead of the embedded one")
+      ->type_name("HOST:PORT");
+  app.add_option("--progress", o.progress,
+                 "Progress line with ETA on stderr: auto (when stderr is a terminal), "
+                 "always or never")
+      ->type_name("WHEN");
+  app.add_option("--spin-rate", o.spin_rate,
+                 "Iterations of cpu.spin's loop per microsecond, instead of calibrating: "
+                 "use the spin_iterations_per_us of an earlier run to compare like with like")
+      ->type_name("RATE");
+  app.add_option("--iterations", o.iterations,
+                 "Run every benchmark exactly N iterations instead of for --benchmark_min_time "
+                 "(names gain /iterations:N); for deterministic instruction counts under "
+                 "callgrind (scripts/instructions)")
+      ->type_name("N");
+  app.add_flag("--no-isolate", o.no_isolate,
+               "Run every benchmark in this one process instead of a fresh process each "
+               "(for callgrind; figures may then depend on what ran before)");
+  app.add_option("--run-one", o.run_one)->group("");  // internal: an isolated benchmark
+  std::reverse(args.begin(), args.end());  // CLI11 takes arguments in reverse order
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    bad_input(e.what());
+  }
+  if (want_help) {
+    std::cout << help_text(app);
+    std::exit(0);
+  }
+  if (o.suite != "quick" && o.suite != "full")
+    bad_input("--suite '" + o.suite + "': expected quick or full");
+  if (o.progress != "auto" && o.progress != "always" && o.progress != "never")
+    bad_input("--progress '" + o.progress + "': expected auto, always or never");
+  if (o.iterations < 0)
+    bad_input("--iterations " + std::to_string(o.iterations) + ": expected a whole number >= 1");
+  if (o.spin_rate < 0 || !std::isfinite(o.spin_rate))
+    bad_input("--spin-rate: expected a positive number of iterations per microsecond");
+  if (!o.out.empty() && !bf.out.empty() && o.out != bf.out)
+    bad_input("--out '" + o.out + "' and --benchmark_out '" + bf.out +
+              "' name two files: give one");
+  cl.out = o.out.empty() ? bf.out : o.out;
+  if (!cl.out.empty() && !bf.list) check_writable(cl.out);
+  if (bf.min_time.empty()) {
+    const std::string t = std::string("--benchmark_min_time=") + (o.suite == "quick" ? "0.05" : "0.5");
+    bf.pass.push_back(t);
+    bf.to_child.push_back(t);
+  }
+  return cl;
+}
+
+}  // namespace concbench

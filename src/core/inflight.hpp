@@ -1,0 +1,44 @@
+// How many tasks wait at once: every I/O wait (a sleep, a timer, a suspended TBB task, a
+// round trip) holds an InFlight::Scope while it waits. The counters live in one shared page
+// mapped before main() runs, so that the waits of forked worker processes count too. The
+// harness resets the gauge before each run and checks its peak (issue 8: a model that skipped
+// its waits shows 0; one that held more than the concurrency asked is wrong).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace concbench::inflight {
+
+struct Gauge {
+  std::atomic<int64_t> now{0};
+  std::atomic<int64_t> peak{0};
+};
+
+// The process tree's gauge (shared with workers forked after main() started).
+Gauge& gauge();
+
+inline void enter() {
+  Gauge& g = gauge();
+  const int64_t n = g.now.fetch_add(1, std::memory_order_relaxed) + 1;
+  int64_t p = g.peak.load(std::memory_order_relaxed);
+  while (n > p && !g.peak.compare_exchange_weak(p, n, std::memory_order_relaxed)) {
+  }
+}
+inline void leave() { gauge().now.fetch_sub(1, std::memory_order_relaxed); }
+
+// Held for the duration of one wait.
+struct Scope {
+  Scope() { enter(); }
+  ~Scope() { leave(); }
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+};
+
+inline void reset() {
+  gauge().now.store(0);
+  gauge().peak.store(0);
+}
+inline int64_t peak() { return gauge().peak.load(); }
+
+}  // namespace concbench::inflight

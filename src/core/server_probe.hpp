@@ -1,0 +1,24 @@
+// The embedded server of the trial running now (io.echo's echo server), for the harness to
+// charge its CPU to it (server_cpu_s) and to mark the points where the server, not the model,
+// was the bottleneck. A server registers itself while it lives; there is one trial at a time
+// per process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+
+namespace concbench {
+
+struct ServerInfo {
+  pid_t pid = -1;  // its own process
+  int loops = 1;   // threads serving (one event loop each)
+};
+
+void set_active_server(std::optional<ServerInfo> s);
+std::optional<ServerInfo> active_server();
+
+// CPU seconds of process `pid` (all its threads, from the scheduler); -1 if unreadable.
+double process_cpu_seconds(pid_t pid);
+
+}  // namespace concbench

@@ -1,0 +1,104 @@
+// The one verb of every model file: run_tasks(engine, n, task, dispatch) runs tasks [0, n) on
+// an engine and returns their results in task order, with one error line per task that
+// failed. This header holds it for the engines whose workers block (ThreadPool, TbbArena,
+// ThreadPerTask); the loops (event_loop.hpp) and the process pools (process_pool.hpp) have
+// their own overloads of the same verb. Each blocking engine provides
+//   std::vector<std::string> for_each(std::size_t n, const std::function<void(std::size_t)>&,
+//                                     Dispatch)
+// which returns when every task has finished, with one error line per task that threw.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/case.hpp"
+#include "core/system.hpp"
+
+namespace concbench {
+
+// Thrown by a task that sees the suite interrupted; the run ends as an error, not a number.
+struct Interrupted : std::runtime_error {
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+// How many I/O tasks a run keeps in flight: `lanes` workers (coroutines, suspendable tasks)
+// each pull the next index (asyncio's Semaphore(C) pattern).
+struct InFlight {
+  std::size_t lanes;
+};
+
+// Where tasks dispatched one at a time put their results: one buffer per thread, merged into
+// task order at the end, so that neighbouring tasks run by different workers never write the
+// same cache line (16-byte results: four to a line).
+class ScatteredResults {
+ public:
+  // REQUIRES: called by any number of threads, each task once.
+  void put(std::size_t i, const TaskResult& r) {
+    thread_local const ScatteredResults* owner = nullptr;
+    thread_local uint64_t owner_run = 0;
+    thread_local Lane* lane = nullptr;
+    if (owner != this || owner_run != run_) {
+      std::lock_guard lock(mu_);
+      lane = &lanes_.emplace_back();
+      owner = this;
+      owner_run = run_;
+    }
+    lane->items.emplace_back(i, r);
+  }
+  // Writes every result put into `out` (sized by the caller).
+  void into(std::vector<TaskResult>& out) const {
+    for (const Lane& l : lanes_)
+      for (const auto& [i, r] : l.items) out[i] = r;
+  }
+
+ private:
+  struct alignas(64) Lane {
+    std::vector<std::pair<std::size_t, TaskResult>> items;
+  };
+  static uint64_t next_run() {
+    static std::atomic<uint64_t> n{0};
+    return ++n;
+  }
+  const uint64_t run_ = next_run();  // tells this object from one later at the same address
+  std::mutex mu_;
+  std::deque<Lane> lanes_;
+};
+
+// Runs `task(i)` for every i in [0, n) on a blocking engine, handed to it as `dispatch` says.
+// REQUIRES: `task` is callable as TaskResult(std::size_t), safe to call concurrently.
+template <class Engine, class Task>
+  requires requires(Engine& e, const std::function<void(std::size_t)>& body) {
+    e.for_each(std::size_t{}, body, Dispatch::each);
+  }
+Batch run_tasks(Engine& engine, std::size_t n, Task&& task, Dispatch dispatch) {
+  Batch batch;
+  batch.results.resize(n);
+  ScatteredResults scattered;
+  auto guarded = [&](std::size_t i) {
+    if (interrupted()) throw Interrupted();
+    try {
+      const TaskResult r = task(i);
+      // map hands a worker a contiguous chunk: writing in place shares a line only at a
+      // chunk's edges; each scatters neighbours over workers.
+      if (dispatch == Dispatch::map)
+        batch.results[i] = r;
+      else
+        scattered.put(i, r);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("task " + std::to_string(i) + ": " + e.what());
+    }
+  };
+  batch.errors = engine.for_each(n, guarded, dispatch);
+  if (dispatch == Dispatch::each) scattered.into(batch.results);
+  return batch;
+}
+
+}  // namespace concbench
