@@ -14,7 +14,8 @@ import time
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SMALL = r"^cpu\.spin/threads/workers:2/grain_us:1000/"
+SMALL = r"^cpu\.spin/threads/workers:2/dispatch:map/grain_us:1000/"
+SMALL_NAME = "cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time"
 
 
 def run(binary, *args, timeout=300):
@@ -55,8 +56,8 @@ def test_bad_input_exits_2_with_a_message(binary, args, expect):
     assert r.stderr.startswith("concbench: ")
 
 
-NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/(workers|concurrency|grain_us|latency_us|tasks|"
-                  r"payload_bytes):[0-9]+)*/real_time$")
+NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?"
+                  r"(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*/real_time$")
 
 
 @pytest.mark.parametrize("suite", ["quick", "full"])
@@ -68,7 +69,7 @@ def test_listed_names_follow_the_scheme(binary, suite):
     for n in names:
         assert NAME.match(n), n
     assert len(set(names)) == len(names)
-    for model in ["coro", "threads", "tbb", "procs", "coro_mt", "procs_coro",
+    for model in ["coro", "threads", "tbb", "tbb_blocking", "procs", "coro_mt", "procs_coro",
                   "thread_per_task", "fork_per_task"]:
         assert any(f"/{model}/" in n for n in names), model
 
@@ -92,7 +93,8 @@ def test_a_run_writes_strict_json_with_context_and_counters(binary, tmp_path):
     assert ctx["concbench_build_type"] in {"Release", "Debug", "RelWithDebInfo", "MinSizeRel"}
     assert ctx["concbench_counters"]["efficiency"]["unit"] == "ratio"
     (b,) = doc["benchmarks"]
-    assert b["name"] == "cpu.spin/threads/workers:2/grain_us:1000/real_time"
+    assert b["name"] == SMALL_NAME
+    assert ctx["concbench_isolation"] == "process per benchmark"
     for c in ["items_per_second", "speedup", "efficiency", "cpu_user_s", "cpu_sys_s",
               "ctx_voluntary", "ctx_involuntary", "peak_rss_bytes", "setup_s"]:
         assert c in b, c
@@ -146,7 +148,7 @@ def test_a_wrong_result_is_an_error_entry_exit_1_and_the_rest_still_runs(binary,
         assert b["error_occurred"] is True
         assert "checksum" in b["error_message"]
         assert "items_per_second" not in b and "efficiency" not in b
-    ok = by_name["cpu.spin/threads/workers:2/grain_us:1000/real_time"]
+    ok = by_name[SMALL_NAME]
     assert "error_occurred" not in ok or not ok["error_occurred"]
     assert "1 failed" in r.stderr or "2 failed" in r.stderr
 
@@ -226,5 +228,61 @@ def test_google_benchmark_compare_py_reads_two_runs(binary, tmp_path):
     r = subprocess.run(["/usr/bin/python3", compare, "benchmarks", str(a), str(b)],
                        capture_output=True, text=True, env=scipy_env(), timeout=120)
     assert r.returncode == 0, r.stderr
-    assert "cpu.spin/threads/workers:2/grain_us:1000/real_time" in r.stdout
+    assert SMALL_NAME in r.stdout
     assert "U Test" in r.stdout or "U-test" in r.stdout or "OVERALL_GEOMEAN" in r.stdout
+
+
+# SIGTERM 3 s into io.sleep at C = 10,000 (issue 8): every model ends within 2 s, blocked
+# tasks included, with a valid results file and no process left.
+@pytest.mark.parametrize("model", ["coro", "coro_mt", "procs_coro", "tbb", "tbb_blocking",
+                                   "threads", "thread_per_task", "procs"])
+def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, model):
+    out = tmp_path / "r.json"
+    p = subprocess.Popen([binary, "--suite", "full", "--out", str(out), "--benchmark_min_time=30",
+                          f"--benchmark_filter=^io\\.sleep/{model}/(.*/)?concurrency:10000/latency_us:100000/"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    t0 = time.time()
+    p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        pytest.fail(f"{model}: still running 10 s after SIGTERM")
+    took = time.time() - t0
+    assert took < 2.0, f"{model}: ended {took:.2f} s after SIGTERM"
+    assert p.returncode in (143, 0), err  # 0: it had already finished (or was skipped)
+    strict_load(out)
+    time.sleep(0.3)
+    assert processes_running(binary) == []
+
+
+def test_a_results_file_that_cannot_be_written_later_is_a_message_and_exit_74(binary, tmp_path):
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    out = folder / "r.json"
+    p = subprocess.Popen([binary, "--suite", "quick", "--out", str(out),
+                          "--benchmark_filter=^start/"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not out.exists() and time.time() < deadline:
+        time.sleep(0.01)
+    out.unlink()
+    folder.rmdir()  # every later write of the results file fails
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 74, err
+    assert "cannot write" in err
+
+
+def test_every_benchmark_runs_in_its_own_process(binary, tmp_path):
+    """Isolation: a benchmark's peak memory does not carry what an earlier one allocated."""
+    out = tmp_path / "r.json"
+    big = "^io\\.sleep/threads/workers:100/concurrency:100/latency_us:10000/"
+    small = "^start/threads/workers:2/"
+    r = run(binary, "--suite", "quick", "--out", str(out), f"--benchmark_filter={big}|{small}")
+    assert r.returncode == 0, r.stderr
+    rss = {b["name"].split("/")[0]: b["peak_rss_bytes"] for b in strict_load(out)["benchmarks"]}
+    alone = tmp_path / "alone.json"
+    r = run(binary, "--suite", "quick", "--out", str(alone), f"--benchmark_filter={small}")
+    (b,) = strict_load(alone)["benchmarks"]
+    assert rss["start"] < 1.25 * b["peak_rss_bytes"], (rss, b["peak_rss_bytes"])
