@@ -16,6 +16,7 @@
 
 #include "models/event_loop.hpp"
 #include "models/thread_per_task.hpp"
+#include "models/stealing_pool.hpp"
 #include "models/thread_pool.hpp"
 
 namespace concbench {
@@ -60,6 +61,39 @@ TEST(ThreadPool, BothDispatchesRunEveryTaskOnceAtEverySize) {
       expect_every_task_once(pool, n, Dispatch::each);
       expect_every_task_once(pool, n, Dispatch::map);
     }
+}
+
+TEST(StealingPool, BothDispatchesRunEveryTaskOnceAndCollectEveryError) {
+  for (std::size_t workers : {1, 2, 5})
+    for (std::size_t n : {0, 1, 7, 64, 1000, 20011}) {
+      StealingPool pool(workers);
+      expect_every_task_once(pool, n, Dispatch::each);
+      expect_every_task_once(pool, n, Dispatch::map);
+    }
+  StealingPool pool(3);
+  for (Dispatch d : {Dispatch::each, Dispatch::map}) {
+    const Batch b = run_tasks(pool, 100, [](std::size_t i) -> TaskResult {
+      if (i % 10 == 3) throw std::runtime_error("boom");
+      return {i, 0};
+    }, d);
+    EXPECT_EQ(b.errors.size(), 10u);
+  }
+}
+
+TEST(StealingPool, IdleWorkersStealFromABusyOne) {
+  // Every outside submit goes to the next queue in turn; with one worker held busy, its
+  // queued tasks must still run (stolen by the others) before it is released.
+  StealingPool pool(3);
+  std::atomic<bool> release{false};
+  std::atomic<int> ran{0};
+  pool.submit([&] { release.wait(false); });  // worker 0's queue: it blocks there
+  for (int k = 0; k < 30; ++k) pool.submit([&] { ++ran; });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ran.load() < 30 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(ran.load(), 30);
+  release = true;
+  release.notify_all();
 }
 
 TEST(ThreadPool, HelpingWaitMakesNestedForkJoinSafeOnOneWorker) {

@@ -34,6 +34,8 @@ inline constexpr ModelKind kModelKinds[] = {
      "one io_context per pre-forked worker process, each handed a contiguous shard"},
     {"threads", "blocking", "threads", true, true, true, false,
      "a pool of P std::threads with one shared queue (ThreadPoolExecutor)"},
+    {"threads_ws", "blocking", "threads", true, true, true, false,
+     "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)"},
     {"tbb", "suspend", "threads", true, true, true, false,
      "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait suspends "
      "the task (tbb::task::suspend) and frees its thread"},

@@ -81,17 +81,30 @@ bool recv_frame(int fd, Header& h, std::string& data) {
   return read_full(fd, data.data(), h.length);
 }
 
-Usage own_usage_for_report() {
+Usage own_usage() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  Usage u = from_rusage(ru);
-  u.peak_rss_bytes = private_rss_bytes();
-  return u;
+  return from_rusage(ru);
 }
+
+// A worker's peak private memory: sampled after its tasks at most every 10 ms (reading
+// smaps_rollup costs tens of microseconds), and once more when asked, so that a worker
+// reports the most it held, not what it holds when the parent asks.
+struct PeakMemory {
+  int64_t peak = 0;
+  std::chrono::steady_clock::time_point next{};
+  void sample(bool now = false) {
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t < next) return;
+    next = t + std::chrono::milliseconds(10);
+    peak = std::max(peak, private_rss_bytes());
+  }
+};
 
 [[noreturn]] void pool_child_main(int fd, const ProcessPool::Handler& handler) {
   Header h{};
   std::string payload;
+  PeakMemory memory;
   while (recv_frame(fd, h, payload)) {
     if (h.kind == kPid) {
       const pid_t me = getpid();
@@ -99,7 +112,9 @@ Usage own_usage_for_report() {
       continue;
     }
     if (h.kind == kUsage) {
-      const Usage u = own_usage_for_report();
+      memory.sample(true);
+      Usage u = own_usage();
+      u.peak_rss_bytes = memory.peak;
       send_frame(fd, kUsageReply, std::string_view(reinterpret_cast<const char*>(&u), sizeof u));
       continue;
     }
@@ -114,6 +129,7 @@ Usage own_usage_for_report() {
       kind = kError;
       out = "unknown exception";
     }
+    memory.sample();
     if (!send_frame(fd, kind, out)) break;
   }
   _exit(0);

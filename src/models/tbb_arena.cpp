@@ -74,21 +74,20 @@ std::vector<std::string> TbbArena::for_each(std::size_t n,
   return errors;
 }
 
-TbbSuspending::TbbSuspending(std::size_t workers)
-    : arena_(workers), guard_(reactor_.get_executor()), thread_([this] { reactor_.run(); }) {}
+TbbSuspending::TbbSuspending(std::size_t workers) : arena_(workers), reactors_(workers) {}
 
-TbbSuspending::~TbbSuspending() {
-  guard_.reset();
-  reactor_.stop();
-  thread_.join();
+std::vector<boost::asio::io_context*> TbbSuspending::reactors() {
+  std::vector<boost::asio::io_context*> r;
+  for (std::size_t k = 0; k < reactors_.workers(); ++k) r.push_back(&reactors_.loop(k).context());
+  return r;
 }
 
 void TbbSuspending::suspend_until(const std::function<void(std::function<void()>)>& start) {
   tbb::task::suspend([&](tbb::task::suspend_point sp) { start([sp] { tbb::task::resume(sp); }); });
 }
 
-void TbbSuspending::wait_for(std::chrono::microseconds d) {
-  boost::asio::steady_timer timer(reactor_, d);
+void TbbSuspending::wait_for(std::chrono::microseconds d, std::size_t lane) {
+  boost::asio::steady_timer timer(reactor(lane), d);
   suspend_until([&](std::function<void()> resume) {
     timer.async_wait([resume = std::move(resume)](const boost::system::error_code&) { resume(); });
   });

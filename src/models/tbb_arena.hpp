@@ -13,11 +13,11 @@
 #include <chrono>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "models/event_loop.hpp"
 #include "models/tasks.hpp"
 
 namespace concbench {
@@ -47,25 +47,30 @@ class TbbArena {
   tbb::task_arena arena_;
 };
 
-// `tbb` for I/O: an arena of P threads whose tasks suspend while they wait, and one reactor
-// thread (an io_context) on which the waits are asio operations whose completions resume
-// the suspended tasks. C waits in flight cost C suspended tasks (each keeps its stack), not C
-// threads.
+// `tbb` for I/O: an arena of P threads whose tasks suspend while they wait, and P reactor
+// threads (an io_context each) on which the waits are asio operations whose completions
+// resume the suspended tasks; lane k waits on reactor k % P, so that one reactor thread does
+// not bound how many waits end per second (seen: one reactor, 10,000 waits of 100 ms,
+// efficiency 0.68 on 16 cores). C waits in flight cost C suspended tasks (each keeps its
+// stack), not C threads.
 class TbbSuspending {
  public:
-  // REQUIRES: workers >= 1. Starts the arena and the reactor thread.
+  // REQUIRES: workers >= 1. Starts the arena and the reactor threads.
   explicit TbbSuspending(std::size_t workers);
-  ~TbbSuspending();
   std::size_t workers() const { return arena_.workers(); }
-  boost::asio::io_context& reactor() { return reactor_; }
+  // The reactor of lane `lane`, and all of them (lane k on reactors()[k % P]).
+  boost::asio::io_context& reactor(std::size_t lane) {
+    return reactors_.loop(lane % reactors_.workers()).context();
+  }
+  std::vector<boost::asio::io_context*> reactors();
 
   // Suspends the calling task until `start(resume)` has led to resume() being called (from
   // any thread, typically the reactor's); meanwhile the task's thread runs other tasks.
   // REQUIRES: called from a task of this engine's arena.
   static void suspend_until(const std::function<void(std::function<void()> resume)>& start);
 
-  // Suspends the calling task for `d` (an asio timer on the reactor resumes it).
-  void wait_for(std::chrono::microseconds d);
+  // Suspends the calling task of lane `lane` for `d` (an asio timer on its reactor resumes it).
+  void wait_for(std::chrono::microseconds d, std::size_t lane);
 
   // I/O: `in_flight.lanes` tasks (lanes), each claiming the next index i and running
   // task(i, lane), which may suspend; results in task order, one error line per failed task.
@@ -74,9 +79,7 @@ class TbbSuspending {
 
  private:
   TbbArena arena_;
-  boost::asio::io_context reactor_{1};
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
+  LoopGroup reactors_;
 };
 
 inline Batch run_tasks(TbbSuspending& e, std::size_t n, InFlight in_flight,

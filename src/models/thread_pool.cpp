@@ -5,42 +5,11 @@
 #include <latch>
 
 #include "core/fault.hpp"
+#include "models/pool_dispatch.hpp"
 
 namespace concbench {
 
 namespace {
-
-// One for_each: its tasks count down `left`; the caller waits on it (a futex, no lock).
-struct Batchwork {
-  Batchwork(const std::function<void(std::size_t)>& b, std::size_t tasks) : body(b), left(tasks) {}
-  const std::function<void(std::size_t)>& body;
-  std::atomic<std::size_t> left;
-  std::atomic<std::size_t> next{0};  // map: the next unclaimed index
-  std::size_t n = 0, chunk = 1;
-  std::atomic<uint64_t> injected{0};  // core/fault.hpp (test builds only)
-  std::mutex mu;                      // errors only: the success path takes no lock
-  std::vector<std::string> errors;
-
-  void run(std::size_t i) noexcept {
-    try {
-      body(i);
-      if (fault::repeat_task("threads", injected)) body(i);
-    } catch (const std::exception& e) {
-      std::lock_guard lock(mu);
-      errors.emplace_back(e.what());
-    } catch (...) {
-      std::lock_guard lock(mu);
-      errors.emplace_back("unknown exception");
-    }
-  }
-  void finished(std::size_t k) {
-    if (left.fetch_sub(k, std::memory_order_acq_rel) == k) left.notify_all();
-  }
-  void wait() {
-    for (std::size_t v; (v = left.load(std::memory_order_acquire)) != 0;)
-      left.wait(v, std::memory_order_acquire);
-  }
-};
 
 // Spinning before sleeping: a futex wake costs a few microseconds, more than a fine task.
 constexpr auto kSpin = std::chrono::microseconds(50);
@@ -153,31 +122,7 @@ std::vector<std::string> ThreadPool::take_errors() {
 std::vector<std::string> ThreadPool::for_each(std::size_t n,
                                               const std::function<void(std::size_t)>& body,
                                               Dispatch dispatch) {
-  if (n == 0) return {};
-  if (dispatch == Dispatch::each) {
-    Batchwork work(body, n);
-    // A two-word capture: std::function keeps it inline, no allocation per task.
-    for (std::size_t i = 0; i < n; ++i)
-      submit([w = &work, i] {
-        w->run(i);
-        w->finished(1);
-      });
-    work.wait();
-    return std::move(work.errors);
-  }
-  const std::size_t chunk = std::max<std::size_t>(1, n / (8 * workers()));
-  const std::size_t claimers = std::min(workers(), (n + chunk - 1) / chunk);
-  Batchwork work(body, claimers);
-  work.n = n;
-  work.chunk = chunk;
-  for (std::size_t k = 0; k < claimers; ++k)
-    submit([w = &work] {
-      for (std::size_t b; (b = w->next.fetch_add(w->chunk, std::memory_order_relaxed)) < w->n;)
-        for (std::size_t i = b, e = std::min(w->n, b + w->chunk); i < e; ++i) w->run(i);
-      w->finished(1);
-    });
-  work.wait();
-  return std::move(work.errors);
+  return submit_each_or_chunks(*this, n, body, dispatch);
 }
 
 }  // namespace concbench

@@ -23,6 +23,7 @@ namespace concbench {
 
 class ThreadPool {
  public:
+  static constexpr const char* kModel = "threads";
   // Starts `workers` threads; returns once every one of them is running.
   // REQUIRES: workers >= 1.
   explicit ThreadPool(std::size_t workers);

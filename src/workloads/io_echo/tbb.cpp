@@ -1,5 +1,5 @@
 // io.echo on `tbb`: an arena of one thread per core; C tasks (lanes), each with its own socket
-// on the reactor, write a request and read the reply as asio operations while suspended
+// on its reactor (one reactor thread per arena thread), write a request and read the reply as asio operations while suspended
 // (tbb::task::suspend): C round trips in flight on P threads.
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -46,7 +46,7 @@ const bool registered = register_case({
           const Config c = config(p);
           auto engine = std::make_unique<TbbSuspending>(p.get("workers"));
           auto server = std::make_shared<EchoService>();
-          auto sockets = std::make_shared<Sockets>(std::vector{&engine->reactor()},
+          auto sockets = std::make_shared<Sockets>(engine->reactors(),
                                                    server->endpoint(), c.concurrency);
           return make_trial<TbbSuspending>(std::move(engine), [c, server, sockets](TbbSuspending& e) {
             return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
@@ -55,7 +55,7 @@ const bool registered = register_case({
           });
         },
     .needs = [](const Params& p) {
-      return Needs{.threads = p.get("workers") + 1, .descriptors = p.get("concurrency")};
+      return Needs{.threads = 2 * p.get("workers"), .descriptors = p.get("concurrency")};
     },
 });
 }  // namespace

@@ -15,11 +15,11 @@ const bool registered = register_case({
           const Config c = config(p);
           return make_trial<TbbSuspending>(
               std::make_unique<TbbSuspending>(p.get("workers")), [c](TbbSuspending& e) {
-                return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t) {
+                return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
                   const auto t0 = std::chrono::steady_clock::now();
                   if (!fault::skip_wait()) {
                     inflight::Scope waiting;
-                    e.wait_for(c.latency);
+                    e.wait_for(c.latency, lane);
                   }
                   return finish(i, c, t0);
                 });

@@ -1,0 +1,87 @@
+// How a pool of P workers with submit(std::function<void()>), workers() and kModel runs a for_each (threads,
+// threads_ws): dispatch:each submits one task per index; dispatch:map submits min(P, chunks)
+// claimers that take chunks of max(1, n / 8P) indices from one atomic index (OpenMP's dynamic
+// schedule). Tasks count down an atomic that the caller waits on: no lock per completion.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/case.hpp"
+#include "core/fault.hpp"
+
+namespace concbench {
+
+// One for_each: its tasks count down `left`; the caller waits on it (a futex, no lock).
+// One for_each: its tasks count down `left`; the caller waits on it (a futex, no lock).
+struct Batchwork {
+  Batchwork(const std::function<void(std::size_t)>& b, std::size_t tasks, std::string_view m)
+      : body(b), left(tasks), model(m) {}
+  const std::function<void(std::size_t)>& body;
+  std::atomic<std::size_t> left;
+  std::atomic<std::size_t> next{0};  // map: the next unclaimed index
+  std::size_t n = 0, chunk = 1;
+  std::string_view model;             // whose tasks these are, for core/fault.hpp
+  std::atomic<uint64_t> injected{0};  // core/fault.hpp (test builds only)
+  std::mutex mu;                      // errors only: the success path takes no lock
+  std::vector<std::string> errors;
+
+  void run(std::size_t i) noexcept {
+    try {
+      body(i);
+      if (fault::repeat_task(model, injected)) body(i);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu);
+      errors.emplace_back(e.what());
+    } catch (...) {
+      std::lock_guard lock(mu);
+      errors.emplace_back("unknown exception");
+    }
+  }
+  void finished(std::size_t k) {
+    if (left.fetch_sub(k, std::memory_order_acq_rel) == k) left.notify_all();
+  }
+  void wait() {
+    for (std::size_t v; (v = left.load(std::memory_order_acquire)) != 0;)
+      left.wait(v, std::memory_order_acquire);
+  }
+};
+
+template <class Pool>
+std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
+                                               const std::function<void(std::size_t)>& body,
+                                               Dispatch dispatch) {
+  if (n == 0) return {};
+  if (dispatch == Dispatch::each) {
+    Batchwork work(body, n, Pool::kModel);
+    // A two-word capture: std::function keeps it inline, no allocation per task.
+    for (std::size_t i = 0; i < n; ++i)
+      pool.submit([w = &work, i] {
+        w->run(i);
+        w->finished(1);
+      });
+    work.wait();
+    return std::move(work.errors);
+  }
+  const std::size_t chunk = std::max<std::size_t>(1, n / (8 * pool.workers()));
+  const std::size_t claimers = std::min(pool.workers(), (n + chunk - 1) / chunk);
+  Batchwork work(body, claimers, Pool::kModel);
+  work.n = n;
+  work.chunk = chunk;
+  for (std::size_t k = 0; k < claimers; ++k)
+    pool.submit([w = &work] {
+      for (std::size_t b; (b = w->next.fetch_add(w->chunk, std::memory_order_relaxed)) < w->n;)
+        for (std::size_t i = b, e = std::min(w->n, b + w->chunk); i < e; ++i) w->run(i);
+      w->finished(1);
+    });
+  work.wait();
+  return std::move(work.errors);
+}
+
+}  // namespace concbench
