@@ -31,35 +31,40 @@ std::string help_text(const CLI::App& app) {
   s << R"(concbench: for this workload, should I use an async coroutine loop, a thread pool, a
 task scheduler, or processes? concbench runs the same work on each concurrency model,
 checks every result against a sequential reference (a wrong result is an error, never a
-number), and reports each figure beside its physical limit.
+number), and reports each figure beside its physical limit. Every benchmark runs in a
+fresh process of its own, so that no figure depends on what ran before it.
 
 Usage: concbench [--suite quick|full] [--out FILE] [options] [--benchmark_* flags]
 
 Suites
-  quick   one or two points per workload and model; under 3 minutes on 2 cores.
+  quick   one to four points per workload and model; about a minute on 2 cores.
           What ./scripts/bench and CI run.
-  full    (default) every sweep: workers 1, 2, 4 and the core count; grain 1 us .. 10 ms;
+  full    (default) every sweep: workers 1, 2, 4 and the core count; grain 1 us .. 10 ms
+          in both dispatch shapes;
           I/O concurrency 1 .. 10,000 at latencies 1 .. 100 ms; payloads 0 B .. 1 MiB.
           Takes tens of minutes; a level this machine cannot reach (pid limit, descriptors)
           is skipped with the reason and the suite goes on.
 
 Names: <workload>/<model>/<param>:<value>/.../real_time
-  cpu.spin/tbb/workers:2/grain_us:1000/real_time
+  cpu.spin/tbb/workers:2/dispatch:map/grain_us:1000/real_time
   io.sleep/coro/concurrency:1000/latency_us:1000/real_time
   workloads:  )"
     << join(workload_names(), " ") << R"(
   models:     )"
     << join(model_names(), " ") << R"(
-  parameters: workers (threads, loops or processes of the model), concurrency (operations
+  parameters: workers (threads, loops or processes of the model), dispatch (how the
+              engine is handed independent tasks: each = one at a time, as a server hands
+              them over; map = the whole range, chunked as the engine's experts do; models
+              are compared only within one), concurrency (operations
               the workload keeps in flight), grain_us (CPU work per task), latency_us (wait
               per I/O operation, or the echo server's delay), payload_bytes (ipc)
-  Blocking models (threads, tbb, procs, ...) need one worker per in-flight wait: for I/O
+  Blocking models (threads, tbb_blocking, procs, ...) need one worker per in-flight wait: for I/O
   their workers equal the concurrency, and rows with fewer workers show the queueing.
 
 Selecting (Google Benchmark's filter: a regular expression searched in the name)
   --benchmark_filter='^io\.sleep/'            one workload
   --benchmark_filter='/procs/'                one model
-  --benchmark_filter='^cpu\.spin/.*/workers:2/'
+  --benchmark_filter='^cpu\.spin/.*/workers:2/dispatch:map/'
   --benchmark_filter=-'/fork_per_task/'       everything but one model (leading -)
   --benchmark_list_tests                      print the selected names, run nothing
 
@@ -70,13 +75,17 @@ Outputs
   records the cores, versions, build type, git revision, suite and every counter's unit.
   Counters: items_per_second, speedup and efficiency (1 = the physical limit), cpu_user_s,
   cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
-  lat_p50_us/lat_p99_us/lat_max_us (I/O), setup_s (model start, not in the timed loop).
+  lat_p50_us/lat_p99_us/lat_max_us and peak_in_flight (I/O), server_cpu_s and
+  server_saturated (io.echo), setup_s (model start, not in the timed loop).
   Repeat with --benchmark_repetitions=N for medians and spread.
 
 Exit status
   0 every benchmark ran and verified (skips for machine limits included); 1 a benchmark
-  failed its checksum or its set-up (listed as an error in the output; the others ran);
-  2 bad command line; 130/143 interrupted by SIGINT/SIGTERM (the file keeps what finished).
+  failed its checksum, a check (a wait shorter than its latency, a run faster than the
+  ideal, more in flight than allowed) or its set-up (an error entry; the others ran);
+  2 bad command line, before anything runs (an --out that cannot be written included);
+  74 the results file could not be written at the end; 130/143 interrupted by
+  SIGINT/SIGTERM: the benchmark in progress stops within 2 s, the file keeps what finished.
 
 )" << app.help("", CLI::AppFormatMode::Normal)
     << R"(
@@ -84,7 +93,8 @@ Google Benchmark's flags also work, among them:
   --benchmark_filter=REGEX  --benchmark_list_tests  --benchmark_repetitions=N
   --benchmark_min_time=SECONDS (a plain number in 1.7.1: 0.5, not 0.5s; default: quick
   0.05, full 0.5)  --benchmark_format=console|json  --benchmark_out=FILE
-  --benchmark_enable_random_interleaving=true  --benchmark_counters_tabular=true
+  --benchmark_enable_random_interleaving=true (the benchmark processes run in a random
+  order)  --benchmark_counters_tabular=true
 )";
   return s.str();
 }
