@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bench/cli.hpp"
+#include "bench/floors.hpp"
 #include "bench/harness.hpp"
 #include "bench/isolate.hpp"
 #include "bench/registration.hpp"
@@ -130,8 +131,10 @@ int run(int argc, char** argv) {
   g_progress.enabled = o.progress == "always" || (o.progress == "auto" && isatty(2));
   g_progress.total = selected.size();
 
+  nlohmann::ordered_json context = build_context(o, suite, isolated);
+  context["concbench_floors"] = measure_floors();
   std::optional<ResultsFile> file;
-  if (!cl.out.empty()) file.emplace(cl.out, build_context(o, suite, isolated));
+  if (!cl.out.empty()) file.emplace(cl.out, context);
   TeeReporter tee(display_reporter(bf), file ? &*file : nullptr);
   if (isolated) {
     if (bf.interleave) std::shuffle(selected.begin(), selected.end(), std::mt19937{std::random_device{}()});

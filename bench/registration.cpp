@@ -115,6 +115,7 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
       kinds[m] = {{"waits", std::string(k->waits)},
                   {"workers", std::string(k->workers)},
                   {"dispatch", d},
+                  {"floor", std::string(k->floor)},
                   {"shape", std::string(k->shape)}};
     }
   ctx["concbench_model_kinds"] = kinds;

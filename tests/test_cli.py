@@ -95,6 +95,12 @@ def test_a_run_writes_strict_json_with_context_and_counters(binary, tmp_path):
     (b,) = doc["benchmarks"]
     assert b["name"] == SMALL_NAME
     assert ctx["concbench_isolation"] == "process per benchmark"
+    # The machine's floors, measured at the start, name every model's floor.
+    floors = ctx["concbench_floors"]
+    for model, kind in ctx["concbench_model_kinds"].items():
+        assert kind["floor"] in floors, (model, kind["floor"])
+    for name, f in floors.items():
+        assert f["value"] > 0 and f["unit"] == "us" and f["how"], name
     for c in ["items_per_second", "speedup", "efficiency", "cpu_user_s", "cpu_sys_s",
               "ctx_voluntary", "ctx_involuntary", "peak_rss_bytes", "setup_s"]:
         assert c in b, c

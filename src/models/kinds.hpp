@@ -24,29 +24,32 @@ struct ModelKind {
   bool map;                  // takes a whole range and chunks it (dispatch:map)
   bool per_task;             // a new thread or process per task: coarse grains only
   std::string_view shape;    // one line: what it is
+  // The machine floor (bench/floors.cpp, context concbench_floors) below which handing this
+  // model one task cannot go: its per-task overhead is read as a multiple of it.
+  std::string_view floor;
 };
 
 inline constexpr ModelKind kModelKinds[] = {
     {"coro", "loop", "threads", false, true, true, false,
-     "one io_context on one thread, C++20 coroutines"},
-    {"coro_mt", "loop", "threads", true, true, true, false, "one io_context per worker thread"},
+     "one io_context on one thread, C++20 coroutines", "co_spawn_us"},
+    {"coro_mt", "loop", "threads", true, true, true, false, "one io_context per worker thread", "co_spawn_us"},
     {"procs_coro", "loop", "processes", true, false, true, false,
-     "one io_context per pre-forked worker process, each handed a contiguous shard"},
+     "one io_context per pre-forked worker process, each handed a contiguous shard", "process_switch_us"},
     {"threads", "blocking", "threads", true, true, true, false,
-     "a pool of P std::threads with one shared queue (ThreadPoolExecutor)"},
+     "a pool of P std::threads with one shared queue (ThreadPoolExecutor)", "thread_switch_us"},
     {"threads_ws", "blocking", "threads", true, true, true, false,
-     "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)"},
+     "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)", "thread_switch_us"},
     {"tbb", "suspend", "threads", true, true, true, false,
      "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait suspends "
-     "the task (tbb::task::suspend) and frees its thread"},
+     "the task (tbb::task::suspend) and frees its thread", "tbb_task_us"},
     {"tbb_blocking", "blocking", "threads", true, true, false, false,
-     "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait"},
+     "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait", "tbb_task_us"},
     {"thread_per_task", "blocking", "threads", true, true, false, true,
-     "a new std::thread per task, at most P alive"},
+     "a new std::thread per task, at most P alive", "thread_create_join_us"},
     {"procs", "blocking", "processes", true, true, true, false,
-     "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)"},
+     "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)", "process_switch_us"},
     {"fork_per_task", "blocking", "processes", true, true, false, true,
-     "a fork() per task, at most P alive"},
+     "a fork() per task, at most P alive", "fork_small_us"},
 };
 
 inline std::optional<ModelKind> model_kind(std::string_view model) {

@@ -1,0 +1,18 @@
+// The machine's floors (issue 9, question 3): what the cheapest unit of each model costs on
+// this machine, measured once at the start of every run and written into the results file's
+// context (concbench_floors), so that each model's per-task overhead is read against its
+// floor: a thread pool cannot hand over a task for less than a thread switch, a process pool
+// for less than a process switch, a loop for less than a post.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+namespace concbench {
+
+// {"thread_switch_us": {"value": 2.1, "unit": "us", "how": "..."}, ...}; each the median of
+// five measurements, about 0.5 s in all. Measured in a forked child, so that this process
+// starts no thread pool, no loop and no oneTBB scheduler of its own (oneTBB fixes its thread
+// cap when its scheduler first starts). An empty object if the child fails.
+nlohmann::ordered_json measure_floors();
+
+}  // namespace concbench
