@@ -87,24 +87,21 @@ Usage own_usage() {
   return from_rusage(ru);
 }
 
-// A worker's peak private memory: sampled after its tasks at most every 10 ms (reading
-// smaps_rollup costs tens of microseconds), and once more when asked, so that a worker
-// reports the most it held, not what it holds when the parent asks.
-struct PeakMemory {
-  int64_t peak = 0;
-  std::chrono::steady_clock::time_point next{};
-  void sample(bool now = false) {
-    const auto t = std::chrono::steady_clock::now();
-    if (!now && t < next) return;
-    next = t + std::chrono::milliseconds(10);
-    peak = std::max(peak, private_rss_bytes());
-  }
-};
+// A worker's peak private memory, without sampling in the task path (reading smaps_rollup
+// after every task cost 1,000 sleeping workers half of a 2-core machine): the kernel keeps
+// the peak RSS (VmHWM), which counts the pages still shared with the parent too; those are
+// RSS - private now. Pages a worker copies only leave the shared set, so this is at least
+// the true peak, and exact for a worker whose private pages only grew.
+int64_t peak_private_bytes() {
+  const int64_t priv = private_rss_bytes();
+  const int64_t rss = current_rss_bytes(), hwm = peak_rss_bytes();
+  if (rss < 0 || hwm < 0) return priv;
+  return std::max(priv, hwm - std::max<int64_t>(0, rss - priv));
+}
 
 [[noreturn]] void pool_child_main(int fd, const ProcessPool::Handler& handler) {
   Header h{};
   std::string payload;
-  PeakMemory memory;
   while (recv_frame(fd, h, payload)) {
     if (h.kind == kPid) {
       const pid_t me = getpid();
@@ -112,9 +109,8 @@ struct PeakMemory {
       continue;
     }
     if (h.kind == kUsage) {
-      memory.sample(true);
       Usage u = own_usage();
-      u.peak_rss_bytes = memory.peak;
+      u.peak_rss_bytes = peak_private_bytes();
       send_frame(fd, kUsageReply, std::string_view(reinterpret_cast<const char*>(&u), sizeof u));
       continue;
     }
@@ -129,7 +125,6 @@ struct PeakMemory {
       kind = kError;
       out = "unknown exception";
     }
-    memory.sample();
     if (!send_frame(fd, kind, out)) break;
   }
   _exit(0);

@@ -55,7 +55,7 @@ class ProcessPool {
   // CPU and context switches of the workers: those alive (each asked) and those that have
   // exited. peak_rss_bytes sums the live workers' peak private memory (private_rss_bytes():
   // not the pages they still share with the parent, which the parent's RSS already counts;
-  // sampled every 10 ms of work and when asked).
+  // from the kernel's peak RSS less the pages still shared).
   Usage usage();
   std::vector<pid_t> pids() const;
   // Asks every worker for its pid (answered by the worker's own loop, not the handler);

@@ -36,7 +36,7 @@ class StealingPool {
   // Queues one task: on the calling worker's own queue, or (from outside) the next worker's.
   // REQUIRES: `task` does not throw (for_each catches for it).
   void submit(std::function<void()> task);
-  // each: one submit per task; map: chunks claimed from one index (models/pool_dispatch.hpp).
+  // each: one submit per task; map: guided chunks claimed from one index (models/pool_dispatch.hpp).
   std::vector<std::string> for_each(std::size_t n, const std::function<void(std::size_t)>& body,
                                     Dispatch dispatch);
 

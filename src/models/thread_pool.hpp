@@ -3,7 +3,7 @@
 // How it is written (issue 8): one lock per queue operation and none per completion (a batch
 // counts its tasks down on an atomic that its caller waits on); idle workers spin briefly
 // before they sleep, and a submit wakes a sleeper only when there is one; dispatch:map hands
-// the workers chunks of the range to claim from one atomic index, as OpenMP's dynamic
+// the workers chunks of the range to claim from one atomic index, as OpenMP's guided
 // schedule does, instead of one queue entry per task.
 #pragma once
 
@@ -42,8 +42,8 @@ class ThreadPool {
   // The errors of submitted tasks recorded since the last call.
   std::vector<std::string> take_errors();
 
-  // each: one submit per task; map: min(P, chunks) queue entries that claim chunks of
-  // max(1, n / 8P) indices. Returns when all have finished, one error line per failed task.
+  // each: one submit per task; map: min(P, n) queue entries that claim guided chunks
+  // (models/pool_dispatch.hpp). Returns when all have finished, one error line per failed task.
   std::vector<std::string> for_each(std::size_t n, const std::function<void(std::size_t)>& body,
                                     Dispatch dispatch);
 
