@@ -1,8 +1,9 @@
 // The machine's floors (issue 9, question 3): what the cheapest unit of each model costs on
 // this machine, measured once at the start of every run and written into the results file's
-// context (concbench_floors), so that each model's per-task overhead is read against its
-// floor: a thread pool cannot hand over a task for less than a thread switch, a process pool
-// for less than a process switch, a loop for less than a post.
+// context (concbench_floors), so that each model's per-task overhead is read against the
+// primitive its hand-off is built on (models/kinds.hpp): a thread switch for a pool whose
+// worker sleeps, a process switch for a process pool, a co_spawn for a loop. A yardstick, not
+// a bound: a busy pool spreads a wake-up over many tasks.
 #pragma once
 
 #include <nlohmann/json.hpp>

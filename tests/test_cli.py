@@ -292,3 +292,22 @@ def test_every_benchmark_runs_in_its_own_process(binary, tmp_path):
     r = run(binary, "--suite", "quick", "--out", str(alone), f"--benchmark_filter={small}")
     (b,) = strict_load(alone)["benchmarks"]
     assert rss["start"] < 1.25 * b["peak_rss_bytes"], (rss, b["peak_rss_bytes"])
+
+
+def test_the_scripts_read_what_the_binary_writes_today(binary, tmp_path):
+    """scripts/compare and scripts/report take two real runs of this binary (not only
+    fixtures): a schema or name the scripts do not know is caught here."""
+    runs = []
+    for side in ("a", "b"):
+        out = tmp_path / f"{side}.json"
+        r = run(binary, "--suite", "quick", "--benchmark_filter=^start/coro/|^cpu\\.spin/coro/dispatch:map/grain_us:1000/",
+                "--benchmark_repetitions=8", "--benchmark_min_time=0.01", "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        runs.append(str(out))
+    r = subprocess.run([str(ROOT / "scripts" / "compare"), *runs], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode in (0, 1), r.stdout + r.stderr
+    r = subprocess.run([str(ROOT / "scripts" / "report"), runs[0], "-o", str(tmp_path / "report")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "report" / "report.md").read_text().strip()

@@ -181,8 +181,8 @@ def test_headline_has_the_rows_asked_for(basic):
         "cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time",)
     assert cells(basic, "cpu_speedup_each")["threads"].text == "1.98×"
     assert cells(basic, "cpu_efficiency_map")["procs"].text == "0.90"
-    assert cells(basic, "overhead_map")["threads"].text == "330 ns"
-    assert cells(basic, "overhead_each")["threads"].text == "1.2 µs"
+    assert cells(basic, "overhead_map")["threads"].text == "330 ns = 0.22× thread_switch_us"
+    assert cells(basic, "overhead_each")["threads"].text == "1.2 µs = 0.8× thread_switch_us"
     assert cells(basic, "start")["procs"].text == "2.7 ms"
     assert cells(basic, "start_many")["procs"].text == "50 ms"
     assert cells(basic, "start_many")["coro"].text == "one loop only"
@@ -352,6 +352,112 @@ def test_a_saturated_echo_server_is_marked_and_decides_nothing(basic, written):
 
 
 
+# ------------------------------------------------------------------------------ machine floors
+
+def decided(path):
+    (g,) = model.group_runs(load.load_runs([str(path)]))
+    return decide.decide(g)
+
+
+def test_machine_floors_are_listed_from_the_context(basic):
+    rows = {f.name: f for f in basic.floors}
+    assert list(rows) == ["mutex_uncontended_us", "thread_switch_us", "process_switch_us",
+                          "thread_create_join_us", "fork_small_us", "asio_post_us",
+                          "coroutine_resume_us", "co_spawn_us", "tbb_task_us"]  # the file's order
+    assert rows["thread_switch_us"].text == "1.5 µs" and rows["fork_small_us"].text == "150 µs"
+    assert rows["mutex_uncontended_us"].text == "20 ns"
+    assert rows["process_switch_us"].how.startswith("two processes ping-pong")
+    # Which models each bounds comes from concbench_model_kinds[m].floor.
+    assert rows["tbb_task_us"].models == ("tbb", "tbb_blocking")
+    assert rows["process_switch_us"].models == ("procs", "procs_coro")
+    assert rows["mutex_uncontended_us"].models == () and basic.floors_why == ""
+
+
+def test_per_task_overhead_is_a_multiple_of_the_models_floor_per_dispatch(basic):
+    m, e = cells(basic, "overhead_map"), cells(basic, "overhead_each")
+    # Handed the whole range, a model hands over chunks: below one floor per task.
+    assert m["procs"].text == "180 ns = 0.06× process_switch_us"
+    assert m["tbb"].text == "50 ns = 1.2× tbb_task_us"
+    # One task at a time: each pays at least its hand-over.
+    assert e["procs"].text == "39 µs = 13× process_switch_us"
+    assert e["coro"].text == "700 ns = 7× co_spawn_us"
+    assert e["tbb"].text == "1.9 µs = 47× tbb_task_us"
+    assert m["threads"].value == pytest.approx(0.33)  # the overhead itself, not the multiple
+    assert all(f"/dispatch:{d}/" in c.sources[0] for d, row in (("map", m), ("each", e))
+               for c in row.values() if c.status == "ok")
+    how = {r.key: r.how for r in basic.headline}
+    assert "machine floor" in how["overhead_each"] and "below 1×" in how["overhead_map"]
+    # Every other place the overhead is shown says it too: the guide and the plot titles.
+    over = next(g for g in basic.guide if g.aspect == "overhead (dispatch: each)")
+    assert "procs 39 µs = 13× process_switch_us vs threads 1.2 µs = 0.8× thread_switch_us" in \
+        over.measured.text
+    assert "from 20 ns = 0.2× co_spawn_us (coro) to 330 ns = 0.22× thread_switch_us (threads)" \
+        in basic.titles["overhead_map"]
+    panel = series.overhead_panel(basic.group, "each")
+    assert ("thread_switch_us", pytest.approx(1.5), ("threads",)) in panel.machine_floors
+    assert {name for name, *_ in panel.machine_floors} == {
+        "co_spawn_us", "thread_switch_us", "tbb_task_us", "process_switch_us",
+        "thread_create_join_us"}
+
+
+def test_the_floor_of_a_model_is_read_from_the_file(tmp_path):
+    def edit(doc):
+        doc["context"]["concbench_model_kinds"]["threads"]["floor"] = "asio_post_us"
+        doc["context"]["concbench_floors"]["asio_post_us"]["value"] = 0.11
+    d = decided(edited(tmp_path, "basic.json", edit))
+    assert cells(d, "overhead_map")["threads"].text == "330 ns = 3× asio_post_us"
+    assert next(f for f in d.floors if f.name == "asio_post_us").models == ("threads",)
+    assert next(f for f in d.floors if f.name == "thread_switch_us").models == ()
+
+
+def test_floors_absent_or_empty_are_said_never_a_crash(tmp_path, repeated):
+    assert repeated.floors == [] and repeated.floors_why.startswith("This run predates")
+    assert "×" not in cells(repeated, "overhead")["threads"].text
+
+    def drop(doc):
+        del doc["context"]["concbench_floors"]
+    old = decided(edited(tmp_path, "basic.json", drop))
+    assert old.floors == [] and "predates machine floors" in old.floors_why
+    assert cells(old, "overhead_map")["threads"].text == "330 ns"
+    assert "machine floor" not in next(r.how for r in old.headline if r.key == "overhead_map")
+    assert series.overhead_panel(old.group, "map").machine_floors == []
+    empty = decided(edited(tmp_path, "basic.json", _context(concbench_floors={})))
+    assert empty.floors == [] and "concbench_floors is empty" in empty.floors_why
+    md, _ = cli.build([str(edited(tmp_path, "basic.json", drop))], str(tmp_path / "out"))
+    text = md.read_text()
+    assert "## Machine floors" in text and "This run predates machine floors" in text
+
+
+def test_a_floor_the_run_lacks_or_an_overhead_within_the_noise_has_no_multiple(tmp_path):
+    def edit(doc):
+        del doc["context"]["concbench_floors"]["process_switch_us"]
+        entry_of(doc, "cpu.spin/tbb/workers:2/dispatch:map/grain_us:1/real_time")[
+            "overhead_per_task_us"] = -0.01
+    d = decided(edited(tmp_path, "basic.json", edit))
+    procs = cells(d, "overhead_each")["procs"]
+    assert procs.text == "39 µs" and "process_switch_us is not in this run's" in procs.note
+    assert any("names process_switch_us as procs's floor" in g for g in d.gaps)
+    tbb = cells(d, "overhead_map")["tbb"]
+    assert tbb.text == "-10 ns" and "≤ 0, within the noise" in tbb.note
+
+
+def test_a_schema_2_file_is_read(tmp_path):
+    d = decided(edited(tmp_path, "basic.json", _context(concbench_schema=2)))
+    assert cells(d, "overhead_each")["procs"].text == "39 µs = 13× process_switch_us"
+
+
+def test_the_report_has_a_floors_table(written):
+    _, out = written
+    md = (out / "report.md").read_text()
+    assert md.index("## Headline") < md.index("## Machine floors") < md.index("## The guide's")
+    assert ("| `thread_switch_us` | 1.5 µs | two threads ping-pong one byte over two pipes: half "
+            "a round trip | `threads` |") in md
+    assert "| `tbb_task_us` | 40 ns | task_group::run of an empty task in a one-thread arena | " \
+        "`tbb`, `tbb_blocking` |" in md
+    assert "| `mutex_uncontended_us` | 20 ns | std::mutex lock + unlock, one thread | — |" in md
+    assert "39 µs = 13× process_switch_us" in md
+
+
 def test_guide_claims_get_verdicts_from_the_data(basic):
     kinds = {(g.model, g.aspect): g.kind for g in basic.guide}
     assert kinds == {
@@ -425,6 +531,9 @@ def test_several_hosts_are_compared_side_by_side(tmp_path):
     assert "(dispatch: map)** (B)" not in text and "(dispatch unknown)** (A)" not in text
     assert (tmp_path / "A-speedup_map.png").exists()
     assert not (tmp_path / "B-speedup_map.png").exists()
+    # Floors per run: A measured them, B's file predates them.
+    assert "**Run B**\n\nThis run predates machine floors" in text
+    assert "| `thread_switch_us` | 1.5 µs |" in text
 
 
 # ------------------------------------------------------------------------------ the command
@@ -457,8 +566,8 @@ BAD = [
     (["not_json.json"], "not_json.json: expected a JSON results file", "not JSON"),
     (["not_concbench.json"], "expected a concbench run", "without concbench_schema"),
     (["no_benchmarks.json"], "expected a run with at least one benchmark", "empty 'benchmarks'"),
-    (["schema2.json"], "expected concbench_schema 1", "schema 2"),
-    (["basic.json", "schema2.json"], "expected one concbench_schema version", "schema 2 in"),
+    (["schema3.json"], "expected concbench_schema 1 or 2", "schema 3"),
+    (["basic.json", "schema3.json"], "expected one concbench_schema version", "schema 3 in"),
     (["missing.json"], "missing.json: expected a results file", "no such file"),
 ]
 
@@ -516,6 +625,11 @@ WRONG_TYPES = [
      "context field 'concbench_counters'", "expected an object", "found a list of 1"),
     ("entry-not-an-object", _replace_entry(3, [1, 2, 3]),
      "benchmark #3 to be an object with a 'name'", "expected", "found a list of 3"),
+    ("floors-not-an-object", _context(concbench_floors=[1]),
+     "context field 'concbench_floors'", "expected an object {floor:", "found a list of 1"),
+    ("floor-value-a-string", _context(concbench_floors={"thread_switch_us": {
+        "value": "fast", "unit": "us", "how": "ping-pong"}}),
+     "context field 'concbench_floors'", "\"value\": number", "thread_switch_us"),
 ]
 
 
@@ -616,7 +730,7 @@ def test_html_opens_in_chromium_with_the_tables_and_every_image(written, tmp_pat
     assert "http://" not in html and "https://" not in html  # self-contained
     dom, console = chromium(html, tmp_path)
     assert console == []
-    for table in ("best-for-table", "headline-table", "guide-table"):
+    for table in ("best-for-table", "headline-table", "floors-table-A", "guide-table"):
         assert f'id="{table}"' in dom
     imgs = re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', dom)
     assert len(imgs) == len(PLOTS)

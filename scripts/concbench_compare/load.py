@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from concbench_report.load import context_problem, describe, entry_problem
 from concbench_report.model import NameError_, base_name, parse_name
 
-SUPPORTED_SCHEMAS = (1,)
+SUPPORTED_SCHEMAS = (1, 2)
 SKIP_PREFIX = "skipped: "  # concbench's mark for a level this machine cannot reach
 
 

@@ -2,6 +2,6 @@
 
     scripts/report results/latest.json [more.json ...] [-o results/report/]
 
-load (load.py) -> group (model.py) -> decide (decide.py, series.py) -> render (render.py,
+load (load.py) -> group (model.py) -> decide (decide/, series.py) -> render (render.py,
 plots.py, templates/). Each step is a pure function over plain data, tested on the fixture
 JSON files in tests/fixtures/report/."""

@@ -13,7 +13,9 @@ import pathlib
 import tempfile
 from dataclasses import dataclass, field
 
-SUPPORTED_SCHEMAS = (1,)
+# 1: names without dispatch; 2: names with dispatch:each|map (bench/registration.cpp), which
+# model.parse_name reads, and the context's model kinds and machine floors, which are optional.
+SUPPORTED_SCHEMAS = (1, 2)
 
 
 class InputError(Exception):
@@ -109,7 +111,14 @@ def _counters(x):
 
 def _kinds(x):
     return isinstance(x, dict) and all(
-        isinstance(v, dict) and isinstance(v.get("waits", ""), str) for v in x.values())
+        isinstance(v, dict) and isinstance(v.get("waits", ""), str)
+        and isinstance(v.get("floor", ""), str) for v in x.values())
+
+
+def _floors(x):
+    return isinstance(x, dict) and all(
+        isinstance(v, dict) and _number(v.get("value")) and isinstance(v.get("unit", ""), str)
+        and isinstance(v.get("how", ""), str) for v in x.values())
 
 
 # The context fields a command computes with (the others are printed as they are).
@@ -121,7 +130,10 @@ CONTEXT_FIELDS = {
     "concbench_models": (lambda x: isinstance(x, list) and all(isinstance(m, str) for m in x),
                          "a list of model names"),
     "concbench_counters": (_counters, "an object {counter: {\"unit\": string, ...}}"),
-    "concbench_model_kinds": (_kinds, "an object {model: {\"waits\": string, ...}}"),
+    "concbench_model_kinds": (_kinds, "an object {model: {\"waits\": string, \"floor\": "
+                                      "string, ...}}"),
+    "concbench_floors": (_floors, "an object {floor: {\"value\": number, \"unit\": string, "
+                                  "\"how\": string}}"),
 }
 
 

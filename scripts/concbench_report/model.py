@@ -76,6 +76,46 @@ def check_model_kinds(context):
                 "concbench_report/model.py)")
     return None
 
+# The machine's floors (context["concbench_floors"], bench/floors.cpp): what the cheapest unit
+# of each model costs on this machine, e.g. {"thread_switch_us": {"value": 2.1, "unit": "us",
+# "how": "..."}}; each model names its own in concbench_model_kinds[m]["floor"]. Both are read
+# from the file only: which floor bounds which model is the binary's knowledge (kinds.hpp).
+
+
+@dataclass(frozen=True)
+class Floor:
+    name: str
+    value: float          # None when the file has null (not measured)
+    unit: str
+    how: str
+
+
+def declared_floors(context):
+    """{name: Floor} in the file's order; {} when the file has none (or not an object)."""
+    floors = context.get("concbench_floors")
+    if not isinstance(floors, dict):
+        return {}
+    return {name: Floor(name, finite(f.get("value")), str(f.get("unit", "")),
+                        str(f.get("how", "")))
+            for name, f in floors.items() if isinstance(f, dict)}
+
+
+def floors_state(context):
+    """'measured'; 'predates' (no concbench_floors: written before floors were measured); or
+    'empty' (the key, but no floor in it: the run failed to measure them)."""
+    if "concbench_floors" not in context:
+        return "predates"
+    return "measured" if declared_floors(context) else "empty"
+
+
+def model_floor(context, model):
+    """The name of the floor `model`'s kind names, or None (no kinds, or none named)."""
+    kinds = context.get("concbench_model_kinds") or {}
+    kind = kinds.get(model) if isinstance(kinds, dict) else None
+    floor = kind.get("floor") if isinstance(kind, dict) else None
+    return floor if isinstance(floor, str) and floor else None
+
+
 # Google Benchmark's own fields: everything else numeric in an entry is a concbench counter.
 GB_FIELDS = frozenset({"name", "family_index", "per_family_instance_index", "run_name",
                        "run_type", "repetitions", "repetition_index", "threads", "iterations",
@@ -250,6 +290,15 @@ class Group:
     def waits(self, model):
         """How `model` waits in this group's runs: loop | suspend | blocking | None."""
         return model_waits(self.context, model)
+
+    @property
+    def floors(self):
+        """{name: Floor}: the machine floors of this group's (first) run."""
+        return declared_floors(self.context)
+
+    def floor_of(self, model):
+        """The name of the machine floor `model`'s kind names (the cost of its unit), or None."""
+        return model_floor(self.context, model)
 
     @property
     def models(self):

@@ -6,6 +6,7 @@ that no plot sets a map result beside an each result; a point whose echo server 
 is ringed (⊘)."""
 import base64
 import io
+import math
 import pathlib
 import textwrap
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ _SPARE = ["#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"]
 SATURATED_RING = dict(marker="o", markersize=13, markerfacecolor="none", markeredgecolor="#7c2d12",
                       markeredgewidth=1.6, linestyle="none", zorder=7)
 LIMIT = dict(color="black", linestyle="--", linewidth=1.4, zorder=1)
+FLOOR = dict(linestyle="-.", linewidth=0.9, alpha=0.7, zorder=1)
 
 plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "figure.titlesize": 11,
                      "axes.grid": True, "grid.alpha": 0.3, "svg.hashsalt": "concbench",
@@ -285,6 +287,7 @@ def _overhead(group, d, outdir, stem, shape):
         ax.plot([x], [0.02], marker="v", color=colour(model), transform=t, clip_on=False,
                 linestyle="none", markersize=7)
     _mark_missing(ax, panel.missing)
+    _machine_floors(ax, panel.machine_floors)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("grain: CPU work per task")
@@ -298,11 +301,43 @@ def _overhead(group, d, outdir, stem, shape):
                     label="◆ crossover: efficient from this grain on"),
              Line2D([], [], color="grey", marker="v", linestyle="none",
                     label="▼ on the axis: ≤ 0, within the noise"), _missing_handle()]
+    if panel.machine_floors:
+        extra.append(Line2D([], [], color="grey", label="dash-dot: a model's machine floor "
+                            "(the cost of the unit it is built on)", **FLOOR))
     _legend(fig, [ln.model for ln in panel.lines], extra)
     return _save(fig, outdir, stem + key, key, d.titles.get(key, ""),
                  "Per-task overhead, (wall × min(P, cores) − sequential time) / tasks, against the "
                  "grain (log axes). Below the dashed line a model is at least 90 % efficient; "
-                 "◆ marks the grain where each model crosses it.")
+                 "◆ marks the grain where each model crosses it." +
+                 (" Dash-dot lines: the machine floors the models name (see Machine floors), "
+                  "the cost of the unit each is built on; a model below its floor does not pay "
+                  "a whole unit per task (a busy pool, or chunks with map)."
+                  if panel.machine_floors else ""))
+
+
+def _near(floors, ratio=1.6):
+    """`floors` sorted by value, in runs whose neighbours lie within `ratio` of each other: on
+    a log axis their names would overprint, so each run gets one stacked label."""
+    runs = []
+    for f in sorted(floors, key=lambda f: f[1]):
+        if runs and f[1] <= runs[-1][-1][1] * ratio:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return runs
+
+
+def _machine_floors(ax, floors):
+    """Each machine floor as a horizontal dash-dot line in the colour of the first model that
+    names it (a shared floor is drawn once), named at the right edge with its models."""
+    right = blended_transform_factory(ax.transAxes, ax.transData)
+    for name, y, models in floors:
+        ax.axhline(y, color=colour(models[0]), **FLOOR)
+    for run in _near(floors):
+        label = "\n".join(f"{name} ({', '.join(models)})" for name, _, models in reversed(run))
+        y = math.exp(sum(math.log(f[1]) for f in run) / len(run))
+        ax.text(1.01, y, label, transform=right, fontsize=7, va="center", ha="left",
+                color=colour(run[0][2][0]) if len(run) == 1 else "#444444")
 
 
 def plot_latency(group, d, outdir, stem):

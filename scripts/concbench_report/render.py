@@ -135,6 +135,10 @@ def view(all_decisions, plots):
                                              or "s")} for p in d.saturated],
         })
 
+    floors = [{"label": d.group.label, "why": d.floors_why,
+               "rows": [{"name": f.name, "value": f.text, "how": f.how, "models": f.models}
+                        for f in d.floors]} for d in all_decisions]
+
     sources = {}
     for g in groups:
         for p in g.points:
@@ -151,7 +155,7 @@ def view(all_decisions, plots):
     return {
         "several": several, "runs": [run_info(g) for g in groups], "models": models,
         "headline": headline, "classes": classes, "guide": guide, "plots": plot_rows,
-        "trust": trust, "summary": summary, "by_label": by_label,
+        "trust": trust, "summary": summary, "by_label": by_label, "floors": floors,
         "tolerance": percent(all_decisions[0].tolerance),
         "unstable_cv": percent(UNSTABLE_CV), "little_tolerance": percent(decide.LITTLE_TOLERANCE),
         "beyond_tolerance": percent(decide.BEYOND_TOLERANCE),

@@ -1,9 +1,10 @@
 """Plot data: the points each plot draws, chosen from a Group as plain lists. Pure; plots.py
-draws them and decide.py reads the same series to write each plot's title."""
+draws them and decide/ reads the same series to write each plot's title."""
 import math
 from dataclasses import dataclass, field
 
 from .model import DISPATCH_WORKLOADS, DISPATCHES
+from .units import to_seconds
 
 EFFICIENT = 0.9          # "reached": efficiency at or above this
 OVERHEAD_SHARE = 0.1     # per-task overhead at 10 % of the grain = efficiency ~0.9
@@ -36,6 +37,7 @@ class Panel:
     missing: list = field(default_factory=list)  # [(model, x, reason)] errors and skips
     marks: list = field(default_factory=list)    # [(model, x, y, text)] crossovers
     floor: list = field(default_factory=list)    # [(model, x, name)] not drawable on log axes
+    machine_floors: list = field(default_factory=list)  # [(floor, y, models)] (floor_lines)
 
 
 def holds_all_in_flight(point):
@@ -264,12 +266,32 @@ def overhead_panel(group, dispatch=None):
             x = crossing(line.points)
             if x is not None:
                 panel.marks.append((model, x, OVERHEAD_SHARE * x, f"{x:.3g} µs"))
+    panel.machine_floors = floor_lines(group, [ln.model for ln in panel.lines])
     grains = values(group, "cpu.spin", "grain_us", dispatch=dispatch)
     panel.limit = [(g, OVERHEAD_SHARE * g) for g in grains]
     panel.limit_label = "10 % of the grain (efficiency 0.9)"
     panel.missing = [(p.model, p.get("grain_us"), p.error)
                      for p in group.select("cpu.spin", ok=False, dispatch=dispatch)]
     return panel if panel.lines else None
+
+
+def floor_lines(group, models):
+    """[(floor, µs, models)]: the machine floor each of `models` names (context
+    concbench_model_kinds[m].floor), once per floor, valued from concbench_floors: the cost of
+    the unit the model is built on, drawn beside its per-task overhead. Floors that are
+    missing, not a duration or not positive are left out (a log axis cannot draw them)."""
+    by_floor = {}
+    for m in models:
+        name = group.floor_of(m)
+        if name is not None:
+            by_floor.setdefault(name, []).append(m)
+    out = []
+    for name, ms in by_floor.items():
+        f = group.floors.get(name)
+        s = to_seconds(f.value, f.unit) if f is not None else None
+        if s is not None and s > 0:
+            out.append((name, s * 1e6, tuple(ms)))
+    return out
 
 
 @dataclass

@@ -84,6 +84,18 @@ def fmt(value, unit):
     return f"{sig(value)} {unit}"
 
 
+# Durations as concbench writes their units; µs too, as a person would.
+_SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def to_seconds(value, unit):
+    """`value` in `unit` as seconds; None when it is not a finite number or the unit not a
+    duration (so that a ratio of two durations is never taken across unknown units)."""
+    if value is None or not math.isfinite(value) or unit not in _SECONDS:
+        return None
+    return value * _SECONDS[unit]
+
+
 def percent(fraction, digits=2):
     """0.0734 -> '7.3 %'."""
     if fraction is None or not math.isfinite(fraction):

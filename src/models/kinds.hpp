@@ -24,8 +24,10 @@ struct ModelKind {
   bool map;                  // takes a whole range and chunks it (dispatch:map)
   bool per_task;             // a new thread or process per task: coarse grains only
   std::string_view shape;    // one line: what it is
-  // The machine floor (bench/floors.cpp, context concbench_floors) below which handing this
-  // model one task cannot go: its per-task overhead is read as a multiple of it.
+  // The machine floor (bench/floors.cpp, context concbench_floors) of the primitive this
+  // model's hand-off is built on: its per-task overhead is read as a multiple of it. A
+  // yardstick, not a bound: a busy pool pays a thread switch only when a worker sleeps, so
+  // dispatch:map (and a full queue) can go well below 1x.
   std::string_view floor;
 };
 

@@ -1,0 +1,289 @@
+"""The guide's comparison table, claim by claim, beside what this run measured, with a verdict
+(holds, partly, differs, unknown). It reads only the headline's cells and the ranking's classes,
+so every number it quotes is one the report shows elsewhere, with the same sources. A claim
+about CPU work gets one row per dispatch: the verdict on a map result and on an each result may
+differ, and neither may stand for the other. C++ has no GIL: where the guide's answer comes
+from Python's, the verdict says so."""
+from dataclasses import dataclass
+
+from ..series import EFFICIENT, shape_key, shape_label, shapes
+from ..units import percent, sig
+from .common import (DEFAULT_TOLERANCE, Cell, cell_of, class_of, entry_of, shaped, sources_of)
+
+ASYNC, THREADING, MULTIPROCESSING = "async (asyncio)", "threading", "multiprocessing"
+GIL_CLAIM = "limited by the GIL (Python)"
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    approach: str
+    model: str
+    aspect: str
+    claim: str
+    measured: Cell
+    verdict: str
+    kind: str               # holds | partly | differs | unknown
+
+    @property
+    def key(self):
+        """What names the row across run groups (the aspect says the dispatch)."""
+        return (self.approach, self.model, self.aspect, self.claim)
+
+
+def guide_row(approach, model, aspect, claim, text, sources, verdict, kind):
+    """A GuideRow whose measured cell cites each source once, in order."""
+    return GuideRow(approach, model, aspect, claim, Cell(text, tuple(dict.fromkeys(sources))),
+                    verdict, kind)
+
+
+def spin_cases(group, *workloads):
+    """[(dispatch, label suffix)]: the dispatches the workloads ran, each once, in shapes()
+    order; [(None, '')] when none of them ran (one row says 'not measured')."""
+    ds = list(dict.fromkeys(d for w in workloads for d in shapes(group, w)))
+    return [(d, shape_label(workloads[0], d)) for d in ds] or [(None, "")]
+
+
+# --------------------------------------------------------------------------- concurrency
+
+def concurrency_row(rows, approach, model, how):
+    """'Concurrency: yes', against the most waits the model held at ≥ 90 % of the ideal."""
+    reach = cell_of(rows, "io_reach", model)
+    mem = cell_of(rows, "io_memory", model)
+    if reach is None or reach.status in ("absent", "skipped", "error", "missing"):
+        return guide_row(approach, model, "concurrency", "yes",
+                         reach.text if reach else "not measured", sources_of(reach), "",
+                         "unknown")
+    if reach.status == "none":
+        return guide_row(approach, model, "concurrency", "yes", f"no io.sleep point at "
+                         f"efficiency ≥ {EFFICIENT} ({reach.note})", sources_of(reach),
+                         f"no concurrency level reached {EFFICIENT:.0%} of the ideal", "differs")
+    text = f"{reach.text} {how} ({reach.note}); {mem.text} per operation"
+    c = reach.value
+    kind = "holds" if c >= 100 else "partly"
+    verdicts = [] if kind == "holds" else [f"only up to C = {sig(c)}"]
+    coro_mem = cell_of(rows, "io_memory", "coro")
+    if model != "coro" and coro_mem and coro_mem.value and mem.value:
+        verdicts.append(f"at {sig(mem.value / coro_mem.value, 2)}× the memory per operation "
+                        "of coro")
+    return guide_row(approach, model, "concurrency", "yes", text, sources_of(reach, mem),
+                     "; ".join(verdicts), kind)
+
+
+# --------------------------------------------------------------------------- parallelism
+
+def speedup_text(cell, cores):
+    """'1.99× on 2 cores (P = 2, W = 1 ms)', or None when the cell has no number."""
+    if cell is None or cell.value is None:
+        return None
+    return f"{cell.text} on {cores} cores ({cell.note})"
+
+
+def undecidable(approach, model, aspect, claim, cell, cores):
+    """The row of a speedup that cannot decide the claim (not measured, or one core), else
+    None."""
+    if cell is None or cell.value is None:
+        return guide_row(approach, model, aspect, claim, cell.text if cell else "not measured",
+                         sources_of(cell), "", "unknown")
+    if cores < 2:
+        return guide_row(approach, model, aspect, claim, speedup_text(cell, cores),
+                         sources_of(cell), "cannot tell on one core", "unknown")
+    return None
+
+
+def coro_parallelism(rows, cores, d, shape):
+    """asyncio: 'parallelism: no'; one loop per core (coro_mt) is C++'s way past it."""
+    aspect, key = "parallelism" + shape, shape_key("cpu_speedup", d)
+    c = cell_of(rows, key, "coro")
+    row = undecidable(ASYNC, "coro", aspect, "no", c, cores)
+    if row is not None:
+        return row
+    if c.value >= 1.25:
+        return guide_row(ASYNC, "coro", aspect, "no", speedup_text(c, cores), sources_of(c),
+                         "the loop ran faster than one core", "differs")
+    mt = cell_of(rows, key, "coro_mt")
+    extra = f"; one loop per core (coro_mt) reaches {mt.text}" if mt and mt.value else ""
+    return guide_row(ASYNC, "coro", aspect, "no", speedup_text(c, cores) + extra,
+                     sources_of(c, mt), "one loop uses one core" +
+                     ("; C++ can run one loop per core" if extra else ""), "holds")
+
+
+def threads_parallelism(rows, cores, d, shape):
+    """threading: 'limited by the GIL': C++ threads have none."""
+    aspect = "parallelism" + shape
+    c = cell_of(rows, shape_key("cpu_speedup", d), "threads")
+    row = undecidable(THREADING, "threads", aspect, GIL_CLAIM, c, cores)
+    if row is not None:
+        return row
+    if c.value / cores >= 0.75:
+        verdict, kind = (f"C++ has no GIL: its threads run on all {cores} cores "
+                         f"({c.text})", "differs")
+    elif c.value >= 1.25:
+        verdict, kind = (f"threads run in parallel (C++ has no GIL) but reached only "
+                         f"{c.text} of {cores}×", "partly")
+    else:
+        verdict, kind = (f"threads did not scale here ({c.text}), though C++ has no GIL: "
+                         "check the machine's load", "partly")
+    return guide_row(THREADING, "threads", aspect, GIL_CLAIM, speedup_text(c, cores),
+                     sources_of(c), verdict, kind)
+
+
+def procs_parallelism(rows, cores, d, shape):
+    """multiprocessing: 'parallelism: yes', holding at ≥ 75 % of the cores."""
+    aspect = "parallelism" + shape
+    c = cell_of(rows, shape_key("cpu_speedup", d), "procs")
+    row = undecidable(MULTIPROCESSING, "procs", aspect, "yes", c, cores)
+    if row is not None:
+        return row
+    ok = c.value / cores >= 0.75
+    return guide_row(MULTIPROCESSING, "procs", aspect, "yes", speedup_text(c, cores),
+                     sources_of(c), "" if ok else f"only {c.text} on {cores} cores",
+                     "holds" if ok else "partly")
+
+
+# ------------------------------------------------------------------------------ best for
+
+def claim_verdict(cls, model, loops_ok, threads_note, waits):
+    """(verdict, kind) of 'best for' when `model` and others were ranked in `cls`."""
+    winners = cls.winners
+    kinds = {w: (waits(w) if waits else None) for w in winners}
+    wins = f"{' = '.join(winners)} {'wins' if len(winners) == 1 else 'tie'}"
+    if model in winners:
+        others = [w for w in winners if w != model]
+        verdict = f"tied with {', '.join(others)}" if others else f"{model} wins"
+        if threads_note and any(w in ("threads", "tbb", "tbb_blocking") for w in others):
+            verdict += ": in C++ threads do the same without moving data between processes"
+        return verdict, "holds"
+    if loops_ok and "loop" in kinds.values():
+        return (f"an event loop wins, but {' = '.join(winners)} (loops on more cores) rather "
+                "than one loop", "partly")
+    if loops_ok and "suspend" in kinds.values():
+        return (f"{wins}: tasks that suspend while they wait, so no thread is blocked per "
+                "wait, as on a loop, but on every core", "partly")
+    behind = 1 - entry_of(cls, model).score / cls.ranking[0].score
+    verdict = f"{wins}; {model} is {percent(behind)} behind"
+    if threads_note and any(w in ("threads", "tbb", "tbb_blocking", "coro_mt") for w in winners):
+        verdict += " (C++ threads are parallel and share memory)"
+    return verdict, "partly" if behind <= 0.25 else "differs"
+
+
+def also_wins(also, model):
+    """('; in C++ threads also wins coarse CPU (1.99×)', sources) over the classes `also`."""
+    text, sources = "", []
+    for other in also:
+        if model in other.winners:
+            mine = entry_of(other, model)
+            text += (f"; in C++ {model} also {'ties' if other.tie else 'wins'} {other.label} "
+                     f"({mine.cell.text})")
+            sources += list(mine.cell.sources)
+    return text, sources
+
+
+def best_for_claim(approach, model, claim, cls, loops_ok=False, also=(), threads_note=False,
+                   aspect="best for", waits=None):
+    """The guide's 'best for' claim about `model` against the winners of class `cls`; `also`:
+    other classes whose win by `model` the verdict mentions; `waits(m)` says how a winner
+    waits (model.WAITS), for the async claim."""
+    if cls is None or not cls.ranking:
+        return guide_row(approach, model, aspect, claim, "not measured", (), "", "unknown")
+    sources = [n for e in cls.ranking[:3] for n in e.cell.sources]
+    text = f"{cls.label} ({cls.case}): {cls.summary}"
+    if entry_of(cls, model) is None:
+        return guide_row(approach, model, aspect, claim, text, sources,
+                         f"{model} not measured in this class", "unknown")
+    if len(cls.ranking) == 1:
+        return guide_row(approach, model, aspect, claim, text, sources,
+                         f"only {model} was measured in this class", "unknown")
+    verdict, kind = claim_verdict(cls, model, loops_ok, threads_note, waits)
+    more, more_sources = also_wins(also, model)
+    return guide_row(approach, model, aspect, claim, text, sources + more_sources,
+                     verdict + more, kind)
+
+
+# ------------------------------------------------------------------------------ overhead
+
+def overhead_evidence(rows, classes, dispatch):
+    """(parts, sources, worse) for procs against threads in one dispatch: per task (the
+    headline's overhead row, with each model's multiple of its floor) and for moving data
+    (the large-payload ipc class); worse[k] is True where procs cost more."""
+    key = shape_key("overhead", dispatch)
+    po, to = cell_of(rows, key, "procs"), cell_of(rows, key, "threads")
+    ipc = class_of(classes, shape_key("ipc_large", dispatch))
+    pi, ti = entry_of(ipc, "procs"), entry_of(ipc, "threads")
+    parts, sources, worse = [], [], {}
+    if po and to and po.value is not None and to.value is not None:
+        parts.append(f"per task: procs {po.text} vs threads {to.text} ({po.note})")
+        sources += sources_of(po, to)
+        worse["task"] = po.value > to.value * (1 + DEFAULT_TOLERANCE)
+    if pi and ti:
+        ps, ts = pi.point.v("speedup"), ti.point.v("speedup")
+        what = (f"procs {pi.cell.text} (speedup {ps:.2f}×) vs threads {ti.cell.text}"
+                f" (speedup {ts:.2f}×)") if ps is not None and ts is not None else \
+            f"procs {pi.cell.text} vs threads {ti.cell.text}"
+        parts.append(f"{ipc.case}: {what}")
+        sources += sources_of(pi.cell, ti.cell)
+        worse["data"] = pi.score < ti.score * (1 - DEFAULT_TOLERANCE)
+    return parts, sources, worse
+
+
+def overhead_claim(rows, classes, dispatch=None, shape=""):
+    """multiprocessing: 'high per-task and data-transfer overhead', within one dispatch."""
+    claim = "high per-task and data-transfer overhead"
+    aspect = "overhead" + shape
+    parts, sources, worse = overhead_evidence(rows, classes, dispatch)
+    if not worse:
+        return guide_row(MULTIPROCESSING, "procs", aspect, claim, "not measured", (), "",
+                         "unknown")
+    what = {"task": "per task", "data": "for moving data"}
+    costly = [what[k] for k, w in worse.items() if w]
+    cheap = [what[k] for k, w in worse.items() if not w]
+    # Handed the whole range (map), procs sends tasks in chunks as Pool.map does: that, not a
+    # cheap process, is why its per-task cost can match threads'.
+    chunked = dispatch != "each" and "task" in worse and not worse["task"]
+    if costly and not cheap:
+        verdict, kind = f"procs costs more than threads {' and '.join(costly)}", "holds"
+    elif costly:
+        verdict, kind = (f"procs costs more than threads {' and '.join(costly)}, not "
+                         f"{' and '.join(cheap)}" + (" (tasks go in chunks, as Pool.map sends "
+                                                     "them)" if chunked else ""), "partly")
+    else:
+        verdict, kind = f"procs was as cheap as threads {' and '.join(cheap)}", "differs"
+    return guide_row(MULTIPROCESSING, "procs", aspect, claim, "; ".join(parts), sources,
+                     verdict, kind)
+
+
+# ------------------------------------------------------------------------------- the table
+
+def async_rows(group, rows, classes):
+    spin = spin_cases(group, "cpu.spin")
+    return [concurrency_row(rows, ASYNC, "coro", "on one thread")] + \
+        [coro_parallelism(rows, group.cores, d, shape) for d, shape in spin] + \
+        [best_for_claim(ASYNC, "coro", "I/O-bound work at high concurrency",
+                        class_of(classes, "io_high"), loops_ok=True, waits=group.waits)]
+
+
+def threading_rows(group, rows, classes):
+    spin = spin_cases(group, "cpu.spin")
+    return [concurrency_row(rows, THREADING, "threads", "with one thread each")] + \
+        [threads_parallelism(rows, group.cores, d, shape) for d, shape in spin] + \
+        [best_for_claim(THREADING, "threads", "I/O-bound work with blocking libraries",
+                        class_of(classes, "io_low"), also=shaped(classes, "cpu_coarse"))]
+
+
+def multiprocessing_rows(group, rows, classes):
+    def coarse(d):
+        return class_of(classes, shape_key("cpu_coarse", d)) or \
+            class_of(classes, shape_key("cpu_real", d))
+    return [concurrency_row(rows, MULTIPROCESSING, "procs", "with one process each")] + \
+        [procs_parallelism(rows, group.cores, d, shape)
+         for d, shape in spin_cases(group, "cpu.spin")] + \
+        [best_for_claim(MULTIPROCESSING, "procs", "CPU-bound work", coarse(d), threads_note=True,
+                        aspect="best for" + shape)
+         for d, shape in spin_cases(group, "cpu.spin", "cpu.real")] + \
+        [overhead_claim(rows, classes, d, shape)
+         for d, shape in spin_cases(group, "cpu.spin", "ipc")]
+
+
+def guide(group, rows, classes):
+    """The guide's comparison table, claim by claim, beside what was measured here."""
+    return async_rows(group, rows, classes) + threading_rows(group, rows, classes) + \
+        multiprocessing_rows(group, rows, classes)
