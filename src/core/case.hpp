@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -181,6 +182,15 @@ class EngineTrial final : public Trial {
   std::unique_ptr<Engine> engine_;
   std::function<Batch(Engine&)> body_;
 };
+
+// The engine of point `p`: Engine(workers) for a model with workers, else Engine() (coro).
+template <class Engine>
+std::unique_ptr<Engine> make_engine(const Params& p) {
+  if constexpr (std::is_constructible_v<Engine, std::size_t>)
+    return std::make_unique<Engine>(std::size_t(p.get("workers")));
+  else
+    return std::make_unique<Engine>();
+}
 
 template <class Engine>
 std::unique_ptr<Trial> make_trial(std::unique_ptr<Engine> engine,

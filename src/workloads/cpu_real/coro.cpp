@@ -4,19 +4,6 @@
 
 namespace concbench::cpu_real {
 namespace {
-
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "coro",
-    .grid = [](const Suite& s) { return grid(s, "coro"); },
-    .make =
-        [](const Params& p) {
-          auto engine = std::make_unique<EventLoop>();
-          auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
-          return make_trial<EventLoop>(std::move(engine), [docs, d = p.dispatch()](EventLoop& e) {
-            return run_tasks(e, docs->size(), [&](std::size_t i) { return process((*docs)[i]); }, d);
-          });
-        },
-});
+const bool registered = register_tasks_model<EventLoop>("coro");
 }  // namespace
 }  // namespace concbench::cpu_real

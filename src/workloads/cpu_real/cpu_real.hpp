@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,5 +23,24 @@ TaskResult process(std::string_view doc);
 
 // The grid of `model`: its worker points and dispatch shapes (models/kinds.hpp).
 std::vector<Params> grid(const Suite& s, std::string_view model);
+
+// Registers cpu.real on `model`, whose Engine takes independent tasks (run_tasks with a
+// dispatch); the documents are made after the engine starts and stay in this process.
+template <class Engine>
+bool register_tasks_model(const char* model) {
+  return register_case({
+      .workload = &workload(),
+      .model = model,
+      .grid = [model](const Suite& s) { return grid(s, model); },
+      .make =
+          [](const Params& p) {
+            auto engine = make_engine<Engine>(p);
+            auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
+            return make_trial<Engine>(std::move(engine), [docs, d = p.dispatch()](Engine& e) {
+              return run_tasks(e, docs->size(), [&](std::size_t i) { return process((*docs)[i]); }, d);
+            });
+          },
+  });
+}
 
 }  // namespace concbench::cpu_real

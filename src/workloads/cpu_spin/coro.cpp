@@ -6,17 +6,6 @@
 
 namespace concbench::cpu_spin {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "coro",
-    .grid = [](const Suite& s) { return grid(s, "coro"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<EventLoop>(std::make_unique<EventLoop>(), [c, d = p.dispatch()](EventLoop& e) {
-            return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); }, d);
-          });
-        },
-});
+const bool registered = register_tasks_model<EventLoop>("coro");
 }  // namespace
 }  // namespace concbench::cpu_spin

@@ -5,18 +5,6 @@
 
 namespace concbench::cpu_spin {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "tbb",
-    .grid = [](const Suite& s) { return grid(s, "tbb"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<TbbArena>(
-              std::make_unique<TbbArena>(p.get("workers")), [c, d = p.dispatch()](TbbArena& e) {
-                return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); }, d);
-              });
-        },
-});
+const bool registered = register_tasks_model<TbbArena>("tbb");
 }  // namespace
 }  // namespace concbench::cpu_spin

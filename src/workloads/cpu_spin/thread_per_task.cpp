@@ -5,19 +5,6 @@
 
 namespace concbench::cpu_spin {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "thread_per_task",
-    .grid = [](const Suite& s) { return grid(s, "thread_per_task"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<ThreadPerTask>(
-              std::make_unique<ThreadPerTask>(p.get("workers")), [c](ThreadPerTask& e) {
-                return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); },
-                                 Dispatch::each);
-              });
-        },
-});
+const bool registered = register_tasks_model<ThreadPerTask>("thread_per_task");
 }  // namespace
 }  // namespace concbench::cpu_spin

@@ -5,18 +5,6 @@
 
 namespace concbench::cpu_spin {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "threads",
-    .grid = [](const Suite& s) { return grid(s, "threads"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<ThreadPool>(
-              std::make_unique<ThreadPool>(p.get("workers")), [c, d = p.dispatch()](ThreadPool& e) {
-                return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); }, d);
-              });
-        },
-});
+const bool registered = register_tasks_model<ThreadPool>("threads");
 }  // namespace
 }  // namespace concbench::cpu_spin

@@ -5,18 +5,6 @@
 
 namespace concbench::cpu_spin {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "threads_ws",
-    .grid = [](const Suite& s) { return grid(s, "threads_ws"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<StealingPool>(
-              std::make_unique<StealingPool>(p.get("workers")), [c, d = p.dispatch()](StealingPool& e) {
-                return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); }, d);
-              });
-        },
-});
+const bool registered = register_tasks_model<StealingPool>("threads_ws");
 }  // namespace
 }  // namespace concbench::cpu_spin

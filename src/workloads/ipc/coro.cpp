@@ -4,19 +4,6 @@
 
 namespace concbench::ipc {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "coro",
-    .grid = [](const Suite& s) { return grid(s, "coro"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          auto engine = std::make_unique<EventLoop>();
-          auto data = std::make_shared<Payloads>(c);
-          return make_trial<EventLoop>(std::move(engine), [c, data, d = p.dispatch()](EventLoop& e) {
-            return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
-          });
-        },
-});
+const bool registered = register_tasks_model<EventLoop>("coro");
 }  // namespace
 }  // namespace concbench::ipc

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,5 +66,25 @@ inline TaskResult task(std::string_view payload) {
 
 // The grid of `model`: payload sizes x its dispatch shapes (models/kinds.hpp).
 std::vector<Params> grid(const Suite& s, std::string_view model);
+
+// Registers ipc on `model`, whose Engine's workers read the payloads where they lie in this
+// process (threads, loops): run_tasks with a dispatch; the payloads are made after the engine.
+template <class Engine>
+bool register_tasks_model(const char* model) {
+  return register_case({
+      .workload = &workload(),
+      .model = model,
+      .grid = [model](const Suite& s) { return grid(s, model); },
+      .make =
+          [](const Params& p) {
+            const Config c = config(p);
+            auto engine = make_engine<Engine>(p);
+            auto data = std::make_shared<Payloads>(c);
+            return make_trial<Engine>(std::move(engine), [c, data, d = p.dispatch()](Engine& e) {
+              return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
+            });
+          },
+  });
+}
 
 }  // namespace concbench::ipc

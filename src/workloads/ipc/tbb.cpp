@@ -4,19 +4,6 @@
 
 namespace concbench::ipc {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "tbb",
-    .grid = [](const Suite& s) { return grid(s, "tbb"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          auto engine = std::make_unique<TbbArena>(p.get("workers"));
-          auto data = std::make_shared<Payloads>(c);
-          return make_trial<TbbArena>(std::move(engine), [c, data, d = p.dispatch()](TbbArena& e) {
-            return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
-          });
-        },
-});
+const bool registered = register_tasks_model<TbbArena>("tbb");
 }  // namespace
 }  // namespace concbench::ipc

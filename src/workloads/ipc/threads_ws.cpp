@@ -5,19 +5,6 @@
 
 namespace concbench::ipc {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "threads_ws",
-    .grid = [](const Suite& s) { return grid(s, "threads_ws"); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          auto engine = std::make_unique<StealingPool>(p.get("workers"));
-          auto data = std::make_shared<Payloads>(c);
-          return make_trial<StealingPool>(std::move(engine), [c, data, d = p.dispatch()](StealingPool& e) {
-            return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
-          });
-        },
-});
+const bool registered = register_tasks_model<StealingPool>("threads_ws");
 }  // namespace
 }  // namespace concbench::ipc
