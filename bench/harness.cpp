@@ -87,7 +87,7 @@ int64_t allowed_in_flight(const Case& c, const Params& p, int64_t concurrency, s
 // The checks of one I/O run that can fail when a model skipped or cut short its waits, or
 // held more in flight than it may: "" when it passed.
 std::string check_io_run(const Case& c, const Params& p, const Batch& b, double seconds,
-                         int64_t peak) {
+                         int64_t peak, int cores) {
   const Workload& w = *c.workload;
   if (w.wait_floor_us) {
     const uint64_t floor_ns = uint64_t(w.wait_floor_us(p)) * 1000;
@@ -97,7 +97,7 @@ std::string check_io_run(const Case& c, const Params& p, const Batch& b, double 
                std::to_string(double(b.results[i].latency_ns) * 1e-3) + " us, less than its " +
                std::to_string(floor_ns / 1000) + " us wait: the wait was skipped or cut short";
   }
-  const double ideal = w.ideal_seconds(p, available_cores());
+  const double ideal = w.ideal_seconds(p, cores);
   if (seconds < ideal * 0.999)
     return "the run took " + std::to_string(seconds) + " s, less than the ideal makespan " +
            std::to_string(ideal) + " s: waits were skipped or overlapped beyond the concurrency";
@@ -208,7 +208,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
     } else if (w.kind == Kind::io) {
       const int64_t peak = inflight::peak();
       peak_in_flight = std::max(peak_in_flight, peak);
-      if (std::string why = check_io_run(c, p, b, dt, peak); !why.empty()) error = name + ": " + why;
+      if (std::string why = check_io_run(c, p, b, dt, peak, cores); !why.empty()) error = name + ": " + why;
     }
     if (!error.empty()) {
       st.ResumeTiming();

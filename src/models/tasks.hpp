@@ -16,6 +16,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -99,6 +100,36 @@ Batch run_tasks(Engine& engine, std::size_t n, Task&& task, Dispatch dispatch) {
   batch.errors = engine.for_each(n, guarded, dispatch);
   if (dispatch == Dispatch::each) scattered.into(batch.results);
   return batch;
+}
+
+// The tasks of one run, made by a workload for a model (register_tasks_model).
+template <class Task>
+struct TaskList {
+  std::size_t n;
+  Task task;  // TaskResult(std::size_t i)
+};
+
+// Registers `workload` on `model`, whose Engine takes independent tasks: run_tasks(engine, n,
+// task, the point's dispatch), here or through an engine's own overload (ADL). `prepare(p)`
+// is called after the engine has started (a forked pool must not copy the run's data) and
+// returns the run's TaskList. The frame every model file of independent tasks shared, once.
+template <class Engine, class Prepare>
+bool register_tasks_model(const Workload& workload, const char* model,
+                          std::vector<Params> (*grid)(const Suite&, std::string_view),
+                          Prepare prepare) {
+  return register_case({
+      .workload = &workload,
+      .model = model,
+      .grid = [model, grid](const Suite& s) { return grid(s, model); },
+      .make =
+          [prepare](const Params& p) {
+            auto engine = make_engine<Engine>(p);
+            auto list = prepare(p);
+            return make_trial<Engine>(std::move(engine), [list, d = p.dispatch()](Engine& e) {
+              return run_tasks(e, list.n, list.task, d);
+            });
+          },
+  });
 }
 
 }  // namespace concbench

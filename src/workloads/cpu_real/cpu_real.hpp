@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/case.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench::cpu_real {
 
@@ -24,22 +25,13 @@ TaskResult process(std::string_view doc);
 // The grid of `model`: its worker points and dispatch shapes (models/kinds.hpp).
 std::vector<Params> grid(const Suite& s, std::string_view model);
 
-// Registers cpu.real on `model`, whose Engine takes independent tasks (run_tasks with a
-// dispatch); the documents are made after the engine starts and stay in this process.
+// Registers cpu.real on `model`, whose Engine takes independent tasks (models/tasks.hpp); the
+// documents are made after the engine starts and stay in this process.
 template <class Engine>
 bool register_tasks_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [model](const Suite& s) { return grid(s, model); },
-      .make =
-          [](const Params& p) {
-            auto engine = make_engine<Engine>(p);
-            auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
-            return make_trial<Engine>(std::move(engine), [docs, d = p.dispatch()](Engine& e) {
-              return run_tasks(e, docs->size(), [&](std::size_t i) { return process((*docs)[i]); }, d);
-            });
-          },
+  return concbench::register_tasks_model<Engine>(workload(), model, grid, [](const Params& p) {
+    auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
+    return TaskList{docs->size(), [docs](std::size_t i) { return process((*docs)[i]); }};
   });
 }
 

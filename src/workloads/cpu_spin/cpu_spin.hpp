@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/case.hpp"
+#include "models/tasks.hpp"
 #include "core/fault.hpp"
 #include "core/spin.hpp"
 
@@ -33,22 +34,13 @@ inline TaskResult task(std::size_t i, uint64_t iterations) {
 // 10 ms (>= 1 ms for a thread or fork per task); quick: grains 1 us and 1 ms.
 std::vector<Params> grid(const Suite& s, std::string_view model);
 
-// Registers cpu.spin on `model`, whose Engine takes independent tasks: run_tasks(engine, n,
-// task, dispatch) (models/tasks.hpp and its overloads). A model file that needs nothing else
-// is this one call.
+// Registers cpu.spin on `model`, whose Engine takes independent tasks (models/tasks.hpp). A
+// model file that needs nothing else is this one call.
 template <class Engine>
 bool register_tasks_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [model](const Suite& s) { return grid(s, model); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            return make_trial<Engine>(make_engine<Engine>(p), [c, d = p.dispatch()](Engine& e) {
-              return run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c.iterations); }, d);
-            });
-          },
+  return concbench::register_tasks_model<Engine>(workload(), model, grid, [](const Params& p) {
+    const Config c = config(p);
+    return TaskList{c.tasks, [c](std::size_t i) { return task(i, c.iterations); }};
   });
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/case.hpp"
+#include "models/tasks.hpp"
 #include "core/fault.hpp"
 
 namespace concbench::ipc {
@@ -68,22 +69,13 @@ inline TaskResult task(std::string_view payload) {
 std::vector<Params> grid(const Suite& s, std::string_view model);
 
 // Registers ipc on `model`, whose Engine's workers read the payloads where they lie in this
-// process (threads, loops): run_tasks with a dispatch; the payloads are made after the engine.
+// process (threads, loops; models/tasks.hpp); the payloads are made after the engine.
 template <class Engine>
 bool register_tasks_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [model](const Suite& s) { return grid(s, model); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            auto engine = make_engine<Engine>(p);
-            auto data = std::make_shared<Payloads>(c);
-            return make_trial<Engine>(std::move(engine), [c, data, d = p.dispatch()](Engine& e) {
-              return run_tasks(e, c.tasks, [&](std::size_t i) { return task((*data)[i]); }, d);
-            });
-          },
+  return concbench::register_tasks_model<Engine>(workload(), model, grid, [](const Params& p) {
+    const Config c = config(p);
+    auto data = std::make_shared<Payloads>(c);
+    return TaskList{c.tasks, [data](std::size_t i) { return task((*data)[i]); }};
   });
 }
 
