@@ -222,6 +222,11 @@ CommandLine parse_command_line(int argc, char** argv) {
                  "Iterations of cpu.spin's loop per microsecond, instead of calibrating: "
                  "use the spin_iterations_per_us of an earlier run to compare like with like")
       ->type_name("RATE");
+  app.add_option("--slow-callback-ms", o.slow_callback_ms,
+                 "asyncio's debug mode for the loops (loop.blocking): a loop step (one handler: "
+                 "a coroutine resumed until it suspends) that held the loop at least this long "
+                 "is counted as slow (slow_steps, slow_step_max_ms); default 100, asyncio's")
+      ->type_name("MS");
   app.add_option("--iterations", o.iterations,
                  "Run every benchmark exactly N iterations instead of for --benchmark_min_time "
                  "(names gain /iterations:N); for deterministic instruction counts under "
@@ -247,6 +252,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     bad_input("--progress '" + o.progress + "': expected auto, always or never");
   if (o.iterations < 0)
     bad_input("--iterations " + std::to_string(o.iterations) + ": expected a whole number >= 1");
+  if (!(o.slow_callback_ms > 0) || !std::isfinite(o.slow_callback_ms))
+    bad_input("--slow-callback-ms: expected a positive number of milliseconds, such as 100");
   if (o.spin_rate < 0 || !std::isfinite(o.spin_rate))
     bad_input("--spin-rate: expected a positive number of iterations per microsecond");
   if (!o.out.empty() && !bf.out.empty() && o.out != bf.out)

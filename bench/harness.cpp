@@ -181,6 +181,8 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   int64_t runs = 0;
   double start_seconds = 0;
   std::vector<float> latencies_us;
+  std::map<std::string, std::pair<double, int64_t>> figures;  // name -> (sum or max, runs)
+  std::map<std::string, std::vector<float>> samples;
   std::string error;
   for (auto _ : st) {
     inflight::reset();
@@ -219,6 +221,15 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
       for (const auto& r : b.results) latencies_us.push_back(float(double(r.latency_ns) * 1e-3));
     if (w.kind == Kind::start)
       for (const auto& r : b.results) start_seconds += double(r.latency_ns) * 1e-9;
+    for (auto& [fname, v] : b.figures) {
+      auto& [acc, n] = figures[fname];
+      acc = fname.ends_with("_max") ? (n == 0 ? v : std::max(acc, v)) : acc + v;
+      ++n;
+    }
+    for (auto& [sname, v] : b.samples) {
+      auto& pool = samples[sname];
+      pool.insert(pool.end(), v.begin(), v.end());
+    }
     st.ResumeTiming();
   }
 #ifdef CONCBENCH_CALLGRIND
@@ -295,6 +306,19 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
     case Kind::start:
       set(st, k::start_s, start_seconds / double(runs));
       break;
+    case Kind::scenario:
+      break;
+  }
+  // The scenario's own figures (Workload::figures): the mean over runs (*_max: the largest),
+  // and for sampled ones the percentiles of every run's samples together.
+  for (const auto& [fname, acc] : figures)
+    set(st, fname, fname.ends_with("_max") ? acc.first : acc.first / double(acc.second));
+  for (auto& [sname, pool] : samples) {
+    if (pool.empty()) continue;
+    std::sort(pool.begin(), pool.end());
+    set(st, sname + "_p50", percentile(pool, 0.50));
+    set(st, sname + "_p99", percentile(pool, 0.99));
+    set(st, sname + "_max", pool.back());
   }
 }
 

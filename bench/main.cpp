@@ -20,6 +20,7 @@
 #include "bench/registration.hpp"
 #include "bench/reporter.hpp"
 #include "bench/results_file.hpp"
+#include "core/loop_watch.hpp"
 #include "core/spin.hpp"
 #include "core/system.hpp"
 #include "servers/echo_server.hpp"
@@ -55,6 +56,7 @@ std::vector<std::string> child_arguments(const CommandLine& cl) {
   std::vector<std::string> a{"--suite=" + o.suite, "--spin-rate=" + exact(spin_iterations_per_us()),
                              "--progress=never", "--benchmark_format=json"};
   if (o.iterations > 0) a.push_back("--iterations=" + std::to_string(o.iterations));
+  a.push_back("--slow-callback-ms=" + exact(o.slow_callback_ms));
   if (!o.echo_server.empty()) a.push_back("--echo-server=" + o.echo_server);
   a.insert(a.end(), cl.benchmark.to_child.begin(), cl.benchmark.to_child.end());
   return a;
@@ -99,6 +101,7 @@ int run(int argc, char** argv) {
   }
   initialize_google_benchmark(argv[0], bf.pass);
   if (o.spin_rate > 0) set_spin_rate(o.spin_rate);
+  loop_watch::set_threshold(std::chrono::nanoseconds(int64_t(o.slow_callback_ms * 1e6)));
   const Suite suite{o.suite, available_cores()};
 
   // The child of an isolated run: one benchmark, JSON on stdout, nothing else.

@@ -137,6 +137,7 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
   ctx["benchmark_version"] = CONCBENCH_BENCHMARK_VERSION;
   ctx["compiler"] = std::string(CONCBENCH_COMPILER_ID) + " " + __VERSION__;
   ctx["spin_iterations_per_us"] = spin_iterations_per_us();
+  ctx["slow_callback_ms"] = o.slow_callback_ms;
   ctx["echo_server"] = o.echo_server.empty() ? "embedded" : o.echo_server;
   ctx["concbench_injected_slowdown"] =
       fault::percent > 0 ? std::string(fault::model) + ":" + std::to_string(fault::percent) + "%"
@@ -145,7 +146,36 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
   for (const auto& c : counter::all)
     units[std::string(c.name)] = {{"unit", std::string(c.unit)},
                                   {"meaning", std::string(c.meaning)}};
+  // Each scenario's own figures, as its workload declares them (core/case.hpp Figure), and
+  // the guide's question it answers.
+  nlohmann::ordered_json scenarios = nlohmann::ordered_json::object();
+  for (const auto& name : workload_names()) {
+    const Workload* w = nullptr;
+    for (const auto& c : cases())
+      if (c.workload->name == name) w = c.workload;
+    if (!w || w->kind != Kind::scenario) continue;
+    nlohmann::ordered_json figs = nlohmann::ordered_json::array();
+    for (const auto& f : w->figures) {
+      if (f.sampled) {
+        for (const char* q : {"_p50", "_p99", "_max"}) {
+          const std::string which = std::string(q) == "_p50"   ? "median"
+                                    : std::string(q) == "_p99" ? "99th percentile (nearest rank)"
+                                                               : "largest";
+          units[f.name + q] = {{"unit", f.unit}, {"meaning", f.meaning + ": the " + which}};
+          figs.push_back(f.name + q);
+        }
+      } else {
+        units[f.name] = {{"unit", f.unit}, {"meaning", f.meaning}};
+        figs.push_back(f.name);
+      }
+    }
+    scenarios[name] = {{"question", w->question}, {"figures", figs}};
+  }
   ctx["concbench_counters"] = units;
+  ctx["concbench_scenarios"] = scenarios;
+  nlohmann::ordered_json words = nlohmann::ordered_json::object();
+  for (const auto& [param, ws] : word_params()) words[param] = ws;
+  ctx["concbench_words"] = words;
   return ctx;
 }
 

@@ -107,9 +107,11 @@ TEST(Harness, BrokenWorkIsAnErrorOnEveryModelAndSoundWorkPasses) {
   for (const auto& [c, p] : test::small_points()) {
     for (const char* how : {"sound", "broken"}) {
       const std::string name = std::string(how) + "/" + c->name() + "/" + p.str();
-      const fault::Break brk = how == std::string("sound") ? fault::Break::none
-                               : c->workload->kind == Kind::cpu ? fault::Break::skip_compute
-                                                                : fault::Break::skip_wait;
+      const Kind kind = c->workload->kind;
+      const fault::Break brk = how == std::string("sound")  ? fault::Break::none
+                               : kind == Kind::cpu          ? fault::Break::skip_compute
+                               : kind == Kind::scenario     ? fault::Break::skip_all
+                                                            : fault::Break::skip_wait;
       benchmark::RegisterBenchmark(name.c_str(), [c = c, p = p, name, brk](benchmark::State& st) {
         fault::set_break(brk);
         run_case(st, *c, p, name);

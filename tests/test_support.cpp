@@ -60,6 +60,10 @@ Params shrink(const Case& c, Params p) {
   if (workers_follow_concurrency) p.set("workers", p.get("concurrency"));
   if (p.has("payload_bytes")) p.set("payload_bytes", std::min<int64_t>(p.get("payload_bytes"), 70000));
   p.set("tasks", c.workload->name == "cpu.nested" ? 100'000 : 48);
+  if (p.has("block_ms")) {  // loop.blocking: three blocking calls of 2 ms
+    p.set("block_ms", 2);
+    p.set("tasks", 3);
+  }
   return p;
 }
 
@@ -76,8 +80,9 @@ std::vector<std::pair<const Case*, Params>> small_points() {
     for (const Params& raw : c.grid(quick)) {
       const Params p = shrink(c, raw);
       add(c, p);
-      // CPU points also at 1 and 3 workers (3: more workers than cores, uneven splits).
-      if (p.has("workers") && !p.has("concurrency"))
+      // CPU points also at 1 and 3 workers (3: more workers than cores, uneven splits); a
+      // scenario keeps its own worker counts.
+      if (c.workload->kind != Kind::scenario && p.has("workers") && !p.has("concurrency"))
         for (int64_t w : {1, 3}) {
           Params q = p;
           q.set("workers", w);

@@ -33,12 +33,44 @@ std::string Params::str() const {
   std::string s;
   for (auto& [k, v] : kv_) {
     if (!s.empty()) s += '/';
-    s += k + ":" + (k == "dispatch" ? std::string(dispatch_name(Dispatch(v))) : std::to_string(v));
+    s += k + ":" + param_word(k, v).value_or(std::to_string(v));
   }
   return s;
 }
 
 std::string_view dispatch_name(Dispatch d) { return d == Dispatch::map ? "map" : "each"; }
+
+namespace {
+std::vector<std::pair<std::string, std::vector<std::string>>>& words_registry() {
+  static std::vector<std::pair<std::string, std::vector<std::string>>> r{
+      {"dispatch", {"each", "map"}}};
+  return r;
+}
+}  // namespace
+
+bool register_words(const std::string& param, std::vector<std::string> words) {
+  for (auto& [k, w] : words_registry())
+    if (k == param) {
+      if (w != words) throw std::logic_error("word parameter '" + param + "' declared twice, differently");
+      return true;
+    }
+  words_registry().emplace_back(param, std::move(words));
+  return true;
+}
+
+std::optional<std::string> param_word(std::string_view param, int64_t value) {
+  for (auto& [k, w] : words_registry())
+    if (k == param) {
+      if (value < 0 || std::size_t(value) >= w.size())
+        throw std::out_of_range("parameter '" + k + "': no word " + std::to_string(value));
+      return w[std::size_t(value)];
+    }
+  return std::nullopt;
+}
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& word_params() {
+  return words_registry();
+}
 
 uint64_t checksum(const std::vector<TaskResult>& results) {
   uint64_t sum = 0;

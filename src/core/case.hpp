@@ -26,6 +26,15 @@ enum class Dispatch : int64_t {
 };
 std::string_view dispatch_name(Dispatch d);
 
+// A parameter whose values are words (dispatch:map, block:sleep): Params holds the word's
+// index in `words`, the name shows the word. A workload declares its own from a static
+// initialiser (adding a workload is one folder); "dispatch" is declared here. Returns true.
+bool register_words(const std::string& param, std::vector<std::string> words);
+// The word of `value` for a word parameter, or nothing when `param` takes integers.
+std::optional<std::string> param_word(std::string_view param, int64_t value);
+// Every word parameter and its words, in declaration order (for the context).
+const std::vector<std::pair<std::string, std::vector<std::string>>>& word_params();
+
 // One point of a benchmark's grid, in name order: {{"workers", 2}, {"grain_us", 1000}} is
 // named ".../workers:2/grain_us:1000". Names are those of MISSION.md. `dispatch` holds a
 // Dispatch and is written as its word: {"dispatch", int64_t(Dispatch::map)} is "dispatch:map".
@@ -61,6 +70,12 @@ struct TaskResult {
 struct Batch {
   std::vector<TaskResult> results;
   std::vector<std::string> errors;
+  // Scenario figures of this run, named in Workload::figures: the harness writes the mean
+  // over runs (a figure named *_max: the largest).
+  std::vector<std::pair<std::string, double>> figures{};
+  // Scenario samples (e.g. a probe's lateness, us), named in Workload::figures: the harness
+  // pools every run's and writes <name>_p50, <name>_p99 and <name>_max.
+  std::vector<std::pair<std::string, std::vector<float>>> samples{};
 };
 
 // Order-independent: the same multiset of task values gives the same checksum, whatever the
@@ -79,6 +94,19 @@ enum class Kind {
   cpu,    // limit: speedup over the sequential reference, on min(workers, cores)
   io,     // limit: the ideal makespan for the concurrency asked
   start,  // the cost of starting a model; no limit
+  // One of the guide's questions (MISSION.md): its own figures (Workload::figures), checked
+  // by the workload itself (a task that skipped its wait or its work is an error line).
+  scenario,
+};
+
+// A figure a scenario reports beside the common counters: its name in the JSON, its unit and
+// what it means (written into the context's concbench_counters). `sampled`: Batch::samples
+// carries it, and the JSON has <name>_p50, <name>_p99 and <name>_max.
+struct Figure {
+  std::string name;
+  std::string unit;
+  std::string meaning;
+  bool sampled = false;
 };
 
 // A reference that needs no preparation: `run(p)` is the whole of it.
@@ -107,6 +135,9 @@ struct Workload {
   // I/O: the least time every task must take (its wait), in microseconds; a task that took
   // less skipped or cut short its wait, and the run is an error. Empty: no floor.
   std::function<int64_t(const Params&)> wait_floor_us{};
+  // Scenario: the guide's question it answers (MISSION.md), word for word, and its figures.
+  std::string question{};
+  std::vector<Figure> figures{};
 };
 
 // A model set up for one workload and one grid point. Constructing it starts the engine

@@ -12,6 +12,7 @@ Break from_environment() {
   if (!v) return Break::none;
   if (std::strcmp(v, "skip_wait") == 0) return Break::skip_wait;
   if (std::strcmp(v, "skip_compute") == 0) return Break::skip_compute;
+  if (std::strcmp(v, "skip_all") == 0) return Break::skip_all;
   return Break::none;
 }
 std::atomic<Break> g_break{from_environment()};

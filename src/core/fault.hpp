@@ -34,10 +34,17 @@ inline bool repeat_task(std::string_view engine_model, std::atomic<uint64_t>& ta
 // variable CONCBENCH_TEST_BREAK=skip_wait (or skip_compute), or set_break() in a test, every
 // workload skips its waits (or its computation) while still returning a result. The harness
 // must then report an error for every benchmark, never a number. Off unless asked for.
-enum class Break { none, skip_wait, skip_compute };
+// skip_all skips both (a scenario mixes waits and computation).
+enum class Break { none, skip_wait, skip_compute, skip_all };
 Break current_break();
 void set_break(Break b);
-inline bool skip_wait() { return current_break() == Break::skip_wait; }
-inline bool skip_compute() { return current_break() == Break::skip_compute; }
+inline bool skip_wait() {
+  const Break b = current_break();
+  return b == Break::skip_wait || b == Break::skip_all;
+}
+inline bool skip_compute() {
+  const Break b = current_break();
+  return b == Break::skip_compute || b == Break::skip_all;
+}
 
 }  // namespace concbench::fault

@@ -557,6 +557,16 @@ Batch run_tasks(ProcessPool& pool, std::size_t n, Dispatch dispatch, std::size_t
   return b;
 }
 
+TaskResult run_one(ProcessPool& pool, std::size_t i) {
+  const Range r{i, 1};
+  const auto replies = pool.run({std::string_view(reinterpret_cast<const char*>(&r), sizeof r)}, 1);
+  Batch b;
+  b.results.resize(i + 1);
+  decode_reply(replies.at(0), i, 1, b);
+  if (!b.errors.empty()) throw std::runtime_error(b.errors.front());
+  return b.results[i];
+}
+
 Batch run_tasks(ForkPerTask& engine, std::size_t n,
                 const std::function<TaskResult(std::size_t)>& task) {
   const auto replies = engine.run(n, [&](std::size_t i) {

@@ -112,6 +112,10 @@ ProcessPool::Handler task_handler(std::function<TaskResult(std::size_t)> task);
 // `depth` overrides the messages in flight per worker: I/O tasks use 1, so that no wait
 // queues behind another worker's wait while a worker is free.
 Batch run_tasks(ProcessPool& pool, std::size_t n, Dispatch dispatch, std::size_t depth = 0);
+// Task `i` alone on some worker of a pool made with task_handler, waited for here (what
+// asyncio's run_in_executor hands a ProcessPoolExecutor); its failure is thrown. One caller
+// at a time.
+TaskResult run_one(ProcessPool& pool, std::size_t i);
 // One fork per task, task(i) computed in the child (dispatch:each only).
 Batch run_tasks(ForkPerTask& engine, std::size_t n,
                 const std::function<TaskResult(std::size_t)>& task);

@@ -1,0 +1,52 @@
+#include "core/loop_watch.hpp"
+
+namespace concbench::loop_watch {
+
+namespace detail {
+std::atomic<bool> g_on{false};
+}  // namespace detail
+
+namespace {
+using Clock = std::chrono::steady_clock;
+std::atomic<int64_t> g_threshold_ns{std::chrono::nanoseconds(kDefaultThreshold).count()};
+std::atomic<int64_t> g_steps{0};
+std::atomic<int64_t> g_max_ns{0};
+std::atomic<int64_t> g_total_ns{0};
+thread_local int t_depth = 0;
+thread_local Clock::time_point t_start;
+}  // namespace
+
+void set_threshold(std::chrono::nanoseconds threshold) { g_threshold_ns.store(threshold.count()); }
+
+void enable() {
+  take();
+  detail::g_on.store(true);
+}
+void disable() { detail::g_on.store(false); }
+bool enabled() { return detail::g_on.load(); }
+std::chrono::nanoseconds threshold() { return std::chrono::nanoseconds(g_threshold_ns.load()); }
+
+Slow take() {
+  Slow s;
+  s.steps = g_steps.exchange(0);
+  s.max_ms = double(g_max_ns.exchange(0)) * 1e-6;
+  s.total_ms = double(g_total_ns.exchange(0)) * 1e-6;
+  return s;
+}
+
+void detail::begin() noexcept {
+  if (t_depth++ == 0) t_start = Clock::now();
+}
+
+void detail::end() noexcept {
+  if (t_depth == 0 || --t_depth != 0) return;
+  const int64_t ns = std::chrono::nanoseconds(Clock::now() - t_start).count();
+  if (ns < g_threshold_ns.load(std::memory_order_relaxed)) return;
+  g_steps.fetch_add(1);
+  g_total_ns.fetch_add(ns);
+  int64_t seen = g_max_ns.load();
+  while (ns > seen && !g_max_ns.compare_exchange_weak(seen, ns)) {
+  }
+}
+
+}  // namespace concbench::loop_watch

@@ -1,0 +1,63 @@
+// asyncio's debug mode for the asio loops (MISSION.md question 1): while the watch is on,
+// every handler a loop runs is timed: one step of the loop (a coroutine resumed until it
+// suspends again, a timer's or a socket's completion). A step that held its thread for at
+// least the threshold (asyncio's slow_callback_duration, 100 ms by default) is counted with
+// its duration. Off, it costs one relaxed load per handler; on, two clock reads.
+//
+// Asio calls Step through its handler-tracking hooks (core/asio_tracking.hpp, named by
+// BOOST_ASIO_CUSTOM_HANDLER_TRACKING for every file of the project).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace concbench::loop_watch {
+
+inline constexpr std::chrono::milliseconds kDefaultThreshold{100};
+
+// The threshold (the command line's --slow-callback-ms); kDefaultThreshold until set.
+void set_threshold(std::chrono::nanoseconds threshold);
+std::chrono::nanoseconds threshold();
+// Turns the watch on for every loop of this process; resets the counts.
+void enable();
+void disable();
+bool enabled();
+
+struct Slow {
+  int64_t steps = 0;   // steps that took at least the threshold
+  double max_ms = 0;   // the longest of them
+  double total_ms = 0; // their sum
+};
+// The slow steps since enable() or the last take(); resets the counts.
+Slow take();
+
+namespace detail {
+extern std::atomic<bool> g_on;
+void begin() noexcept;
+void end() noexcept;
+}  // namespace detail
+
+// One handler invocation (asio's tracked_completion). Nested invocations (a handler that
+// dispatches another inline) are one step: only the outermost is timed.
+class Step {
+ public:
+  void begin() noexcept {
+    if (detail::g_on.load(std::memory_order_relaxed)) {
+      timed_ = true;
+      detail::begin();
+    }
+  }
+  void end() noexcept {
+    if (timed_) {
+      timed_ = false;
+      detail::end();
+    }
+  }
+  ~Step() { end(); }  // a handler that threw still ends its step
+
+ private:
+  bool timed_ = false;
+};
+
+}  // namespace concbench::loop_watch
