@@ -157,6 +157,7 @@ struct Needs {
   int64_t threads = 0;
   int64_t processes = 0;
   int64_t descriptors = 0;
+  int64_t maps = 0;  // memory mappings (a thread's stack and guard, a suspended task's stack)
 };
 
 struct Suite {

@@ -61,6 +61,12 @@ Limits read_limits() {
     if (key == "MemAvailable:") l.available_memory = kb * 1024;
   }
   l.page_table_bytes = std::max<int64_t>(0, status_bytes("VmPTE"));
+  l.max_maps = read_number("/proc/sys/vm/max_map_count", 65530);
+  {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) ++l.maps_in_use;
+  }
   l.max_descriptors = (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
                           ? int64_t(r.rlim_cur)
                           : (1 << 20);
@@ -89,6 +95,15 @@ std::optional<std::string> check_needs(const Needs& n, const Limits& l) {
       << " KiB of page tables and touching about 512 KiB; " << n.threads
       << " threads at 64 KiB), more than half of the " << l.available_memory / (1 << 20)
       << " MiB available";
+    return s.str();
+  }
+  const int64_t map_room = l.max_maps - l.maps_in_use - 1000;
+  if (n.maps > map_room) {
+    std::ostringstream s;
+    s << "needs about " << n.maps << " memory mappings (a stack and its guard page per thread "
+      << "or suspended task), vm.max_map_count allows " << map_room << " more (" << l.max_maps
+      << ", " << l.maps_in_use << " in use, 1000 kept free; raise it with sysctl "
+      << "vm.max_map_count)";
     return s.str();
   }
   const int64_t fd_room = l.max_descriptors - 64;

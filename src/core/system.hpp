@@ -19,6 +19,8 @@ struct Limits {
   int64_t max_descriptors;  // RLIMIT_NOFILE (soft)
   int64_t available_memory = int64_t(1) << 40;  // MemAvailable, bytes
   int64_t page_table_bytes = 0;                 // this process's page tables (VmPTE)
+  int64_t max_maps = 65530;                     // vm.max_map_count
+  int64_t maps_in_use = 0;                      // this process's mappings now
 };
 Limits read_limits();
 

@@ -42,8 +42,13 @@ Usage self_usage() {
   return u;
 }
 
-int64_t status_bytes(const char* key) {
-  std::FILE* f = std::fopen("/proc/self/status", "r");
+namespace {
+std::string proc_file(int pid, const char* name) {
+  return pid == 0 ? std::string("/proc/self/") + name : "/proc/" + std::to_string(pid) + "/" + name;
+}
+
+int64_t status_bytes_of(int pid, const char* key) {
+  std::FILE* f = std::fopen(proc_file(pid, "status").c_str(), "r");
   if (!f) return -1;
   char line[256];
   int64_t kb = -1;
@@ -57,6 +62,10 @@ int64_t status_bytes(const char* key) {
   std::fclose(f);
   return kb < 0 ? -1 : kb * 1024;
 }
+}  // namespace
+
+int64_t status_bytes(const char* key) { return status_bytes_of(0, key); }
+int64_t page_table_bytes(int pid) { return status_bytes_of(pid, "VmPTE"); }
 
 bool reset_peak_rss() {
   std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
@@ -75,9 +84,11 @@ int64_t peak_rss_bytes() {
 
 int64_t current_rss_bytes() { return status_bytes("VmRSS"); }
 
-int64_t private_rss_bytes() {
-  std::FILE* f = std::fopen("/proc/self/smaps_rollup", "r");
-  if (!f) return current_rss_bytes();
+int64_t private_rss_bytes() { return private_rss_bytes(0); }
+
+int64_t private_rss_bytes(int pid) {
+  std::FILE* f = std::fopen(proc_file(pid, "smaps_rollup").c_str(), "r");
+  if (!f) return status_bytes_of(pid, "VmRSS");
   char line[256];
   int64_t kb = 0;
   bool found = false;
@@ -88,7 +99,7 @@ int64_t private_rss_bytes() {
     }
   }
   std::fclose(f);
-  return found ? kb * 1024 : current_rss_bytes();
+  return found ? kb * 1024 : status_bytes_of(pid, "VmRSS");
 }
 
 }  // namespace concbench

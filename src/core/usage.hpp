@@ -33,5 +33,9 @@ int64_t status_bytes(const char* key);
 // /proc/self/smaps_rollup): a forked worker's own memory, without the copy-on-write pages it
 // still shares with its parent (which its RSS would count again). Falls back to the RSS.
 int64_t private_rss_bytes();
+// The same for another process (0: this one), and its page tables (VmPTE), which no RSS
+// counts: what a forked child costs beyond the pages it shares.
+int64_t private_rss_bytes(int pid);
+int64_t page_table_bytes(int pid);
 
 }  // namespace concbench

@@ -52,6 +52,8 @@ inline constexpr ModelKind kModelKinds[] = {
      "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)", "process_switch_us"},
     {"fork_per_task", "blocking", "processes", true, true, false, true,
      "a fork() per task, at most P alive", "fork_small_us"},
+    {"exec_per_task", "blocking", "processes", false, true, false, true,
+     "a posix_spawn() of a tiny program per task (spawn only)", "fork_small_us"},
 };
 
 inline std::optional<ModelKind> model_kind(std::string_view model) {
