@@ -276,30 +276,57 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
     replies[task] = {false, std::move(why)};
     ++done;
   };
+  // Tasks that a dead worker had queued but not started: sent again, to its replacement or
+  // another worker, before any new task (one_each: a broadcast is not moved).
+  std::deque<std::size_t> again;
+  // Worker w died (`why`): the oldest task it held was running and fails; the ones queued
+  // behind it never started and go again; its slots come back (to its replacement).
+  auto lost = [&](std::size_t w, const std::string& why) {
+    for (std::size_t k = 0; k < task_of[w].size(); ++k) {
+      const std::size_t t = task_of[w][k];
+      if (k == 0 || one_each)
+        fail(t, why + " while running task " + std::to_string(t));
+      else
+        again.push_back(t);
+      --in_flight;
+      idle.push_back(w);
+    }
+    task_of[w].clear();
+  };
 
   while (done < n) {
     if (interrupted()) {
+      while (!again.empty()) {
+        fail(again.front(), "interrupted");
+        again.pop_front();
+      }
       while (next < n) fail(next++, "interrupted");
       if (in_flight == 0) break;
     }
-    while (!idle.empty() && next < n) {
-      const std::size_t w = one_each ? next : idle.front();
+    while (!idle.empty() && (next < n || !again.empty())) {
+      const bool retry = !again.empty();
+      const std::size_t t = retry ? again.front() : next;
+      const std::size_t w = one_each ? t : idle.front();
       if (one_each)
         std::erase(idle, w);
       else
         idle.pop_front();
-      if (!send_frame(workers_[w].fd, kTask, payloads[next])) {
+      if (retry)
+        again.pop_front();
+      else
+        ++next;
+      if (!send_frame(workers_[w].fd, kTask, payloads[t])) {
         std::string why;
         replace(w, &why);
-        fail(next++, why + " before it took its task");
-        for (std::size_t t : task_of[w]) fail(t, why + " while running task " + std::to_string(t));
-        in_flight -= task_of[w].size();
-        for (std::size_t k = 0; k < task_of[w].size(); ++k) idle.push_back(w);
-        task_of[w].clear();
+        lost(w, why);
+        if (one_each)
+          fail(t, why + " before it took its task");
+        else
+          again.push_front(t);  // never started: the replacement takes it
         idle.push_back(w);
         continue;
       }
-      task_of[w].push_back(next++);
+      task_of[w].push_back(t);
       ++in_flight;
     }
     if (in_flight == 0) continue;
@@ -312,13 +339,7 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
       if (!got || (h.kind != kOk && h.kind != kError)) {
         std::string why;
         replace(w, &why);
-        // Its tasks fail (an idle worker that died is still on the idle list).
-        for (std::size_t t : task_of[w]) {
-          fail(t, why + " while running task " + std::to_string(t));
-          --in_flight;
-          idle.push_back(w);
-        }
-        task_of[w].clear();
+        lost(w, why);  // an idle worker that died is still on the idle list
         continue;
       }
       if (task_of[w].empty()) continue;  // cannot happen: replies come only for tasks sent

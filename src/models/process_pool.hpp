@@ -46,8 +46,10 @@ class ProcessPool {
 
   // Runs every payload on some worker, at most `depth` in flight per worker (a worker with a
   // second message queued starts it without waiting for the parent); replies in payload
-  // order. A worker that dies turns its task into an error naming the signal and is replaced
-  // by a new fork, so the pool stays usable. Stops dispatching when interrupted().
+  // order. A worker that dies turns the task it was running into an error naming the signal
+  // (the ones queued behind it never started: they are sent again) and is replaced by a new
+  // fork, so the pool stays usable and every other task completes. Stops dispatching when
+  // interrupted().
   std::vector<Reply> run(const std::vector<std::string_view>& payloads, std::size_t depth = 1);
   // Runs `payload` once on every worker (warm-up, per-process set-up).
   std::vector<Reply> broadcast(std::string_view payload);

@@ -1,0 +1,121 @@
+#include "workloads/errors/errors.hpp"
+
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+#include "core/fault.hpp"
+#include "core/spin.hpp"
+#include "models/kinds.hpp"
+
+namespace concbench::errors {
+
+namespace {
+const bool words = register_words("fail", {"throw", "abort", "segv"});
+uint64_t ok_value(std::size_t i, const Config& c) { return spin(mix64(i), c.iterations); }
+uint64_t failed_value(std::size_t i) { return mix64(i ^ 0xe7707); }
+}  // namespace
+
+Config config(const Params& p) {
+  const int64_t grain = p.get_or("grain_us", 10);
+  return {Fail(p.get("fail")), p.get("fail_pct"), std::size_t(p.get_or("tasks", 1000)),
+          spin_iterations_for_us(double(grain))};
+}
+
+bool picked(std::size_t i, const Config& c) { return int64_t(mix64(i ^ 0xfa11) % 100) < c.fail_pct; }
+
+TaskResult task(std::size_t i, const Config& c) {
+  const uint64_t v = fault::skip_compute() ? mix64(i) : ok_value(i, c);
+  if (!picked(i, c)) return {v, 0};
+  switch (c.fail) {
+    case Fail::throws:
+      throw std::runtime_error("injected failure in task " + std::to_string(i));
+    case Fail::abort:
+    case Fail::segv: {
+      const rlimit none{0, 0};
+      setrlimit(RLIMIT_CORE, &none);  // a crash, not a core file
+      if (c.fail == Fail::abort) std::abort();
+      raise(SIGSEGV);
+      break;
+    }
+  }
+  return {v, 0};
+}
+
+Batch outcomes(Batch raw, const Config& c) {
+  Batch b;
+  b.results = std::move(raw.results);
+  std::size_t failures = 0;
+  const std::string expected = c.fail == Fail::throws ? "injected failure in task "
+                               : c.fail == Fail::abort ? "signal 6"
+                                                       : "signal 11";
+  for (std::string& line : raw.errors) {
+    // Every engine names the task first: "task 17: ..."
+    std::size_t i = 0;
+    bool named = false;
+    if (line.rfind("task ", 0) == 0) {
+      try {
+        std::size_t end = 0;
+        i = std::stoul(line.substr(5), &end);
+        named = line.compare(5 + end, 1, ":") == 0;
+      } catch (const std::exception&) {
+      }
+    }
+    if (named && i < b.results.size() && line.find(expected) != std::string::npos &&
+        b.results[i].value == 0) {
+      b.results[i].value = failed_value(i);
+      ++failures;
+    } else {
+      b.errors.push_back(std::move(line));  // not an injected failure: a real error
+    }
+  }
+  b.figures.emplace_back("failures", double(failures));
+  b.figures.emplace_back("successes", double(b.results.size() - failures));
+  return b;
+}
+
+const Workload& workload() {
+  static const Workload w{
+      .name = "errors",
+      .kind = Kind::scenario,
+      .reference = unprepared([](const Params& p) {
+            const Config c = config(p);
+            Batch b;
+            b.results.resize(c.tasks);
+            for (std::size_t i = 0; i < c.tasks; ++i)
+              b.results[i].value = picked(i, c) ? failed_value(i) : ok_value(i, c);
+            return b;
+          }),
+      .items = [](const Params& p) { return int64_t(config(p).tasks); },
+      .question = "Exceptions in tasks; gather(return_exceptions=True): is every result and "
+                  "every error handed back, what does the failure path cost, and does a worker "
+                  "process that crashes become an error rather than a hang?",
+      .figures = {{"failures", "1", "tasks handed back as failures per run (checked: exactly the picked ones)"},
+                  {"successes", "1", "tasks handed back with their value per run"}},
+  };
+  return w;
+}
+
+std::vector<Params> grid(const Suite& s, std::string_view model, bool processes) {
+  std::vector<Params> out;
+  std::vector<std::pair<Fail, int64_t>> cases{{Fail::throws, 0}, {Fail::throws, 10}, {Fail::throws, 100}};
+  if (processes) {
+    cases.push_back({Fail::abort, 10});
+    if (!s.quick()) cases.push_back({Fail::segv, 10});
+  }
+  const auto kind = model_kind(model);
+  for (auto [fail, pct] : cases) {
+      Params p;
+      if (kind && kind->sized) p.set("workers", s.cores);
+      p.set("dispatch", int64_t(Dispatch::each));
+      p.set("fail", int64_t(fail));
+      p.set("fail_pct", pct);
+      out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace concbench::errors
