@@ -7,7 +7,10 @@
 #include <regex>
 #include <set>
 
+#include <filesystem>
+
 #include "core/case.hpp"
+#include "core/loop_watch.hpp"
 #include "core/system.hpp"
 #include "models/kinds.hpp"
 #include "test_support.hpp"
@@ -54,6 +57,48 @@ std::string point_name(const ::testing::TestParamInfo<Point>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, EveryModel, ::testing::ValuesIn(points()), point_name);
 
+// Every scenario, on every model, as a user's code would run it: after the trial is gone no
+// descriptor is left open and no process is left (running or zombie).
+TEST(Scenarios, LeaveNoDescriptorAndNoProcess) {
+  const auto descriptors = [] {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+  };
+  for (const auto& [c, p] : test::small_points()) {
+    if (c->workload->kind != Kind::scenario) continue;
+    const std::size_t before = descriptors();
+    {
+      auto trial = c->make(p);
+      const Batch b = trial->run();
+      EXPECT_TRUE(b.errors.empty()) << c->name() << "/" << p.str() << ": " << b.errors.front();
+    }
+    EXPECT_EQ(descriptors(), before) << c->name() << "/" << p.str() << " left a descriptor open";
+    EXPECT_TRUE(test::live_children().empty()) << c->name() << "/" << p.str() << " left a process";
+  }
+}
+
+// asyncio's debug mode: every loop step that blocked the loop for at least the threshold is
+// counted, and none is counted while the watch is off. (A sleep_for lasts at least its
+// duration: no timing is asserted beyond that guarantee.)
+TEST(Scenarios, SlowStepDetectorCountsEveryBlockingCall) {
+  const Case* coro = nullptr;
+  for (const Case& c : cases())
+    if (c.workload->name == "loop.blocking" && c.model == "coro") coro = &c;
+  ASSERT_TRUE(coro);
+  Params p{{"block", 1 /* sleep */}, {"block_ms", 3}, {"tasks", 4}};
+  ASSERT_EQ(p.str(), "block:sleep/block_ms:3/tasks:4");
+  const auto saved = loop_watch::threshold();
+  loop_watch::set_threshold(std::chrono::milliseconds(2));
+  const Batch b = coro->make(p)->run();
+  loop_watch::set_threshold(saved);
+  ASSERT_TRUE(b.errors.empty()) << b.errors.front();
+  std::map<std::string, double> fig(b.figures.begin(), b.figures.end());
+  EXPECT_GE(fig.at("slow_steps"), 4);
+  EXPECT_GE(fig.at("slow_step_max_ms"), 3);
+  EXPECT_FALSE(loop_watch::enabled());
+}
+
 TEST(Registry, EveryCoreModelAndWorkloadIsThere) {
   std::set<std::string> models, workloads;
   for (const Case& c : cases()) {
@@ -80,7 +125,8 @@ TEST(Registry, EveryModelOffersTheDispatchShapesOfItsKind) {
     std::set<int64_t> shapes;
     for (const Params& p : c.grid(Suite{"full", 4}))
       if (p.has("dispatch")) shapes.insert(p.get("dispatch"));
-    if (shapes.empty()) continue;
+    // A scenario takes the dispatch its question needs (errors: each, one failure per task).
+    if (shapes.empty() || c.workload->kind == Kind::scenario) continue;
     std::set<int64_t> expected;
     for (Dispatch d : dispatches(c.model)) expected.insert(int64_t(d));
     EXPECT_EQ(shapes, expected) << c.name();
@@ -94,7 +140,9 @@ TEST(Registry, EveryModelHasAKind) {
 TEST(Registry, NamesFollowTheScheme) {
   // <workload>/<model>/<param>:<value>/... with MISSION.md's parameter names, workers first.
   const std::regex scheme(
-      R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*$)");
+      R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*)"
+      // the guide's scenarios: their own parameters, words or integers
+      R"((/(block|fail):[a-z_]+|/(block_ms|units|parent_mb|fail_pct):[0-9]+)*$)");
   for (const Suite& s : {Suite{"quick", 2}, Suite{"full", 2}, Suite{"full", 64}}) {
     std::set<std::string> seen;
     for (const Case& c : cases())
@@ -112,7 +160,8 @@ TEST(Registry, NamesFollowTheScheme) {
         // Models are ranked only within one dispatch: a workload of independent tasks names
         // it on every model, and each model offers exactly the shapes kinds.hpp says.
         const bool independent = c.workload->name == "cpu.spin" ||
-                                 c.workload->name == "cpu.real" || c.workload->name == "ipc";
+                                 c.workload->name == "cpu.real" || c.workload->name == "ipc" ||
+                                 c.workload->name == "errors";
         EXPECT_EQ(p.has("dispatch"), independent) << name;
       }
     EXPECT_GT(seen.size(), 50u) << s.name;

@@ -16,7 +16,11 @@ namespace concbench::errors {
 namespace {
 const bool words = register_words("fail", {"throw", "abort", "segv"});
 uint64_t ok_value(std::size_t i, const Config& c) { return spin(mix64(i), c.iterations); }
-uint64_t failed_value(std::size_t i) { return mix64(i ^ 0xe7707); }
+// A thrown failure carries the value its task computed (the work was done before it failed);
+// a crash carries nothing but its task.
+uint64_t failed_value(uint64_t computed) { return mix64(computed ^ 0xe7707); }
+uint64_t crashed_value(std::size_t i) { return mix64(i ^ 0xc4a54); }
+constexpr std::string_view kThrown = "injected failure in task ";
 }  // namespace
 
 Config config(const Params& p) {
@@ -31,8 +35,9 @@ TaskResult task(std::size_t i, const Config& c) {
   const uint64_t v = fault::skip_compute() ? mix64(i) : ok_value(i, c);
   if (!picked(i, c)) return {v, 0};
   switch (c.fail) {
-    case Fail::throws:
-      throw std::runtime_error("injected failure in task " + std::to_string(i));
+    case Fail::throws:  // "injected failure in task 17 after computing 1234"
+      throw std::runtime_error(std::string(kThrown) + std::to_string(i) + " after computing " +
+                               std::to_string(v));
     case Fail::abort:
     case Fail::segv: {
       const rlimit none{0, 0};
@@ -49,7 +54,7 @@ Batch outcomes(Batch raw, const Config& c) {
   Batch b;
   b.results = std::move(raw.results);
   std::size_t failures = 0;
-  const std::string expected = c.fail == Fail::throws ? "injected failure in task "
+  const std::string expected = c.fail == Fail::throws ? std::string(kThrown)
                                : c.fail == Fail::abort ? "signal 6"
                                                        : "signal 11";
   for (std::string& line : raw.errors) {
@@ -66,7 +71,13 @@ Batch outcomes(Batch raw, const Config& c) {
     }
     if (named && i < b.results.size() && line.find(expected) != std::string::npos &&
         b.results[i].value == 0) {
-      b.results[i].value = failed_value(i);
+      if (c.fail == Fail::throws) {
+        const auto at = line.rfind(" after computing ");
+        b.results[i].value =
+            at == std::string::npos ? 0 : failed_value(std::stoull(line.substr(at + 17)));
+      } else {
+        b.results[i].value = crashed_value(i);
+      }
       ++failures;
     } else {
       b.errors.push_back(std::move(line));  // not an injected failure: a real error
@@ -86,7 +97,9 @@ const Workload& workload() {
             Batch b;
             b.results.resize(c.tasks);
             for (std::size_t i = 0; i < c.tasks; ++i)
-              b.results[i].value = picked(i, c) ? failed_value(i) : ok_value(i, c);
+              b.results[i].value = !picked(i, c)            ? ok_value(i, c)
+                                   : c.fail == Fail::throws ? failed_value(ok_value(i, c))
+                                                            : crashed_value(i);
             return b;
           }),
       .items = [](const Params& p) { return int64_t(config(p).tasks); },
