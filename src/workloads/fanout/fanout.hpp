@@ -1,0 +1,66 @@
+// fanout (MISSION.md question 4): K tasks with uneven delays (task i waits base + step x a
+// permutation of i: every delay distinct, from 5 ms to 25 ms), and three ways to wait:
+//   wait:all    every result at once (asyncio.gather, futures joined, task_group::wait)
+//   wait:each   each result as it completes, in completion order (as_completed)
+//   wait:first  the first result, the rest cancelled (FIRST_COMPLETED + cancel): the time
+//               until every cancelled task has released what it held is measured too
+// Models: coro (cancellation slots), threads (futures on a pool of K workers, a stop_token),
+// tbb (suspended tasks, their reactor timers cancelled), fork_per_task (waitpid on any child,
+// SIGKILL for the rest). Checked: every task reported once; a completed task waited at
+// least its delay; wait:first cancelled at least one task and completed at least one.
+// Params: [workers = K], wait (a word), tasks (K).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "core/case.hpp"
+
+namespace concbench::fanout {
+
+const Workload& workload();
+
+enum class Wait : int64_t { all, each, first };
+
+struct Config {
+  Wait wait;
+  std::size_t tasks;
+};
+Config config(const Params& p);
+
+std::chrono::microseconds delay(std::size_t i, const Config& c);
+inline uint64_t value(std::size_t i) { return mix64(i ^ 0xfa0); }
+
+// What happened to one run's tasks, recorded as they end (any thread).
+class Outcome {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit Outcome(const Config& c);
+  void start() { start_ = Clock::now(); }
+  // Task i ended after `elapsed`: completed its wait, or was cancelled. Returns true for the
+  // first task to complete (wait:first cancels the others then).
+  bool ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed);
+  // The consumer saw a result (wait:each: as each completes; wait:all: all at once).
+  void delivered();
+  // Every task has ended (joined, reaped): wait:first's cancelled ones have released.
+  void released() { released_ = Clock::now(); }
+  // The results, the checks (as error lines) and the figures.
+  Batch finish() const;
+
+ private:
+  Config c_;
+  Clock::time_point start_, released_;
+  std::mutex mu_;
+  std::vector<TaskResult> results_;
+  std::vector<char> state_;  // 0 pending, 1 completed, 2 cancelled
+  std::size_t ended_ = 0, completed_ = 0, delivered_ = 0;
+  Clock::time_point first_delivery_, last_delivery_, first_completion_;
+};
+
+std::vector<Params> grid(const Suite& s, bool workers_follow_tasks);
+
+}  // namespace concbench::fanout

@@ -1,0 +1,104 @@
+// fanout on `fork_per_task`: K children in one process group of their own, each sleeping its
+// delay then exiting 0; the parent reaps them with waitpid on any child of the group, in
+// completion order; wait:first kills the rest of the group (SIGKILL) after the first exit
+// and reaps them: their resources are released when the last is reaped.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <unordered_map>
+
+#include "core/fault.hpp"
+#include "workloads/fanout/fanout.hpp"
+
+namespace concbench::fanout {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+struct NoEngine {};
+
+Batch run(const Config& c) {
+  Outcome o(c);
+  std::unordered_map<pid_t, std::pair<std::size_t, Clock::time_point>> children;
+  const pid_t parent = getpid();
+  pid_t group = 0;
+  std::vector<std::string> errors;
+  o.start();
+  for (std::size_t i = 0; i < c.tasks; ++i) {
+    const auto t0 = Clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {  // async-signal-safe calls only
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(2);
+      setpgid(0, group);  // both sides set it: whichever runs first (0: a group of its own)
+      if (!fault::skip_wait()) {
+        const auto d = delay(i, c);
+        timespec ts{time_t(d.count() / 1000000), long(d.count() % 1000000) * 1000};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+      }
+      _exit(0);
+    }
+    if (pid < 0) {
+      errors.push_back("task " + std::to_string(i) + ": fork failed: " + std::strerror(errno));
+      break;
+    }
+    if (group == 0) group = pid;
+    setpgid(pid, group);  // the child may not have run yet
+    children[pid] = {i, t0};
+  }
+  bool killed = false;
+  while (!children.empty()) {
+    int status = 0;
+    const pid_t pid = waitpid(-group, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      errors.push_back(std::string("waitpid: ") + std::strerror(errno));
+      for (auto& [left, task] : children) {  // never leave a child behind
+        kill(left, SIGKILL);
+        while (waitpid(left, nullptr, 0) < 0 && errno == EINTR) {
+        }
+      }
+      children.clear();
+      break;
+    }
+    const auto it = children.find(pid);
+    if (it == children.end()) continue;
+    const auto [i, t0] = it->second;
+    children.erase(it);
+    const bool done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!done && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && killed))
+      errors.push_back("task " + std::to_string(i) + ": child ended with status " + std::to_string(status));
+    const bool first = o.ended(i, Clock::now() - t0, done);
+    if ((c.wait == Wait::each && done) || (c.wait == Wait::first && first)) o.delivered();
+    if (c.wait == Wait::first && first && !children.empty()) {
+      killed = true;
+      kill(-group, SIGKILL);
+    }
+  }
+  o.released();
+  if (c.wait == Wait::all)
+    for (std::size_t i = 0; i < c.tasks; ++i) o.delivered();
+  Batch b = o.finish();
+  b.errors.insert(b.errors.end(), errors.begin(), errors.end());
+  return b;
+}
+
+const bool registered = register_case({
+    .workload = &workload(),
+    .model = "fork_per_task",
+    .grid = [](const Suite& s) { return grid(s, false); },
+    .make =
+        [](const Params& p) {
+          const Config c = config(p);
+          return make_trial<NoEngine>(std::make_unique<NoEngine>(), [c](NoEngine&) { return run(c); });
+        },
+    .needs = [](const Params& p) { return Needs{.processes = int64_t(config(p).tasks)}; },
+});
+
+}  // namespace
+}  // namespace concbench::fanout
