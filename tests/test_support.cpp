@@ -60,6 +60,7 @@ Params shrink(const Case& c, Params p) {
   if (workers_follow_concurrency) p.set("workers", p.get("concurrency"));
   if (p.has("payload_bytes")) p.set("payload_bytes", std::min<int64_t>(p.get("payload_bytes"), 70000));
   p.set("tasks", c.workload->name == "cpu.nested" ? 100'000 : 48);
+  if (p.has("files")) p.set("files", 16);  // file: 16 files
   if (p.has("block_ms")) {  // loop.blocking: three blocking calls of 2 ms
     p.set("block_ms", 2);
     p.set("tasks", 3);

@@ -78,6 +78,32 @@ TEST(Scenarios, LeaveNoDescriptorAndNoProcess) {
   }
 }
 
+// The context manager of the file scenario: when the body throws with its file open, every
+// model reports that task's error and no descriptor is left open (every task throws here).
+TEST(Scenarios, FileScopeClosesWhenItsBodyThrows) {
+  const auto descriptors = [] {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+  };
+  int models = 0;
+  for (const auto& [c, small] : test::small_points()) {
+    if (c->workload->name != "file") continue;
+    ++models;
+    Params p = small;
+    p.set("files", 8);
+    p.set("fail_pct", 100);
+    const std::size_t before = descriptors();
+    {
+      const Batch b = c->make(p)->run();
+      EXPECT_EQ(b.errors.size(), 8u) << c->name();
+      for (const auto& e : b.errors) EXPECT_NE(e.find("with its file open"), std::string::npos) << e;
+    }
+    EXPECT_EQ(descriptors(), before) << c->name() << " left a descriptor open";
+  }
+  EXPECT_GE(models, 4);
+}
+
 // asyncio's debug mode: every loop step that blocked the loop for at least the threshold is
 // counted, and none is counted while the watch is off. (A sleep_for lasts at least its
 // duration: no timing is asserted beyond that guarantee.)
@@ -142,7 +168,7 @@ TEST(Registry, NamesFollowTheScheme) {
   const std::regex scheme(
       R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*)"
       // the guide's scenarios: their own parameters, words or integers
-      R"((/(block|fail|wait):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks):[0-9]+)*$)");
+      R"((/(block|fail|wait):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|file_kib|files):[0-9]+)*$)");
   for (const Suite& s : {Suite{"quick", 2}, Suite{"full", 2}, Suite{"full", 64}}) {
     std::set<std::string> seen;
     for (const Case& c : cases())
