@@ -13,7 +13,7 @@ import pathlib
 from dataclasses import dataclass, field
 
 from concbench_report.load import context_problem, describe, entry_problem
-from concbench_report.model import NameError_, base_name, parse_name
+from concbench_report.model import NameError_, base_name, declared_words, parse_name
 
 SUPPORTED_SCHEMAS = (1, 2)
 SKIP_PREFIX = "skipped: "  # concbench's mark for a level this machine cannot reach
@@ -114,7 +114,7 @@ def parse(text, path, role):
         name = base_name(entry)
         if name not in run.parsed:
             try:
-                run.parsed[name] = parse_name(name)
+                run.parsed[name] = parse_name(name, declared_words(context))
             except NameError_ as e:
                 _fail(role, path, f"benchmark #{i}: {e}; use the compare of the revision that "
                                   "wrote it")

@@ -4,8 +4,9 @@ nowhere else (scripts/compare reads them with parse_name too).
 
 A name is <workload>/<model>/<param>:<value>/.../real_time, e.g.
 io.sleep/threads/workers:100/concurrency:100/latency_us:10000/real_time; coro has no workers
-parameter (it is one loop on one thread). Every value is an integer but dispatch's, a word:
-cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time."""
+parameter (it is one loop on one thread). A value is an integer or a word (dispatch:map, and the
+scenarios' block:sleep, wait:first, fail:abort): cpu.spin/threads/workers:2/dispatch:map/
+grain_us:1000/real_time, loop.blocking/coro/block:sleep/block_ms:10/real_time."""
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -36,6 +37,25 @@ DEFAULT_WAITS = {"coro": "loop", "coro_mt": "loop", "procs_coro": "loop"}
 # Only these workloads carry it; a result is compared only with others of the same dispatch.
 DISPATCHES = ("map", "each")
 DISPATCH_WORKLOADS = ("cpu.spin", "cpu.real", "ipc")
+
+# Parameters whose values are words, and their words, as the binary declares them (context
+# concbench_words; these are the ones it wrote when this report was written). Any other
+# parameter takes integers.
+WORD_PARAMS = {"dispatch": ("each", "map"),
+               "block": ("async", "sleep", "cpu", "to_thread", "to_procs"),
+               "wait": ("all", "each", "first"),
+               "fail": ("throw", "abort", "segv")}
+
+
+def declared_words(context):
+    """WORD_PARAMS, with what the file's context declares (concbench_words) added."""
+    words = dict(WORD_PARAMS)
+    declared = (context or {}).get("concbench_words")
+    if isinstance(declared, dict):
+        for k, ws in declared.items():
+            if isinstance(k, str) and isinstance(ws, list) and all(isinstance(w, str) for w in ws):
+                words[k] = tuple(ws)
+    return words
 
 
 def declared_waits(context):
@@ -129,6 +149,8 @@ _TIME_UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 _NAME = re.compile(r"^(?P<workload>[a-z][a-z0-9_]*(\.[a-z0-9_]+)*)/(?P<model>[a-z][a-z0-9_]*)"
                    r"(?P<rest>(/[^/]+)*)$")
 _PARAM = re.compile(r"^(?P<key>[a-z_]+):(?P<value>-?[0-9]+)$")
+# A scenario's word parameter (block:sleep, wait:first, fail:abort): its value stays a string.
+_WORD = re.compile(r"^(?P<key>[a-z_]+):(?P<value>[a-z][a-z0-9_]*)$")
 _AGGREGATE_SUFFIX = re.compile(r"_(mean|median|stddev|cv)$")
 
 UNSTABLE_CV = 0.05
@@ -152,8 +174,9 @@ class Name:
         return self.get("dispatch")
 
 
-def parse_name(name):
-    """Name of `name`; raises NameError_ when it is not a concbench name.
+def parse_name(name, words=None):
+    """Name of `name`; raises NameError_ when it is not a concbench name. `words`: the word
+    parameters (declared_words(context)); WORD_PARAMS by default.
     NOTE: Google Benchmark's own segments (/real_time, /repeats:N, ...) are dropped."""
     m = _NAME.match(name)
     if not m:
@@ -167,6 +190,14 @@ def parse_name(name):
             continue
         if key == "dispatch":
             params.append(("dispatch", parse_dispatch(name, seg)))
+            continue
+        allowed = (words or WORD_PARAMS).get(key)
+        if allowed is not None:
+            w = _WORD.match(seg)
+            if not w or w.group("value") not in allowed:
+                raise NameError_(f"{name!r}: segment {seg!r}: {key} is one of "
+                                 f"{', '.join(allowed)}")
+            params.append((key, w.group("value")))
             continue
         p = _PARAM.match(seg)
         if not p:
@@ -284,7 +315,10 @@ class Group:
         return self.context.get("concbench_counters") or {}
 
     def unit(self, counter):
-        """The unit the run's context gives `counter`; None when it gives none."""
+        """The unit the run's context gives `counter`; None when it gives none (wall_s, the
+        real time, is in seconds)."""
+        if counter == "wall_s":
+            return "s"
         return (self.counters.get(counter) or {}).get("unit")
 
     def waits(self, model):
@@ -387,7 +421,7 @@ def build_points(entries, source="", context=None):
     points, unparsed = [], []
     for name, group in by_name.items():
         try:
-            parsed = parse_name(name)
+            parsed = parse_name(name, declared_words(context))
         except NameError_ as e:
             unparsed.append((name, str(e)))
             continue

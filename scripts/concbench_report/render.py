@@ -139,6 +139,8 @@ def view(all_decisions, plots):
                "rows": [{"name": f.name, "value": f.text, "how": f.how, "models": f.models}
                         for f in d.floors]} for d in all_decisions]
 
+    scenario_view = [{"label": d.group.label, "sections": d.scenarios} for d in all_decisions]
+
     sources = {}
     for g in groups:
         for p in g.points:
@@ -155,6 +157,7 @@ def view(all_decisions, plots):
     return {
         "several": several, "runs": [run_info(g) for g in groups], "models": models,
         "headline": headline, "classes": classes, "guide": guide, "plots": plot_rows,
+        "scenarios": scenario_view,
         "trust": trust, "summary": summary, "by_label": by_label, "floors": floors,
         "tolerance": percent(all_decisions[0].tolerance),
         "unstable_cv": percent(UNSTABLE_CV), "little_tolerance": percent(decide.LITTLE_TOLERANCE),

@@ -7,6 +7,7 @@
     floors.py    machine floors, and per-task overhead as a multiple of the model's floor
     trust.py     Little's law, beyond the limit, errors and skips, gaps
     titles.py    each plot's title
+    scenarios.py the guide's scenarios (questions 1, 3-6, 9, 10): question, answer, table
 
 Pure functions over plain data; every number keeps the benchmark name it came from. Models
 are compared only within one dispatch (model.DISPATCHES): a row, class, guide row, title or
@@ -30,12 +31,13 @@ from .headline import (headline, io_reach, overhead_point, reach_cell, reach_det
                        speedup_point, start_point)
 from .ranking import (ClassResult, Entry, best_for, best_for_row, io_case, rank, saturated_cell,
                       score, summarize, tolerance)
+from .scenarios import Claim, Section, scenarios
 from .titles import nested_title, speedup_title, titles
 from .trust import (LITTLE_TOLERANCE, LittleCheck, beyond_limit, gaps, little, little_reason,
                     little_summary, problems, remedy_command)
 
 __all__ = [
-    "BEYOND_TOLERANCE", "DEFAULT_TOLERANCE", "DISPATCH_WORDS", "EFFICIENT", "LITTLE_TOLERANCE",
+    "BEYOND_TOLERANCE", "Claim", "DEFAULT_TOLERANCE", "Section", "scenarios", "DISPATCH_WORDS", "EFFICIENT", "LITTLE_TOLERANCE",
     "REMEDY", "SATURATED", "SATURATED_WHY", "Cell", "ClassResult", "Decisions", "Entry",
     "FloorRow", "GuideRow", "LittleCheck", "Row", "absent", "best_for", "best_for_claim",
     "best_for_row", "beyond_limit", "decide", "floor_rows", "floor_why", "gaps", "guide",
@@ -63,6 +65,7 @@ class Decisions:
     tolerance: float = DEFAULT_TOLERANCE
     floors: list = field(default_factory=list)      # FloorRows, in the file's order
     floors_why: str = ""                            # why there are none ('' when measured)
+    scenarios: list = field(default_factory=list)   # Sections, in the guide's order
 
 
 def decide(group, default_tol=DEFAULT_TOLERANCE):
@@ -77,4 +80,4 @@ def decide(group, default_tol=DEFAULT_TOLERANCE):
         problems=problems(group), gaps=gaps(group, rows, classes), beyond=beyond_limit(group),
         titles=titles(group, rows, classes), tolerance=default_tol,
         saturated=[p for p in group.points if p.ok and p.saturated],
-        floors=floor_rows(group), floors_why=floor_why(group))
+        floors=floor_rows(group), floors_why=floor_why(group), scenarios=scenarios(group))

@@ -1,0 +1,315 @@
+"""The guide's scenarios (MISSION.md questions 1, 3, 4, 5, 6, 9 and 10): one section each,
+opening with the guide's question as the file states it (context concbench_scenarios), then
+the answer this run's numbers give (sentences whose every number cites its benchmark), then
+the table of every benchmark of the scenario with the scenario's own figures. A scenario the
+run did not measure is left out; one whose answer needs a point the run lacks says so."""
+from dataclasses import dataclass, field
+
+from ..units import fmt, sig
+from .common import Cell, measured, models_text
+
+# The sections, in the guide's order: (workload, title, questions). The question itself is
+# the file's (concbench_scenarios[w].question); these are the defaults for a file without it.
+SECTIONS = (
+    ("loop.blocking", "Blocking the loop, and offloading", "s 1 and 5",
+     "How does the event loop work, and what happens if you block it with a synchronous call? "
+     "Running blocking operations from async code (to_thread, run_in_executor)."),
+    ("spawn", "What one unit costs", " 3",
+     "async def vs await: what does one unit cost to create, to complete and to keep suspended?"),
+    ("fanout", "Waiting for many: all, each, first", " 4",
+     "gather() vs create_task(): time to all results, to each, to the first with the rest "
+     "cancelled."),
+    ("errors", "Errors in tasks", " 6",
+     "Exceptions in tasks; gather(return_exceptions=True)."),
+    ("file", "Files in a scope that always closes", " 9",
+     "Writing an async context manager."),
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of an answer; `cells` are the measurements it cites."""
+    text: str
+    cells: tuple = ()
+
+
+@dataclass
+class Section:
+    key: str                 # the workload, or "observability"
+    title: str
+    questions: str           # " 3" or "s 1 and 5": what follows "question" in the title
+    question: str
+    answer: list = field(default_factory=list)    # [Claim]
+    columns: list = field(default_factory=list)   # [(counter, label)]
+    rows: list = field(default_factory=list)      # [{"name", "model", "where", "cells": {counter: Cell}}]
+
+
+def _pick(group, workload, model, **params):
+    """The one ok point of `workload` on `model` with `params`, or None."""
+    pts = group.select(workload, model, **params)
+    return pts[0] if pts else None
+
+
+def _cell(group, point, counter):
+    return measured(group, point, counter) if point is not None else None
+
+
+def _text(cells):
+    return [c for c in cells if c is not None and c.status == "ok"]
+
+
+def _join(parts):
+    return models_text([p for p in parts if p])
+
+
+def _table(group, workload, figures):
+    pts = sorted(group.select(workload, ok=None), key=lambda p: (group.models.index(p.model)
+                                                                 if p.model in group.models else 99,
+                                                                 str(p.params)))
+    used = [f for f in figures if any(f in p.stats for p in pts)]
+    columns = [("wall_s", "time per run")] + [(f, f) for f in used]
+    rows = []
+    for p in pts:
+        where = ", ".join(f"{k}: {v}" for k, v in p.params)
+        cells = {}
+        for c, _ in columns:
+            if p.ok and c not in p.stats:  # a figure of another variant (released_ms of wait:first)
+                cells[c] = Cell("—", status="absent")
+            elif p.ok or c == "wall_s":
+                cells[c] = measured(group, p, c)
+            else:
+                cells[c] = Cell("", status="absent")
+        rows.append({"name": p.name, "model": p.model, "where": where, "cells": cells})
+    return columns, rows
+
+
+# ----------------------------------------------------------------------- the answers
+
+def _loop_blocking(group):
+    out = []
+    lengths = sorted({p.get("block_ms") for p in group.select("loop.blocking")})
+    if not lengths:
+        return out
+    ms = 10 if 10 in lengths else lengths[0]
+    lag = {b: _cell(group, _pick(group, "loop.blocking", "coro", block=b, block_ms=ms), "lag_us_p99")
+           for b in ("sleep", "cpu", "async", "to_thread", "to_procs")}
+    if lag["sleep"] or lag["cpu"]:
+        blocked = _text([lag["sleep"], lag["cpu"]])
+        free = _text([lag["async"]])
+        out.append(Claim(
+            f"On `coro` (one loop), one synchronous {ms} ms call makes every other task wait for "
+            f"it: the probe's p99 lateness was "
+            + _join([lag["sleep"] and f"{lag['sleep'].text} (block: sleep)",
+                     lag["cpu"] and f"{lag['cpu'].text} (block: cpu)"])
+            + (f", against {lag['async'].text} while the task awaited instead (block: async)"
+               if lag["async"] else "") + ".", tuple(blocked + free)))
+    off = _text([lag["to_thread"], lag["to_procs"]])
+    if off:
+        out.append(Claim(
+            "Offloaded, the loop stays free: "
+            + _join([lag["to_thread"] and f"{lag['to_thread'].text} with the sleep run on a thread "
+                                          "pool (block: to_thread, asyncio.to_thread's shape)",
+                     lag["to_procs"] and f"{lag['to_procs'].text} with the CPU work run in a "
+                                         "process pool (block: to_procs)"]) + ".", tuple(off)))
+    others = {m: _cell(group, _pick(group, "loop.blocking", m, block="sleep", block_ms=ms), "lag_us_p99")
+              for m in ("threads", "tbb", "procs")}
+    if _text(others.values()):
+        out.append(Claim(
+            "On a model that runs tasks on several workers, one blocked worker does not stall "
+            "the probe's: p99 " + _join([c and f"{c.text} (`{m}`)" for m, c in others.items()])
+            + f" with a {ms} ms sleep.", tuple(_text(others.values()))))
+    slow = [p for p in group.select("loop.blocking", "coro") if (p.v("slow_steps") or 0) > 0]
+    threshold = group.context.get("slow_callback_ms", 100)
+    if slow:
+        p = max(slow, key=lambda x: x.v("slow_step_max_ms") or 0)
+        c1, c2 = measured(group, p, "slow_steps"), measured(group, p, "slow_step_max_ms")
+        out.append(Claim(
+            f"asyncio's debug mode, here: the slow-step detector (threshold {sig(threshold)} ms, "
+            f"--slow-callback-ms) counted {c1.text} steps per run holding the loop up to "
+            f"{c2.text} (block: {p.get('block')}, block_ms: {p.get('block_ms')}); it counts "
+            "none while tasks await.", (c1, c2)))
+    elif group.select("loop.blocking", "coro"):
+        out.append(Claim(f"No blocking call reached the slow-step threshold ({sig(threshold)} ms, "
+                         "--slow-callback-ms) in this run, so the detector counted none."))
+    return out
+
+
+def _largest(group, workload, model, **params):
+    pts = [p for p in group.select(workload, model, **params) if not p.get("parent_mb")]
+    return max(pts, key=lambda p: p.get("units") or 0) if pts else None
+
+
+def _spawn(group):
+    out = []
+    names = {"coro": "a coroutine (co_spawn)", "thread_per_task": "a thread",
+             "tbb": "a suspended TBB task", "fork_per_task": "a fork()",
+             "exec_per_task": "a posix_spawn() of a tiny program"}
+    life, mem = [], []
+    for m, what in names.items():
+        p = _largest(group, "spawn", m)
+        if p is None:
+            continue
+        c, k = measured(group, p, "unit_us"), measured(group, p, "mem_per_unit_bytes")
+        life.append((f"{c.text} for {what}", c))
+        mem.append((f"{k.text}", k, what, p.get("units")))
+    if life:
+        out.append(Claim("Creating one unit, letting it wait and completing it costs "
+                         + _join([t for t, _ in life]) + ".", tuple(c for _, c in life)))
+    if mem:
+        out.append(Claim("Each waiting unit holds " + _join(
+            [f"{t} ({what}, at {sig(u)} units)" for t, _, what, u in mem]) + ".",
+            tuple(c for _, c, _, _ in mem)))
+    big = [(m, _pick(group, "spawn", m, parent_mb=1024)) for m in ("fork_per_task", "exec_per_task")]
+    big = [(m, p) for m, p in big if p is not None]
+    if big:
+        cells = [measured(group, p, "unit_us") for _, p in big]
+        out.append(Claim("With a 1 GiB parent: " + _join(
+            [f"{c.text} per `{m}` unit" for (m, _), c in zip(big, cells)])
+            + " (fork copies the parent's page tables; posix_spawn does not).", tuple(cells)))
+    out.append(Claim("A coroutine that is created but neither awaited nor spawned never runs "
+                     "(tests/test_thread_models.cpp checks it)."))
+    return out
+
+
+def _fanout(group):
+    out = []
+    ks = sorted({p.get("tasks") for p in group.select("fanout")})
+    if not ks:
+        return out
+    k = 100 if 100 in ks else ks[-1]
+    for m in ("coro", "threads", "tbb", "fork_per_task"):
+        a = _pick(group, "fanout", m, wait="all", tasks=k)
+        e = _pick(group, "fanout", m, wait="each", tasks=k)
+        f = _pick(group, "fanout", m, wait="first", tasks=k)
+        if not (a or e or f):
+            continue
+        ca, ce, cf = (_cell(group, a, "all_results_ms"), _cell(group, e, "first_result_ms"),
+                      _cell(group, f, "first_result_ms"))
+        cr, cc = _cell(group, f, "released_ms"), _cell(group, f, "cancelled")
+        parts = [ca and f"gather hands over every result at {ca.text}",
+                 ce and f"as_completed the first at {ce.text}",
+                 cf and f"first-completed at {cf.text}"]
+        text = f"`{m}`, {sig(k)} tasks of 5–25 ms: " + _join(parts)
+        if cr and cc:
+            text += f", and its {cc.text} cancelled tasks had released what they held {cr.text} later"
+        out.append(Claim(text + ".", tuple(_text([ca, ce, cf, cr, cc]))))
+    return out
+
+
+def _errors(group):
+    out = []
+    costs, cells = [], []
+    for m in ("coro", "threads", "tbb", "procs", "fork_per_task"):
+        ok = _pick(group, "errors", m, fail="throw", fail_pct=0)
+        bad = _pick(group, "errors", m, fail="throw", fail_pct=100)
+        if ok is None or bad is None:
+            continue
+        n = ok.v("tasks") or 1
+        per = (bad.v("wall_s") - ok.v("wall_s")) / n
+        c0, c1 = measured(group, ok, "wall_s"), measured(group, bad, "wall_s")
+        costs.append(f"{fmt(per, 's')} on `{m}` ({c1.text} against {c0.text} for {sig(n)} tasks)")
+        cells += [c0, c1]
+    if costs:
+        out.append(Claim("Every model handed back every result and every error (checked: the "
+                         "failures are exactly the tasks that threw). A failing task cost, over "
+                         "a succeeding one, " + _join(costs) + ".", tuple(cells)))
+    for m in ("procs", "fork_per_task"):
+        for how in ("abort", "segv"):
+            p = _pick(group, "errors", m, fail=how)
+            if p is None:
+                continue
+            f, s, w = measured(group, p, "failures"), measured(group, p, "successes"), measured(group, p, "wall_s")
+            out.append(Claim(f"`{m}` with workers killed mid-task (fail: {how}): {f.text} tasks "
+                             f"became errors naming the signal and the other {s.text} completed, "
+                             f"in {w.text} per run; nothing hung.", (f, s, w)))
+    return out
+
+
+def _file(group):
+    out = []
+    parts, cells = [], []
+    for m in ("coro", "threads", "tbb", "procs"):
+        pts = group.select("file", m)
+        if not pts:
+            continue
+        p = max(pts, key=lambda x: x.get("file_kib") or 0)
+        c = measured(group, p, "bytes_per_second")
+        how = ""
+        if m == "coro":
+            how = " on io_uring" if (p.v("io_uring") or 0) > 0.5 else " offloaded to a thread pool (io_uring refused)"
+        parts.append(f"{c.text} on `{m}`{how} ({p.get('files')} files of {p.get('file_kib')} KiB)")
+        cells.append(c)
+    if parts:
+        out.append(Claim("Written, closed, reopened, read back and verified: "
+                         + _join(parts) + ". Every open file lives in a scope that closes it "
+                         "on every path; a body that throws with its file open leaks no "
+                         "descriptor (the tests count /proc/self/fd).", tuple(cells)))
+    return out
+
+
+ANSWERS = {"loop.blocking": _loop_blocking, "spawn": _spawn, "fanout": _fanout,
+           "errors": _errors, "file": _file}
+
+
+def scenarios(group):
+    """The sections of the scenarios this group measured, in the guide's order."""
+    declared = group.context.get("concbench_scenarios") or {}
+    out = []
+    for w, title, qs, default in SECTIONS:
+        if not group.select(w, ok=None):
+            continue
+        info = declared.get(w) if isinstance(declared, dict) else None
+        question = info.get("question") if isinstance(info, dict) and info.get("question") else default
+        figures = [f for f in (info.get("figures") if isinstance(info, dict) else None) or []
+                   if isinstance(f, str)]
+        if not figures:  # a file without the declaration: every counter the points have
+            figures = sorted({k for p in group.select(w) for k in p.stats} - {"wall_s", "main_cpu_s"})
+        columns, rows = _table(group, w, figures)
+        out.append(Section(w, title, qs, question, ANSWERS[w](group), columns, rows))
+    obs = _observability(group)
+    if obs is not None:
+        out.append(obs)
+    return out
+
+
+# Question 10: what every benchmark records, and the loop's own view.
+OBSERVED = (("cpu_user_s", "user CPU"), ("cpu_sys_s", "system CPU"),
+            ("ctx_voluntary", "voluntary switches"), ("ctx_involuntary", "involuntary switches"),
+            ("peak_rss_bytes", "peak RSS"), ("peak_in_flight", "tasks in flight (peak)"),
+            ("loop_lag_us_p99", "loop lag p99"), ("loop_lag_us_max", "loop lag max"))
+
+
+def _observability(group):
+    loops = [p for p in group.points if p.ok and "loop_lag_us_p99" in p.stats]
+    if not group.points:
+        return None
+    recorded = [label for c, label in OBSERVED if any(c in p.stats for p in group.points if p.ok)]
+    answer = [Claim("Every benchmark records " + models_text(recorded) + " (the counters' units "
+                    "and meanings are in the file's context, concbench_counters).")]
+    trace = group.context.get("concbench_trace")
+    answer.append(Claim(
+        f"This run wrote a trace ({trace}): open it in Perfetto (ui.perfetto.dev) or "
+        "chrome://tracing to see each worker thread and process on its own track, coroutines "
+        "as async spans on their loop's thread, and the tasks in flight." if trace else
+        "concbench --trace FILE writes a Chrome/Perfetto trace of the benchmarks it runs: a "
+        "track per worker thread and worker process, coroutines as async spans that show "
+        "while suspended, and the tasks in flight; this run wrote none."))
+    columns, rows = [], []
+    if loops:
+        worst = sorted(loops, key=lambda p: -(p.v("loop_lag_us_p99") or 0))
+        cells = [measured(group, p, "loop_lag_us_p99") for p in worst[:3]]
+        answer.append(Claim("The loops' own lag (a 1 ms probe timer on every loop, the whole "
+                            "run): the largest p99 was " + _join(
+                                [f"{c.text} ({p.workload} on `{p.model}`)"
+                                 for c, p in zip(cells, worst[:3])]) +
+                            ": a loop that runs CPU work inline cannot answer its timers.",
+                            tuple(cells)))
+        columns = [("loop_lag_us_p50", "loop_lag_us_p50"), ("loop_lag_us_p99", "loop_lag_us_p99"),
+                   ("loop_lag_us_max", "loop_lag_us_max")]
+        for p in sorted(loops, key=lambda x: x.name):
+            rows.append({"name": p.name, "model": p.model,
+                         "where": f"{p.workload}: " + ", ".join(f"{k}: {v}" for k, v in p.params),
+                         "cells": {c: measured(group, p, c) for c, _ in columns}})
+    return Section("observability", "What a run lets you see", " 10",
+                   "Debugging async performance: task lists, debug mode, profilers.", answer,
+                   columns, rows)
