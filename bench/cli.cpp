@@ -227,6 +227,13 @@ CommandLine parse_command_line(int argc, char** argv) {
                  "a coroutine resumed until it suspends) that held the loop at least this long "
                  "is counted as slow (slow_steps, slow_step_max_ms); default 100, asyncio's")
       ->type_name("MS");
+  app.add_option("--trace", o.trace,
+                 "Also write a Chrome/Perfetto trace (JSON trace event format) of the benchmarks "
+                 "run: a track per worker thread and process, loop steps, coroutines and "
+                 "suspended tasks as async spans, submit->run arrows, tasks in flight. Open it "
+                 "in ui.perfetto.dev or chrome://tracing. Off by default (then it costs one load "
+                 "per site); select few benchmarks: it grows by one event per task")
+      ->type_name("FILE");
   app.add_option("--iterations", o.iterations,
                  "Run every benchmark exactly N iterations instead of for --benchmark_min_time "
                  "(names gain /iterations:N); for deterministic instruction counts under "
@@ -260,6 +267,7 @@ CommandLine parse_command_line(int argc, char** argv) {
     bad_input("--out '" + o.out + "' and --benchmark_out '" + bf.out +
               "' name two files: give one");
   cl.out = o.out.empty() ? bf.out : o.out;
+  if (!o.trace.empty() && o.run_one.empty() && !bf.list) check_writable(o.trace);
   if (!cl.out.empty() && !bf.list) check_writable(cl.out);
   if (bf.min_time.empty()) {
     const std::string t = std::string("--benchmark_min_time=") + (o.suite == "quick" ? "0.05" : "0.5");

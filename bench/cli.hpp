@@ -21,7 +21,8 @@ struct Options {
   std::string echo_server;
   std::string progress = "auto";
   double spin_rate = 0;
-  double slow_callback_ms = 100;  // asyncio's slow_callback_duration (core/loop_watch.hpp)
+  double slow_callback_ms = 100;
+  std::string trace;  // --trace FILE: a Chrome/Perfetto trace (core/trace.hpp)  // asyncio's slow_callback_duration (core/loop_watch.hpp)
   int64_t iterations = 0;
   bool no_isolate = false;
   std::string run_one;  // internal: this process is the child running one benchmark

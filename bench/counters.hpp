@@ -39,6 +39,9 @@ inline constexpr std::string_view cores = "cores";
 inline constexpr std::string_view peak_in_flight = "peak_in_flight";
 inline constexpr std::string_view server_cpu_s = "server_cpu_s";
 inline constexpr std::string_view server_saturated = "server_saturated";
+inline constexpr std::string_view loop_lag_us_p50 = "loop_lag_us_p50";
+inline constexpr std::string_view loop_lag_us_p99 = "loop_lag_us_p99";
+inline constexpr std::string_view loop_lag_us_max = "loop_lag_us_max";
 
 inline constexpr Info all[] = {
     {items_per_second, "1/s", "work items (tasks, round trips, elements) per second of wall time"},
@@ -83,6 +86,12 @@ inline constexpr Info all[] = {
      "io.echo: 1 when the echo server used >= 90 % of the CPU left to it (its loops, at most "
      "the cores the model did not use): the point measures the server, not the model, and "
      "decides no verdict"},
+    {loop_lag_us_p50, "us",
+     "models with asio loops in this process (coro, coro_mt; tbb's reactors): the median "
+     "lateness of a timer every loop keeps due each millisecond, over the timed runs (how long "
+     "a ready task waited for its loop)"},
+    {loop_lag_us_p99, "us", "the same lateness, 99th percentile (nearest rank)"},
+    {loop_lag_us_max, "us", "the same lateness, largest: the longest the loop was held"},
 };
 
 }  // namespace concbench::counter

@@ -11,6 +11,8 @@
 #include "bench/counters.hpp"
 #include "core/fault.hpp"
 #include "core/inflight.hpp"
+#include "core/loop_watch.hpp"
+#include "core/trace.hpp"
 #include "core/server_probe.hpp"
 #include "core/system.hpp"
 #include "models/kinds.hpp"
@@ -139,6 +141,10 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   }
   const Workload& w = *c.workload;
   const int cores = available_cores();
+  if (trace::on()) {
+    trace::name_process(name);
+    trace::name_thread("benchmark");
+  }
   {
     // What the model needs, as models/kinds.hpp derives it, unless the case says more.
     const Needs needs = c.needs ? c.needs(p) : model_needs(c.model, p);
@@ -179,6 +185,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
 #endif
   double run_seconds = 0;
   int64_t runs = 0;
+  loop_watch::take_lag();  // the loops' lag from here on: this benchmark's timed runs
   double start_seconds = 0;
   std::vector<float> latencies_us;
   std::map<std::string, std::pair<double, int64_t>> figures;  // name -> (sum or max, runs)
@@ -186,6 +193,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   std::string error;
   for (auto _ : st) {
     inflight::reset();
+    trace::Span run_span("run", "benchmark", runs);
     const auto t0 = Clock::now();
     Batch b;
     try {
@@ -236,6 +244,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   CALLGRIND_STOP_INSTRUMENTATION;
   CALLGRIND_DUMP_STATS_AT(name.c_str());
 #endif
+  std::vector<float> loop_lag = loop_watch::take_lag();
   const Usage workers_after = trial->worker_usage();
   const Usage after = self_usage() + workers_after;
   const double server_cpu = server ? process_cpu_seconds(server->pid) - server_cpu_before : -1;
@@ -308,6 +317,12 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
       break;
     case Kind::scenario:
       break;
+  }
+  if (!loop_lag.empty()) {  // a model with asio loops in this process (core/loop_watch.hpp)
+    std::sort(loop_lag.begin(), loop_lag.end());
+    set(st, k::loop_lag_us_p50, percentile(loop_lag, 0.50));
+    set(st, k::loop_lag_us_p99, percentile(loop_lag, 0.99));
+    set(st, k::loop_lag_us_max, loop_lag.back());
   }
   // The scenario's own figures (Workload::figures): the mean over runs (*_max: the largest),
   // and for sampled ones the percentiles of every run's samples together.

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "core/trace.hpp"
+
 namespace concbench::inflight {
 
 struct Gauge {
@@ -21,11 +23,15 @@ Gauge& gauge();
 inline void enter() {
   Gauge& g = gauge();
   const int64_t n = g.now.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (trace::on()) trace::counter("tasks in flight", n);
   int64_t p = g.peak.load(std::memory_order_relaxed);
   while (n > p && !g.peak.compare_exchange_weak(p, n, std::memory_order_relaxed)) {
   }
 }
-inline void leave() { gauge().now.fetch_sub(1, std::memory_order_relaxed); }
+inline void leave() {
+  const int64_t n = gauge().now.fetch_sub(1, std::memory_order_relaxed) - 1;
+  if (trace::on()) trace::counter("tasks in flight", n);
+}
 
 // Held for the duration of one wait.
 struct Scope {

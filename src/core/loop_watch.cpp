@@ -1,5 +1,7 @@
 #include "core/loop_watch.hpp"
 
+#include <mutex>
+
 namespace concbench::loop_watch {
 
 namespace detail {
@@ -34,13 +36,35 @@ Slow take() {
   return s;
 }
 
+namespace {
+std::mutex g_lag_mu;
+std::vector<float> g_lag;
+constexpr std::size_t kMaxLag = 1 << 20;
+}  // namespace
+
+void record_lag(std::chrono::nanoseconds lateness) {
+  const float us = float(double(std::max<int64_t>(0, lateness.count())) * 1e-3);
+  std::lock_guard lock(g_lag_mu);
+  if (g_lag.size() < kMaxLag) g_lag.push_back(us);
+}
+
+std::vector<float> take_lag() {
+  std::lock_guard lock(g_lag_mu);
+  std::vector<float> out;
+  out.swap(g_lag);
+  return out;
+}
+
 void detail::begin() noexcept {
   if (t_depth++ == 0) t_start = Clock::now();
 }
 
 void detail::end() noexcept {
   if (t_depth == 0 || --t_depth != 0) return;
-  const int64_t ns = std::chrono::nanoseconds(Clock::now() - t_start).count();
+  const auto t_end = Clock::now();
+  if (trace::on()) trace::complete("step", "loop", t_start, t_end);
+  if (!g_on.load(std::memory_order_relaxed)) return;
+  const int64_t ns = std::chrono::nanoseconds(t_end - t_start).count();
   if (ns < g_threshold_ns.load(std::memory_order_relaxed)) return;
   g_steps.fetch_add(1);
   g_total_ns.fetch_add(ns);

@@ -4,6 +4,8 @@
 // least the threshold (asyncio's slow_callback_duration, 100 ms by default) is counted with
 // its duration. Off, it costs one relaxed load per handler; on, two clock reads.
 //
+// With --trace, every step is also a slice of its loop's track (core/trace.hpp).
+//
 // Asio calls Step through its handler-tracking hooks (core/asio_tracking.hpp, named by
 // BOOST_ASIO_CUSTOM_HANDLER_TRACKING for every file of the project).
 #pragma once
@@ -11,6 +13,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <vector>
+
+#include "core/trace.hpp"
 
 namespace concbench::loop_watch {
 
@@ -32,6 +37,13 @@ struct Slow {
 // The slow steps since enable() or the last take(); resets the counts.
 Slow take();
 
+// Loop lag (asyncio's loop.time() drift, Node's monitorEventLoopDelay): every asio loop of
+// this process (models/event_loop.hpp) runs a timer due every kLagPeriod and records how late
+// it fired. take_lag() returns the samples since the last call (at most about a million).
+inline constexpr std::chrono::milliseconds kLagPeriod{1};
+void record_lag(std::chrono::nanoseconds lateness);
+std::vector<float> take_lag();  // microseconds
+
 namespace detail {
 extern std::atomic<bool> g_on;
 void begin() noexcept;
@@ -43,7 +55,7 @@ void end() noexcept;
 class Step {
  public:
   void begin() noexcept {
-    if (detail::g_on.load(std::memory_order_relaxed)) {
+    if (detail::g_on.load(std::memory_order_relaxed) || trace::on()) {
       timed_ = true;
       detail::begin();
     }

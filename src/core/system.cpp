@@ -1,5 +1,7 @@
 #include "core/system.hpp"
 
+#include "core/trace.hpp"
+
 #include "core/usage.hpp"
 
 #include <sched.h>
@@ -130,6 +132,7 @@ int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
 
 namespace concbench {
 int become_child(int parent, int keep) {
+  trace::after_fork();  // the parent's events are the parent's to write
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(1);
   signal(SIGINT, SIG_IGN);

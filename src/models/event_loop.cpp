@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/fault.hpp"
+#include "core/loop_watch.hpp"
+#include "core/trace.hpp"
 #include "core/system.hpp"
 #include "models/tasks.hpp"
 
@@ -15,9 +17,25 @@ namespace concbench {
 EventLoop::EventLoop() : guard_(ctx_.get_executor()) {
   std::promise<void> running;
   auto started = running.get_future();
-  thread_ = std::thread([this] { ctx_.run(); });
-  asio::post(ctx_, [&running] { running.set_value(); });
+  thread_ = std::thread([this] {
+    trace::name_thread("asio loop");
+    ctx_.run();
+  });
+  asio::post(ctx_, [this, &running] {
+    arm_lag_probe();
+    running.set_value();
+  });
   started.wait();
+}
+
+void EventLoop::arm_lag_probe() {
+  lag_due_ = std::chrono::steady_clock::now() + loop_watch::kLagPeriod;
+  lag_timer_.expires_at(lag_due_);
+  lag_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    loop_watch::record_lag(std::chrono::steady_clock::now() - lag_due_);
+    arm_lag_probe();
+  });
 }
 
 EventLoop::~EventLoop() {
@@ -71,7 +89,10 @@ asio::awaitable<void> lane_loop(Farm& farm, std::size_t lane) {
     const std::size_t i = farm.next.fetch_add(1, std::memory_order_relaxed);
     if (i >= farm.n) co_return;
     try {
+      const uint64_t span = trace::on() ? trace::next_id() : 0;  // a coroutine, suspended or not
+      if (span) trace::async_begin("coroutine", "coro", span, int64_t(i));
       farm.batch.results[i] = co_await farm.task(i, lane);
+      if (span) trace::async_end("coroutine", "coro", span);
       if (fault::repeat_task("coro", farm.injected)) co_await farm.task(i, lane);
     } catch (const std::exception& e) {
       farm.error("task " + std::to_string(i) + ": " + e.what());

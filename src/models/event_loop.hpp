@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/case.hpp"
 #include "models/tasks.hpp"
@@ -39,8 +41,14 @@ class EventLoop {
   void run(std::function<asio::awaitable<void>()> body);
 
  private:
+  // The loop-lag probe (core/loop_watch.hpp): a timer due every kLagPeriod, its lateness
+  // recorded; one wake-up per millisecond per loop is its whole cost.
+  void arm_lag_probe();
+
   asio::io_context ctx_{1};
   asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  asio::steady_timer lag_timer_{ctx_};
+  std::chrono::steady_clock::time_point lag_due_{};
   std::thread thread_;
 };
 

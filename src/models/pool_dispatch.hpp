@@ -15,6 +15,7 @@
 
 #include "core/case.hpp"
 #include "core/fault.hpp"
+#include "core/trace.hpp"
 
 namespace concbench {
 
@@ -32,7 +33,12 @@ struct Batchwork {
   std::mutex mu;                      // errors only: the success path takes no lock
   std::vector<std::string> errors;
 
+  // Flow ids of this batch's tasks (--trace): seq in the high bits, the index in the low.
+  const uint64_t seq = trace::on() ? trace::next_id() << 24 : 0;
+
   void run(std::size_t i) noexcept {
+    if (seq) trace::flow_in(seq + i);
+    trace::Span span("task", model.data(), int64_t(i));
     try {
       body(i);
       if (fault::repeat_task(model, injected)) body(i);
@@ -61,11 +67,13 @@ std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
   if (dispatch == Dispatch::each) {
     Batchwork work(body, n, Pool::kModel);
     // A two-word capture: std::function keeps it inline, no allocation per task.
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
+      if (work.seq) trace::flow_out(work.seq + i);
       pool.submit([w = &work, i] {
         w->run(i);
         w->finished(1);
       });
+    }
     work.wait();
     return std::move(work.errors);
   }

@@ -1,5 +1,7 @@
 #include "models/process_pool.hpp"
 
+#include "core/trace.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -116,6 +118,7 @@ int64_t peak_private_bytes() {
     }
     std::string out;
     uint32_t kind = kOk;
+    trace::Span span("message", "procs");
     try {
       out = handler(payload);
     } catch (const std::exception& e) {
@@ -127,6 +130,7 @@ int64_t peak_private_bytes() {
     }
     if (!send_frame(fd, kind, out)) break;
   }
+  trace::child_exit();
   _exit(0);
 }
 
@@ -453,6 +457,7 @@ std::vector<Reply> ForkPerTask::run(std::size_t n,
         const int fd = become_child(parent, p[1]);
         std::string out(1, '\1');
         try {
+          trace::Span span("task", "fork_per_task", int64_t(next));
           out += task(next);
         } catch (const std::exception& e) {
           out = std::string(1, '\0') + e.what();
@@ -468,6 +473,7 @@ std::vector<Reply> ForkPerTask::run(std::size_t n,
           q += w;
           left -= std::size_t(w);
         }
+        trace::child_exit();
         _exit(0);
       }
       close(p[1]);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <latch>
 
+#include "core/trace.hpp"
 #include "models/pool_dispatch.hpp"
 
 namespace concbench {
@@ -24,6 +25,7 @@ StealingPool::StealingPool(std::size_t workers) {
       threads_.emplace_back([this, k, &started] {
         t_pool = this;
         t_self = k;
+        trace::name_thread("threads_ws worker " + std::to_string(k));
         started.count_down();
         worker_loop(k);
       });

@@ -13,6 +13,8 @@
 #include <oneapi/tbb/task.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "core/trace.hpp"
+
 namespace concbench {
 
 TbbArena::TbbArena(std::size_t workers)
@@ -47,6 +49,7 @@ std::vector<std::string> TbbArena::for_each(std::size_t n,
   std::mutex mu;
   std::vector<std::string> errors;
   auto guarded = [&](std::size_t i) {
+    trace::Span span("task", "tbb", int64_t(i));
     try {
       body(i);
     } catch (const std::exception& e) {
@@ -106,7 +109,11 @@ Batch TbbSuspending::run(std::size_t n, InFlight in_flight, const Task& task) {
         for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
           try {
             if (interrupted()) throw Interrupted();
+            // A task that may suspend: an async span (it can end on another thread).
+            const uint64_t span = trace::on() ? trace::next_id() : 0;
+            if (span) trace::async_begin("suspendable task", "tbb", span, int64_t(i));
             batch.results[i] = task(i, lane);
+            if (span) trace::async_end("suspendable task", "tbb", span);
           } catch (const std::exception& e) {
             std::lock_guard lock(mu);
             batch.errors.push_back("task " + std::to_string(i) + ": " + e.what());

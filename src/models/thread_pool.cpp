@@ -5,6 +5,7 @@
 #include <latch>
 
 #include "core/fault.hpp"
+#include "core/trace.hpp"
 #include "models/pool_dispatch.hpp"
 
 namespace concbench {
@@ -22,6 +23,7 @@ ThreadPool::ThreadPool(std::size_t workers) {
   try {
     for (std::size_t i = 0; i < workers; ++i)
       threads_.emplace_back([this, &started] {
+        trace::name_thread("threads worker");
         started.count_down();
         worker_loop();
       });
