@@ -48,6 +48,8 @@ def test_help_teaches(binary):
     (["--echo-server", "localhost"], "expected HOST:PORT"),
     (["--progress", "sometimes"], "expected auto, always or never"),
     (["--benchmark_format=xml"], "expected console or json"),
+    (["--slow-callback-ms", "0"], "--slow-callback-ms: expected a positive number"),
+    (["--trace", "/nonexistent-dir/t.json"], "cannot write"),
 ])
 def test_bad_input_exits_2_with_a_message(binary, args, expect):
     r = run(binary, "--suite", "quick", *args) if "--suite" not in args else run(binary, *args)
@@ -57,7 +59,10 @@ def test_bad_input_exits_2_with_a_message(binary, args, expect):
 
 
 NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?"
-                  r"(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*/real_time$")
+                  r"(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*"
+                  # the guide's scenarios: their own parameters, words or integers
+                  r"(/(block|wait|fail):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|"
+                  r"file_kib|files):[0-9]+)*/real_time$")
 
 
 @pytest.mark.parametrize("suite", ["quick", "full"])
@@ -314,3 +319,68 @@ def test_the_scripts_read_what_the_binary_writes_today(binary, tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "report" / "report.md").read_text().strip()
+
+
+SCENARIOS = (r"^(loop\.blocking/coro/block:(sleep|async|to_thread)/|loop\.blocking/threads/.*block:sleep|"
+             r"spawn/(coro|thread_per_task|fork_per_task)/|fanout/coro/|errors/(coro|procs)/|file/(coro|threads)/)")
+
+
+def test_every_guide_question_has_a_section_with_numbers(binary, tmp_path):
+    """The scenarios run, verified, and the report answers each question with their numbers."""
+    out = tmp_path / "s.json"
+    r = run(binary, "--suite", "quick", f"--benchmark_filter={SCENARIOS}", "--benchmark_min_time=0.01",
+            "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    data = strict_load(out)
+    assert set(data["context"]["concbench_scenarios"]) >= {"loop.blocking", "spawn", "fanout", "errors", "file"}
+    assert data["context"]["concbench_words"]["block"][:2] == ["async", "sleep"]
+    by = {b["run_name"]: b for b in data["benchmarks"]}
+    sleep = by["loop.blocking/coro/block:sleep/block_ms:10/real_time"]
+    # The probe was late by about the blocking call on the loop; the numbers are the run's own.
+    assert sleep["lag_us_p99"] > 0 and sleep["lag_us_max"] >= sleep["lag_us_p50"]
+    assert "loop_lag_us_p99" in sleep  # every loop benchmark reports its loop's lag
+    assert by["errors/procs/workers:2/dispatch:each/fail:abort/fail_pct:10/real_time"]["failures"] > 0
+    r = subprocess.run([str(ROOT / "scripts" / "report"), str(out), "-o", str(tmp_path / "report")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    md = (tmp_path / "report" / "report.md").read_text()
+    for q in ["(questions 1 and 5)", "(question 3)", "(question 4)", "(question 6)", "(question 9)",
+              "(question 10)"]:
+        assert q in md, q
+    assert "This run has no point that answers it." not in md
+
+
+def test_trace_shows_every_worker_on_its_own_track(binary, tmp_path):
+    """--trace writes one Chrome/Perfetto JSON trace for isolated benchmarks and their worker
+    processes: threads side by side, coroutines as async spans on one loop thread, arrows from
+    submit to run, tasks in flight; its cost per event is in the results' context."""
+    trace, out = tmp_path / "t.json", tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", "--benchmark_min_time=0.01", "--trace", str(trace),
+            "--out", str(out), "--benchmark_filter=^(io\\.sleep/coro/concurrency:100/|"
+            "cpu\\.spin/threads/workers:2/dispatch:each/grain_us:1000/|io\\.sleep/procs/)")
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "t.json.parts").exists()
+    t = json.loads(trace.read_text())
+    ev = t["traceEvents"]
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"}
+    procs = {e["pid"]: e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "process_name"}
+    # threads: two workers of one process, each with task slices, and submit -> run arrows
+    pool = [k for k, n in names.items() if n == "threads worker"]
+    assert len(pool) == 2 and len({p for p, _ in pool}) == 1
+    for k in pool:
+        assert any(e["ph"] == "X" and e["cat"] == "threads" and (e["pid"], e["tid"]) == k for e in ev)
+    flows = [e for e in ev if e["ph"] in "sf"]
+    assert {e["ph"] for e in flows} == {"s", "f"}
+    # coro: coroutines as async spans, every begin ended, on the loop's thread; loop steps
+    loop = next(k for k, n in names.items() if n == "asio loop")
+    begins = {e["id"] for e in ev if e["ph"] == "b" and e["cat"] == "coro"}
+    ends = {e["id"] for e in ev if e["ph"] == "e" and e["cat"] == "coro"}
+    assert begins and begins == ends
+    assert any(e["ph"] == "X" and e["name"] == "step" and (e["pid"], e["tid"]) == loop for e in ev)
+    # procs: worker processes, each its own pid, merged in; tasks in flight as a counter
+    workers = [p for p, n in procs.items() if n.endswith("/ worker")]
+    assert len(workers) >= 2
+    assert any(e["ph"] == "X" and e["cat"] == "procs" and e["pid"] in workers for e in ev)
+    assert any(e["ph"] == "C" and e["name"] == "tasks in flight" for e in ev)
+    ctx = strict_load(out)["context"]["concbench_trace"]
+    assert ctx["event_ns"] > 0 and ctx["file"] == str(trace)
