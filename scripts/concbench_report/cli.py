@@ -45,7 +45,7 @@ def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
     """Loads `paths`, writes the report into `outdir`; returns (md path, html path).
     Raises load.InputError on bad input."""
     from . import plots  # matplotlib is slow to import: only once the input is known good
-    from . import render
+    from . import render, scenario_plots
 
     runs = load.load_runs(paths)
     load.check_output_dir(outdir)
@@ -57,7 +57,9 @@ def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
     several = len(groups) > 1
     figures = {d.group.label: plots.make_plots(d, outdir, f"{d.group.label}-" if several else "")
                for d in decisions}
-    v = render.view(decisions, figures)
+    scenario_figures = {d.group.label: scenario_plots.make_scenario_plots(
+        d.group, outdir, f"{d.group.label}-" if several else "") for d in decisions}
+    v = render.view(decisions, figures, scenario_figures)
     md = pathlib.Path(outdir, "report.md")
     html = pathlib.Path(outdir, "report.html")
     md.write_text(render.render_markdown(v), encoding="utf-8")

@@ -70,8 +70,10 @@ def _union(lists, key):
     return list(seen)
 
 
-def view(all_decisions, plots):
-    """The plain data both templates render. `plots`: {group label: [PlotInfo]}."""
+def view(all_decisions, plots, scenario_plots=None):
+    """The plain data both templates render. `plots`: {group label: [PlotInfo]};
+    `scenario_plots`: {group label: {workload: PlotInfo}}, shown in the scenarios' sections."""
+    scenario_plots = scenario_plots or {}
     groups = [d.group for d in all_decisions]
     several = len(groups) > 1
     models = order_models({m for g in groups for m in g.models})
@@ -139,7 +141,10 @@ def view(all_decisions, plots):
                "rows": [{"name": f.name, "value": f.text, "how": f.how, "models": f.models}
                         for f in d.floors]} for d in all_decisions]
 
-    scenario_view = [{"label": d.group.label, "sections": d.scenarios} for d in all_decisions]
+    scenario_view = [{"label": d.group.label,
+                      "sections": [{"sec": sec, "plot": scenario_plots.get(d.group.label, {}).get(sec.key)}
+                                   for sec in d.scenarios]}
+                     for d in all_decisions]
 
     sources = {}
     for g in groups:

@@ -1,0 +1,175 @@
+"""One plot per scenario of the guide (decide/scenarios.py), shown in its section: the numbers
+of its table drawn so that the answer can be seen, in each model's colour. A point that failed
+or was skipped is not drawn (the table says why)."""
+import numpy as np
+
+from .plots import _figure, _save, colour, marker, dashes, _log_labels, _us
+from .units import nbytes, seconds, sig
+
+WAIT_ORDER = ("all", "each", "first")
+
+
+def _ok(group, workload, model=None, **params):
+    return [p for p in group.select(workload, model, **params) if p.ok]
+
+
+def _models_in(group, points):
+    ms = {p.model for p in points}
+    return [m for m in group.models if m in ms]
+
+
+def plot_loop_blocking(group, outdir, stem):
+    pts = _ok(group, "loop.blocking")
+    if not pts:
+        return None
+    lengths = sorted({p.get("block_ms") for p in pts})
+    ms = 10 if 10 in lengths else lengths[0]
+    pts = [p for p in pts if p.get("block_ms") == ms and p.v("lag_us_p99") is not None]
+    order = ("async", "to_thread", "to_procs", "sleep", "cpu")
+    pts.sort(key=lambda p: (group.models.index(p.model), order.index(p.get("block"))))
+    fig, (ax,) = _figure(1, f"The probe's p99 lateness while another task blocks {ms} ms at a time: "
+                            "a blocking call on the loop delays it by the call's length", height=4.6)
+    y = np.arange(len(pts))
+    ax.barh(y, [p.v("lag_us_p99") for p in pts], color=[colour(p.model) for p in pts], alpha=0.85)
+    ax.scatter([p.v("lag_us_max") for p in pts], y, marker="|", color="black", s=80, zorder=3,
+               label="largest")
+    ax.set_yticks(y, [f"{p.model} · {p.get('block')}" for p in pts])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.axvline(ms * 1000, color="black", linestyle="--", linewidth=1.2)
+    ax.text(ms * 1000, -0.6, f" the blocking call: {ms} ms", fontsize=8, va="bottom")
+    ax.axvline(1000, color="grey", linestyle=":", linewidth=1)
+    ax.text(1000, len(pts) - 0.4, " the probe's 1 ms period", fontsize=7, color="grey", va="top")
+    _log_labels(ax, "x", _us)
+    ax.set_xlabel("probe lateness, p99 (bar) and largest (|)")
+    return _save(fig, outdir, stem + "scenario_loop.blocking", "scenario_loop.blocking",
+                 "loop.blocking", "loop.blocking: the probe's lateness per model and block")
+
+
+def plot_spawn(group, outdir, stem):
+    pts = [p for p in _ok(group, "spawn") if not p.get("parent_mb")]
+    if not pts:
+        return None
+    fig, (a1, a2) = _figure(2, "What one unit costs to create and complete, and holds while it "
+                               "waits, against how many wait at once")
+    for m in _models_in(group, pts):
+        mine = sorted((p for p in pts if p.model == m), key=lambda p: p.get("units"))
+        x = [p.get("units") for p in mine]
+        a1.plot(x, [p.v("unit_us") for p in mine], color=colour(m), marker=marker(m),
+                linestyle=dashes(m), label=m)
+        big = [p for p in mine if p.get("units") >= 100 and p.v("mem_per_unit_bytes")]
+        a2.plot([p.get("units") for p in big], [p.v("mem_per_unit_bytes") for p in big],
+                color=colour(m), marker=marker(m), linestyle=dashes(m), label=m)
+        for p in _ok(group, "spawn", m, parent_mb=1024):
+            a1.plot([p.get("units")], [p.v("unit_us")], color=colour(m), marker=marker(m),
+                    markerfacecolor="none", markersize=10, linestyle="none")
+    for ax in (a1, a2):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("units waiting at once")
+    a1.set_ylabel("one unit's life (create + complete)")
+    _log_labels(a1, "y", _us)
+    a2.set_ylabel("memory per waiting unit (≥ 100 units)")
+    _log_labels(a2, "y", nbytes)
+    a1.set_title("hollow: from a 1 GiB parent")
+    a1.legend(fontsize=7)
+    return _save(fig, outdir, stem + "scenario_spawn", "scenario_spawn", "spawn",
+                 "spawn: a unit's life and memory against the units waiting at once")
+
+
+def plot_fanout(group, outdir, stem):
+    pts = _ok(group, "fanout")
+    if not pts:
+        return None
+    ks = sorted({p.get("tasks") for p in pts})
+    k = 100 if 100 in ks else ks[-1]
+    pts = [p for p in pts if p.get("tasks") == k]
+    models = _models_in(group, pts)
+    fig, (a1, a2) = _figure(2, f"{sig(k)} tasks of 5–25 ms: the first result comes at the shortest "
+                               "delay unless the consumer waits for all; cancelled tasks release "
+                               "at different speeds")
+    width = 0.8 / len(WAIT_ORDER)
+    for j, w in enumerate(WAIT_ORDER):
+        vals = []
+        for m in models:
+            p = next((q for q in pts if q.model == m and q.get("wait") == w), None)
+            vals.append(p.v("first_result_ms") if p else np.nan)
+        a1.bar(np.arange(len(models)) + (j - 1) * width, vals, width,
+               color=[colour(m) for m in models], alpha=(0.45, 0.7, 1.0)[j],
+               edgecolor="black", linewidth=0.5, label=f"wait: {w}")
+    a1.set_xticks(np.arange(len(models)), models)
+    a1.set_ylabel("time to the first result (ms)")
+    a1.axhline(5, color="black", linestyle="--", linewidth=1)
+    a1.text(-0.4, 5, "shortest delay", fontsize=7, va="bottom")
+    a1.legend(fontsize=7, title="bars, light to dark", title_fontsize=7)
+    rel = [(m, next((q for q in pts if q.model == m and q.get("wait") == "first"), None)) for m in models]
+    rel = [(m, p) for m, p in rel if p is not None and p.v("released_ms") is not None]
+    a2.bar([m for m, _ in rel], [p.v("released_ms") * 1000 for _, p in rel],
+           color=[colour(m) for m, _ in rel])
+    a2.set_yscale("log")
+    _log_labels(a2, "y", _us)
+    a2.set_ylabel("first result → every cancelled task ended")
+    return _save(fig, outdir, stem + "scenario_fanout", "scenario_fanout", "fanout",
+                 "fanout: first result per way of waiting, and the cancelled tasks' release")
+
+
+def plot_errors(group, outdir, stem):
+    pts = _ok(group, "errors")
+    if not pts:
+        return None
+    models = _models_in(group, pts)
+    cases = [("throw", 0), ("throw", 10), ("throw", 100), ("abort", 10), ("segv", 10)]
+    cases = [c for c in cases if any(p.get("fail") == c[0] and p.get("fail_pct") == c[1] for p in pts)]
+    fig, (ax,) = _figure(1, "Time per run as more tasks fail: every result and every error comes "
+                            "back; a crashed worker process costs a new fork", height=4.4)
+    width = 0.8 / len(cases)
+    for j, (how, pct) in enumerate(cases):
+        vals = []
+        for m in models:
+            p = next((q for q in pts if q.model == m and q.get("fail") == how and q.get("fail_pct") == pct), None)
+            vals.append(p.v("wall_s") if p else np.nan)
+        ax.bar(np.arange(len(models)) + (j - (len(cases) - 1) / 2) * width, vals, width,
+               color=[colour(m) for m in models], alpha=0.35 + 0.65 * (j + 1) / len(cases),
+               edgecolor="black", linewidth=0.5, hatch="//" if how != "throw" else None,
+               label=f"{how}, {pct} %")
+    ax.set_xticks(np.arange(len(models)), models)
+    ax.set_yscale("log")
+    _log_labels(ax, "y", seconds)
+    ax.set_ylabel("time per run (1,000 tasks)")
+    ax.legend(fontsize=7, title="fail, fail_pct (bars left to right)", title_fontsize=7)
+    return _save(fig, outdir, stem + "scenario_errors", "scenario_errors", "errors",
+                 "errors: time per run by failure kind and share")
+
+
+def plot_file(group, outdir, stem):
+    pts = _ok(group, "file")
+    if not pts:
+        return None
+    fig, (ax,) = _figure(1, "Write + read back + verify, per file size: io_uring on one loop against "
+                            "blocking I/O on the workers", height=4.2)
+    for m in _models_in(group, pts):
+        mine = sorted((p for p in pts if p.model == m), key=lambda p: p.get("file_kib"))
+        ax.plot([p.get("file_kib") * 1024 for p in mine], [p.v("bytes_per_second") for p in mine],
+                color=colour(m), marker=marker(m), linestyle=dashes(m), label=m)
+    ax.set_xscale("log")
+    _log_labels(ax, "x", nbytes)
+    ax.set_xlabel("file size")
+    ax.set_ylabel("bytes written + read per second")
+    ax.yaxis.set_major_formatter(lambda v, _: nbytes(v) + "/s")
+    ax.legend(fontsize=7)
+    return _save(fig, outdir, stem + "scenario_file", "scenario_file", "file",
+                 "file: throughput per file size")
+
+
+SCENARIO_PLOTS = {"loop.blocking": plot_loop_blocking, "spawn": plot_spawn, "fanout": plot_fanout,
+                  "errors": plot_errors, "file": plot_file}
+
+
+def make_scenario_plots(group, outdir, prefix=""):
+    """{workload: PlotInfo} for every scenario this group measured."""
+    out = {}
+    for w, draw in SCENARIO_PLOTS.items():
+        info = draw(group, outdir, prefix)
+        if info is not None:
+            out[w] = info
+    return out
