@@ -227,6 +227,11 @@ CommandLine parse_command_line(int argc, char** argv) {
                  "a coroutine resumed until it suspends) that held the loop at least this long "
                  "is counted as slow (slow_steps, slow_step_max_ms); default 100, asyncio's")
       ->type_name("MS");
+  app.add_option("--serve", o.serve,
+                 "Run an embedded server in the foreground until Ctrl-C, and print its address: "
+                 "http (the http workload's: GET /item/<i>?delay_us=<d>&bytes=<n>) or echo "
+                 "(io.echo's), so that a tool of the field (wrk, sockperf) loads the same server")
+      ->type_name("WHICH");
   app.add_option("--trace", o.trace,
                  "Also write a Chrome/Perfetto trace (JSON trace event format) of the benchmarks "
                  "run: a track per worker thread and process, loop steps, coroutines and "
@@ -253,6 +258,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     std::cout << help_text(app);
     std::exit(0);
   }
+  if (!o.serve.empty() && o.serve != "http" && o.serve != "echo")
+    bad_input("--serve '" + o.serve + "': expected http or echo");
   if (o.suite != "quick" && o.suite != "full")
     bad_input("--suite '" + o.suite + "': expected quick or full");
   if (o.progress != "auto" && o.progress != "always" && o.progress != "never")

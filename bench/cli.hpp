@@ -22,6 +22,7 @@ struct Options {
   std::string progress = "auto";
   double spin_rate = 0;
   double slow_callback_ms = 100;
+  std::string serve;  // --serve echo|http: run that embedded server in the foreground
   std::string trace;  // --trace FILE: a Chrome/Perfetto trace (core/trace.hpp)  // asyncio's slow_callback_duration (core/loop_watch.hpp)
   int64_t iterations = 0;
   bool no_isolate = false;

@@ -25,6 +25,7 @@
 #include "core/trace.hpp"
 #include "core/system.hpp"
 #include "servers/echo_server.hpp"
+#include "servers/http_server.hpp"
 
 namespace concbench {
 namespace {
@@ -64,6 +65,24 @@ std::vector<std::string> child_arguments(const CommandLine& cl) {
   return a;
 }
 
+// --serve: the embedded server in the foreground, for wrk, sockperf or curl.
+int serve_until_interrupted(const std::string& which) {
+  std::unique_ptr<ForkedServer> server;
+  if (which == "http")
+    server = std::make_unique<HttpServer>();
+  else
+    server = std::make_unique<EchoServer>();
+  const Endpoint at = server->endpoint();
+  if (which == "http")
+    std::cout << "http://" << at.str() << "/  (GET /item/<i>?delay_us=<d>&bytes=<n>), e.g.\n  wrk -c100 -d10s 'http://"
+              << at.str() << "/item/1?delay_us=1000&bytes=1024'\n";
+  else
+    std::cout << at.str() << "  (64-byte messages; the first 8 bytes: the delay in us)\n";
+  std::cout << server->loops() << " loops in process " << server->pid() << "; Ctrl-C stops it" << std::endl;
+  while (!interrupted()) pause();
+  return 128 + interrupt_signal();
+}
+
 std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const BenchmarkFlags& bf) {
   if (bf.format == "json") return std::make_unique<benchmark::JSONReporter>();
   int opts = benchmark::ConsoleReporter::OO_None;
@@ -101,6 +120,7 @@ int run(int argc, char** argv) {
     if (!e) bad_input("--echo-server '" + o.echo_server + "': expected HOST:PORT, e.g. 127.0.0.1:7");
     EchoService::use_external(e);
   }
+  if (!o.serve.empty()) return serve_until_interrupted(o.serve);
   initialize_google_benchmark(argv[0], bf.pass);
   if (o.spin_rate > 0) set_spin_rate(o.spin_rate);
   loop_watch::set_threshold(std::chrono::nanoseconds(int64_t(o.slow_callback_ms * 1e6)));

@@ -50,6 +50,7 @@ def test_help_teaches(binary):
     (["--benchmark_format=xml"], "expected console or json"),
     (["--slow-callback-ms", "0"], "--slow-callback-ms: expected a positive number"),
     (["--trace", "/nonexistent-dir/t.json"], "cannot write"),
+    (["--serve", "ftp"], "--serve 'ftp': expected http or echo"),
 ])
 def test_bad_input_exits_2_with_a_message(binary, args, expect):
     r = run(binary, "--suite", "quick", *args) if "--suite" not in args else run(binary, *args)
@@ -62,7 +63,7 @@ NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each
                   r"(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*"
                   # the guide's scenarios: their own parameters, words or integers
                   r"(/(block|wait|fail):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|"
-                  r"file_kib|files):[0-9]+)*/real_time$")
+                  r"file_kib|files|delay_us|body_bytes):[0-9]+)*/real_time$")
 
 
 @pytest.mark.parametrize("suite", ["quick", "full"])
@@ -384,3 +385,24 @@ def test_trace_shows_every_worker_on_its_own_track(binary, tmp_path):
     assert any(e["ph"] == "C" and e["name"] == "tasks in flight" for e in ev)
     ctx = strict_load(out)["context"]["concbench_trace"]
     assert ctx["event_ns"] > 0 and ctx["file"] == str(trace)
+
+
+def test_serve_runs_the_http_server_for_other_tools_and_stops_on_ctrl_c(binary):
+    """--serve http: the http workload's server in the foreground (for wrk, curl); a GET gets
+    the item's bytes; Ctrl-C stops it and its server process."""
+    import urllib.request
+    p = subprocess.Popen([binary, "--serve", "http"], stdout=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    try:
+        url = p.stdout.readline().split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "item/7?delay_us=0&bytes=4096", timeout=10) as r:
+            assert r.status == 200 and len(r.read()) == 4096
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=10) == 130
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    left = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
+    assert not left, f"processes left: {left}"

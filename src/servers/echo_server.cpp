@@ -1,48 +1,19 @@
 #include "servers/echo_server.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <memory>
-#include <stdexcept>
-#include <thread>
-#include <vector>
-
-#include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "core/server_probe.hpp"
-#include "core/system.hpp"
-
 namespace concbench {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-
-std::optional<Endpoint> parse_endpoint(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
-  char* end = nullptr;
-  const long port = std::strtol(text.c_str() + colon + 1, &end, 10);
-  if (*end != '\0' || port < 1 || port > 65535) return std::nullopt;
-  return Endpoint{text.substr(0, colon), uint16_t(port)};
-}
 
 namespace {
 
@@ -65,82 +36,9 @@ asio::awaitable<void> session(tcp::socket socket) {
   }
 }
 
-asio::awaitable<void> listen(tcp::acceptor& acceptor) {
-  for (;;) {
-    auto [error, socket] = co_await acceptor.async_accept(kToken);
-    if (error) continue;  // e.g. EMFILE: keep serving the connections already open
-    socket.set_option(tcp::no_delay(true));
-    // Sessions are the server's own business, not measured work: detached as in asio's
-    // echo_server example.
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
-  }
-}
-
-// One loop per core, each with its own acceptor on the same port (SO_REUSEPORT: the kernel
-// spreads the connections), so that the server scales with the cores as the models do and
-// saturates only where a real server would (issue 8: one loop saturated from C = 100).
-[[noreturn]] void serve(int report_fd, int loops) {
-  try {
-    std::vector<std::unique_ptr<asio::io_context>> contexts;
-    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
-    uint16_t port = 0;
-    for (int k = 0; k < loops; ++k) {
-      auto& ctx = *contexts.emplace_back(std::make_unique<asio::io_context>(1));
-      auto& a = *acceptors.emplace_back(std::make_unique<tcp::acceptor>(ctx));
-      const tcp::endpoint at(asio::ip::make_address("127.0.0.1"), port);
-      a.open(at.protocol());
-      a.set_option(asio::socket_base::reuse_address(true));
-      const int one = 1;
-      if (setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) _exit(1);
-      a.bind(at);
-      a.listen(asio::socket_base::max_listen_connections);
-      port = a.local_endpoint().port();
-      asio::co_spawn(ctx, listen(a), asio::detached);
-    }
-    if (write(report_fd, &port, sizeof port) != sizeof port) _exit(1);
-    close(report_fd);
-    std::vector<std::thread> threads;
-    for (int k = 1; k < loops; ++k) threads.emplace_back([&ctx = *contexts[std::size_t(k)]] { ctx.run(); });
-    contexts[0]->run();
-  } catch (...) {
-  }
-  _exit(1);
-}
-
 }  // namespace
 
-EchoServer::EchoServer() : loops_(std::max(1, available_cores())) {
-  int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) throw std::runtime_error("echo server: pipe failed");
-  const pid_t parent = getpid();
-  pid_ = fork();
-  if (pid_ < 0) {
-    close(p[0]);
-    close(p[1]);
-    throw std::runtime_error(std::string("echo server: fork failed: ") + strerror(errno));
-  }
-  if (pid_ == 0) {
-    close(p[0]);
-    serve(become_child(parent, p[1]), loops_);
-  }
-  close(p[1]);
-  pollfd pfd{p[0], POLLIN, 0};
-  const bool ready = poll(&pfd, 1, 5000) == 1 && read(p[0], &port_, sizeof port_) == sizeof port_;
-  close(p[0]);
-  if (!ready) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    throw std::runtime_error("echo server: did not start listening within 5 s");
-  }
-  set_active_server(ServerInfo{pid_, loops_});
-}
-
-EchoServer::~EchoServer() {
-  set_active_server(std::nullopt);
-  kill(pid_, SIGTERM);
-  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
-}
+EchoServer::EchoServer() : ForkedServer("echo server", session) {}
 
 namespace {
 std::optional<Endpoint> g_external;

@@ -1,47 +1,23 @@
-// The embedded echo server of io.echo: a separate process (so that its CPU time is not
-// charged to the model under test; the harness records it as server_cpu_s) running one Asio
-// coroutine loop per core on 127.0.0.1 and an ephemeral port. Protocol: fixed 64-byte messages; the first 8 bytes are the server-side
-// delay in microseconds (little-endian); the reply is the request, after that delay.
+// The embedded echo server of io.echo: a ForkedServer (its own process, one loop per core).
+// Protocol: fixed 64-byte messages; the first 8 bytes are the server-side delay in
+// microseconds (little-endian); the reply is the request, after that delay.
 // Any plain echo server (`--echo-server HOST:PORT`) also works; it just ignores the delay.
 #pragma once
-
-#include <sys/types.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "servers/forked_server.hpp"
+
 namespace concbench {
 
-struct Endpoint {
-  std::string host;
-  uint16_t port = 0;
-  std::string str() const { return host + ":" + std::to_string(port); }
-};
-
-// Parses "HOST:PORT"; nothing if malformed.
-std::optional<Endpoint> parse_endpoint(const std::string& text);
-
-class EchoServer {
+class EchoServer : public ForkedServer {
  public:
   static constexpr std::size_t kMessageBytes = 64;
-
-  // Forks the server process; returns once it listens. Throws if it does not within 5 s.
+  // Forks the server process (servers/forked_server.hpp); returns once it listens.
   EchoServer();
-  // Stops (SIGTERM) and reaps the server process.
-  ~EchoServer();
-  EchoServer(const EchoServer&) = delete;
-  EchoServer& operator=(const EchoServer&) = delete;
-
-  Endpoint endpoint() const { return {"127.0.0.1", port_}; }
-  pid_t pid() const { return pid_; }
-  int loops() const { return loops_; }
-
- private:
-  int loops_ = 1;
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
 };
 
 // Where io.echo connects: an external server if one was configured (--echo-server),

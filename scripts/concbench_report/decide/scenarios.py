@@ -1,4 +1,4 @@
-"""The guide's scenarios (MISSION.md questions 1, 3, 4, 5, 6, 9 and 10): one section each,
+"""The guide's scenarios (MISSION.md questions 1, 3, 4, 5, 6, 8, 9 and 10): one section each,
 opening with the guide's question as the file states it (context concbench_scenarios), then
 the answer this run's numbers give (sentences whose every number cites its benchmark), then
 the table of every benchmark of the scenario with the scenario's own figures. A scenario the
@@ -21,6 +21,9 @@ SECTIONS = (
      "cancelled."),
     ("errors", "Errors in tasks", " 6",
      "Exceptions in tasks; gather(return_exceptions=True)."),
+    ("http", "An async HTTP client against blocking ones", " 8",
+     "Async HTTP requests (aiohttp instead of requests): how many requests per second, at what "
+     "latency and CPU, does each model's client get from the same server?"),
     ("file", "Files in a scope that always closes", " 9",
      "Writing an async context manager."),
 )
@@ -247,8 +250,42 @@ def _file(group):
     return out
 
 
-ANSWERS = {"loop.blocking": _loop_blocking, "spawn": _spawn, "fanout": _fanout,
+def _http(group):
+    out = []
+    pts = group.select("http")
+    if not pts:
+        return out
+    cs = sorted({p.get("concurrency") for p in pts})
+    c = 100 if 100 in cs else cs[-1]
+    parts, cells = [], []
+    for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
+        mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us")]
+        if not mine:
+            continue
+        p = min(mine, key=lambda x: x.get("body_bytes") or 0)
+        rps, p99 = measured(group, p, "items_per_second"), measured(group, p, "lat_p99_us")
+        cpu = measured(group, p, "cpu_per_item_us")
+        parts.append(f"{rps.text} at p99 {p99.text} and {cpu.text} of client CPU per request on `{m}`")
+        cells += [rps, p99, cpu]
+    if parts:
+        p0 = next(p for p in pts if p.get("concurrency") == c)
+        out.append(Claim(
+            f"{sig(c)} keep-alive connections, the embedded server waiting {sig(p0.get('delay_us'))} µs "
+            f"per request (the limit: {sig(c / (p0.get('delay_us') * 1e-6))} requests/s): "
+            + _join(parts) + ". Every body is checked.", tuple(cells)))
+    out.append(Claim("The same server runs alone with `concbench --serve http`, so that wrk "
+                     "loads it as the clients here do (e.g. wrk -c100 'http://127.0.0.1:PORT/"
+                     "item/1?delay_us=1000&bytes=1024')."))
+    return out
+
+
+ANSWERS = {"http": _http, "loop.blocking": _loop_blocking, "spawn": _spawn, "fanout": _fanout,
            "errors": _errors, "file": _file}
+
+
+# Workloads that are not declared scenarios (Kind io): the columns their section shows.
+OWN_COLUMNS = {"http": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_item_us",
+                        "server_cpu_s", "server_saturated", "peak_in_flight")}
 
 
 def scenarios(group):
@@ -262,6 +299,8 @@ def scenarios(group):
         question = info.get("question") if isinstance(info, dict) and info.get("question") else default
         figures = [f for f in (info.get("figures") if isinstance(info, dict) else None) or []
                    if isinstance(f, str)]
+        if not figures and w in OWN_COLUMNS:
+            figures = list(OWN_COLUMNS[w])
         if not figures:  # a file without the declaration: every counter the points have
             figures = sorted({k for p in group.select(w) for k in p.stats} - {"wall_s", "main_cpu_s"})
         columns, rows = _table(group, w, figures)

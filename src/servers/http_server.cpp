@@ -1,0 +1,87 @@
+#include "servers/http_server.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <string_view>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+namespace concbench {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using asio::ip::tcp;
+
+std::string http_body(std::size_t i, std::size_t bytes) {
+  std::string body(bytes, '\0');
+  for (std::size_t k = 0; k < bytes; k += 8) {
+    const uint64_t w = mix64((uint64_t(i) << 24) ^ k);
+    std::memcpy(body.data() + k, &w, std::min<std::size_t>(8, bytes - k));
+  }
+  return body;
+}
+
+std::string http_target(std::size_t i, uint64_t delay_us, std::size_t bytes) {
+  return "/item/" + std::to_string(i) + "?delay_us=" + std::to_string(delay_us) +
+         "&bytes=" + std::to_string(bytes);
+}
+
+namespace {
+
+// The number after `key` in `s` (0 when absent or malformed).
+uint64_t number_after(std::string_view s, std::string_view key) {
+  const auto at = s.find(key);
+  if (at == std::string_view::npos) return 0;
+  uint64_t v = 0;
+  const char* first = s.data() + at + key.size();
+  std::from_chars(first, s.data() + s.size(), v);
+  return v;
+}
+
+asio::awaitable<void> session(tcp::socket socket) {
+  constexpr auto token = asio::as_tuple(asio::use_awaitable);
+  boost::beast::flat_buffer buffer;
+  asio::steady_timer timer(socket.get_executor());
+  for (;;) {
+    http::request<http::string_body> req;
+    auto [read_error, n] = co_await http::async_read(socket, buffer, req, token);
+    if (read_error) break;
+    const std::string_view target(req.target().data(), req.target().size());
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    res.set(http::field::server, "concbench");
+    res.keep_alive(req.keep_alive());
+    uint64_t delay_us = 0;
+    if (target.starts_with("/item/")) {
+      const uint64_t item = number_after(target, "/item/");
+      delay_us = number_after(target, "delay_us=");
+      const auto bytes = std::min<uint64_t>(number_after(target, "bytes="), HttpServer::kMaxBody);
+      res.set(http::field::content_type, "application/octet-stream");
+      res.body() = http_body(item, bytes);
+    } else if (target == "/") {
+      res.set(http::field::content_type, "text/plain");
+      res.body() = "concbench http server: GET /item/<i>?delay_us=<d>&bytes=<n>\n";
+    } else {
+      res.result(http::status::not_found);
+    }
+    res.prepare_payload();
+    if (delay_us > 0) {
+      timer.expires_after(std::chrono::microseconds(delay_us));
+      co_await timer.async_wait(token);
+    }
+    auto [write_error, m] = co_await http::async_write(socket, res, token);
+    if (write_error || !res.keep_alive()) break;
+  }
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+HttpServer::HttpServer() : ForkedServer("http server", session) {}
+
+}  // namespace concbench

@@ -1,0 +1,160 @@
+#include "workloads/http/http.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/fault.hpp"
+#include "core/inflight.hpp"
+
+namespace concbench::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+Config config(const Params& p) {
+  const auto c = p.get("concurrency");
+  return {std::size_t(p.get_or("tasks", std::max<int64_t>(8 * c, 2000))), std::size_t(c),
+          uint64_t(p.get("delay_us")), std::size_t(p.get("body_bytes"))};
+}
+
+uint64_t value_of(std::string_view body) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ body.size();
+  for (char c : body) h = (h ^ uint8_t(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+uint64_t asked_delay(const Config& c) { return fault::skip_wait() ? 0 : c.delay_us; }
+
+namespace {
+bhttp::request<bhttp::empty_body> request(std::size_t i, const Config& c) {
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, http_target(i, asked_delay(c), c.body_bytes), 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.keep_alive(true);
+  return req;
+}
+
+TaskResult checked(std::size_t i, const Config& c, const bhttp::response<bhttp::string_body>& res,
+                   Clock::time_point t0) {
+  if (res.result() != bhttp::status::ok)
+    throw std::runtime_error("GET item " + std::to_string(i) + ": status " +
+                             std::to_string(res.result_int()));
+  if (res.body().size() != c.body_bytes)
+    throw std::runtime_error("GET item " + std::to_string(i) + ": " + std::to_string(res.body().size()) +
+                             " bytes, expected " + std::to_string(c.body_bytes));
+  return {value_of(res.body()), uint64_t(std::chrono::nanoseconds(Clock::now() - t0).count())};
+}
+
+tcp::endpoint to_asio(const Endpoint& e) { return {asio::ip::make_address(e.host), e.port}; }
+}  // namespace
+
+Connection::Connection(const Endpoint& e) {
+  socket_.connect(to_asio(e));
+  socket_.set_option(tcp::no_delay(true));
+}
+
+TaskResult Connection::get(std::size_t i, const Config& c) {
+  inflight::Scope waiting;
+  const auto t0 = Clock::now();
+  bhttp::write(socket_, request(i, c));
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket_, buffer_, res);
+  return checked(i, c, res, t0);
+}
+
+ConnectionPool::ConnectionPool(const Endpoint& e, std::size_t size) {
+  for (std::size_t k = 0; k < size; ++k) {
+    all_.push_back(std::make_unique<Connection>(e));
+    free_.push_back(all_.back().get());
+  }
+}
+
+TaskResult ConnectionPool::get(std::size_t i, const Config& c) {
+  Connection* conn;
+  {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) throw std::logic_error("http: more requests in flight than connections");
+    conn = free_.back();
+    free_.pop_back();
+  }
+  struct Back {
+    ConnectionPool& pool;
+    Connection* conn;
+    ~Back() {
+      std::lock_guard lock(pool.mu_);
+      pool.free_.push_back(conn);
+    }
+  } back{*this, conn};
+  return conn->get(i, c);
+}
+
+Connection& process_connection(const Endpoint& e) {
+  static std::unique_ptr<Connection> conn;
+  if (!conn) conn = std::make_unique<Connection>(e);
+  return *conn;
+}
+
+Lanes::Lanes(asio::io_context& loop, const Endpoint& e, std::size_t n) {
+  sockets.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    sockets.emplace_back(loop);
+    sockets.back().connect(to_asio(e));
+    sockets.back().set_option(tcp::no_delay(true));
+  }
+  buffers.resize(n);
+}
+
+asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_t i, Config c) {
+  inflight::Scope waiting;
+  const auto t0 = Clock::now();
+  auto& s = lanes.sockets[lane];
+  auto req = request(i, c);
+  co_await bhttp::async_write(s, req, asio::use_awaitable);
+  bhttp::response<bhttp::string_body> res;
+  co_await bhttp::async_read(s, lanes.buffers[lane], res, asio::use_awaitable);
+  co_return checked(i, c, res, t0);
+}
+
+const Workload& workload() {
+  static const Workload w{
+      .name = "http",
+      .kind = Kind::io,
+      .reference = unprepared([](const Params& p) {
+            const Config c = config(p);
+            Batch b;
+            b.results.resize(c.tasks);
+            for (std::size_t i = 0; i < c.tasks; ++i) b.results[i].value = value_of(http_body(i, c.body_bytes));
+            return b;
+          }),
+      .items = [](const Params& p) { return int64_t(config(p).tasks); },
+      .bytes = [](const Params& p) { return int64_t(config(p).tasks * config(p).body_bytes); },
+      .ideal_seconds =
+          [](const Params& p, int) {
+            const Config c = config(p);
+            return std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.delay_us) * 1e-6;
+          },
+      .in_flight = [](const Params& p) { return p.get("concurrency"); },
+      .wait_floor_us = [](const Params& p) { return int64_t(config(p).delay_us); },
+  };
+  return w;
+}
+
+std::vector<Params> grid(const Suite& s, IoShape shape) {
+  std::vector<Params> points;
+  if (s.quick()) {
+    points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}});
+  } else {
+    for (int64_t c : {10, 100, 1000})
+      for (int64_t b : {1024, 65536}) points.push_back({{"concurrency", c}, {"delay_us", 1000}, {"body_bytes", b}});
+    points.push_back({{"concurrency", 100}, {"delay_us", 0}, {"body_bytes", 1024}});
+  }
+  return io_points(s, shape, points, false);
+}
+
+}  // namespace concbench::http

@@ -1,0 +1,81 @@
+// http (MISSION.md question 8; issue 10, closed loop): N GET requests over HTTP/1.1 keep-alive
+// connections, C in flight, each answered by the embedded HTTP server (servers/http_server.hpp,
+// its own process) after delay_us with body_bytes of the item's content; every body checked.
+// Clients: coro, an async Boost.Beast client on the loop, one connection per lane; threads,
+// tbb_blocking and procs, blocking Beast clients, one connection per worker (C workers). A
+// closed loop: each connection sends its next request when its answer came (wrk's shape).
+// Params: [workers], concurrency, delay_us, body_bytes; tasks (optional, default 8 C, >= 2000).
+// Limit: ideal makespan = ceil(N / C) x delay_us.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "core/case.hpp"
+#include "servers/http_server.hpp"
+#include "workloads/io_grid.hpp"
+
+namespace concbench::http {
+
+const Workload& workload();
+
+struct Config {
+  std::size_t tasks;
+  std::size_t concurrency;
+  uint64_t delay_us;
+  std::size_t body_bytes;
+};
+Config config(const Params& p);
+
+// The value a good answer to request i contributes: a digest of its body.
+uint64_t value_of(std::string_view body);
+// The delay request i asks of the server (0 when the test breaks the waits).
+uint64_t asked_delay(const Config& c);
+
+// A blocking keep-alive connection (TCP_NODELAY) with its own buffer.
+class Connection {
+ public:
+  explicit Connection(const Endpoint& e);
+  // One blocking GET; throws on a transport error, a status other than 200 or a short body.
+  TaskResult get(std::size_t i, const Config& c);
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_{io_};
+  boost::beast::flat_buffer buffer_;
+};
+
+// C connections opened up front; a task borrows one.
+class ConnectionPool {
+ public:
+  ConnectionPool(const Endpoint& e, std::size_t size);
+  TaskResult get(std::size_t i, const Config& c);
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> all_;
+  std::vector<Connection*> free_;
+};
+
+// The connection of the current worker process (procs): opened on first use.
+Connection& process_connection(const Endpoint& e);
+
+// The loop's side: one connected socket and buffer per lane, and one async GET.
+struct Lanes {
+  Lanes(boost::asio::io_context& loop, const Endpoint& e, std::size_t n);
+  std::vector<boost::asio::ip::tcp::socket> sockets;
+  std::vector<boost::beast::flat_buffer> buffers;
+};
+boost::asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_t i,
+                                             Config c);
+
+std::vector<Params> grid(const Suite& s, IoShape shape);
+
+}  // namespace concbench::http
