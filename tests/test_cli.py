@@ -63,7 +63,7 @@ NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each
                   r"(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*"
                   # the guide's scenarios: their own parameters, words or integers
                   r"(/(block|wait|fail):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|"
-                  r"file_kib|files|delay_us|body_bytes):[0-9]+)*/real_time$")
+                  r"file_kib|files|delay_us|body_bytes|rate):[0-9]+)*/real_time$")
 
 
 @pytest.mark.parametrize("suite", ["quick", "full"])

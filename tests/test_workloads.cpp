@@ -168,7 +168,7 @@ TEST(Registry, NamesFollowTheScheme) {
   const std::regex scheme(
       R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*)"
       // the guide's scenarios: their own parameters, words or integers
-      R"((/(block|fail|wait):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|file_kib|files|delay_us|body_bytes):[0-9]+)*$)");
+      R"((/(block|fail|wait):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|file_kib|files|delay_us|body_bytes|rate):[0-9]+)*$)");
   for (const Suite& s : {Suite{"quick", 2}, Suite{"full", 2}, Suite{"full", 64}}) {
     std::set<std::string> seen;
     for (const Case& c : cases())

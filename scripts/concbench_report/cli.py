@@ -35,13 +35,18 @@ def parse_args(argv):
                    help="output folder (default: report/ beside the first input)")
     p.add_argument("--tolerance", type=float, default=decide.DEFAULT_TOLERANCE, metavar="F",
                    help="relative difference within which single runs tie (default %(default)s)")
+    p.add_argument("--latency-target-ms", type=float, default=decide.LATENCY_TARGET_MS, metavar="MS",
+                   help="http's open loop: a model's capacity is the highest rate whose p99 "
+                        "latency stays under this (default %(default)s)")
     args = p.parse_args(argv)
+    if not args.latency_target_ms > 0:
+        p.error(f"--latency-target-ms {args.latency_target_ms}: expected a positive number, e.g. 10")
     if not 0 <= args.tolerance < 1:
         p.error(f"--tolerance {args.tolerance}: expected a fraction in [0, 1), e.g. 0.05")
     return args
 
 
-def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
+def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE, latency_target_ms=None):
     """Loads `paths`, writes the report into `outdir`; returns (md path, html path).
     Raises load.InputError on bad input."""
     from . import plots  # matplotlib is slow to import: only once the input is known good
@@ -53,7 +58,8 @@ def build(paths, outdir, tolerance=decide.DEFAULT_TOLERANCE):
     for g in groups:
         for name, why in g.unparsed:
             print(f"scripts/report: warning: {why}; left out", file=sys.stderr)
-    decisions = [decide.decide(g, tolerance) for g in groups]
+    decisions = [decide.decide(g, tolerance, latency_target_ms or decide.LATENCY_TARGET_MS)
+                 for g in groups]
     several = len(groups) > 1
     figures = {d.group.label: plots.make_plots(d, outdir, f"{d.group.label}-" if several else "")
                for d in decisions}
@@ -75,7 +81,7 @@ def main(argv=None):
         return 2
     outdir = args.out or str(pathlib.Path(args.inputs[0]).resolve().parent / "report")
     try:
-        md, html = build(args.inputs, outdir, args.tolerance)
+        md, html = build(args.inputs, outdir, args.tolerance, args.latency_target_ms)
     except load.InputError as e:
         print(f"scripts/report: {e}", file=sys.stderr)
         return 2

@@ -31,13 +31,14 @@ from .headline import (headline, io_reach, overhead_point, reach_cell, reach_det
                        speedup_point, start_point)
 from .ranking import (ClassResult, Entry, best_for, best_for_row, io_case, rank, saturated_cell,
                       score, summarize, tolerance)
-from .scenarios import Claim, Section, scenarios
+from .scenarios import LATENCY_TARGET_MS, Claim, Section, capacity, scenarios
 from .titles import nested_title, speedup_title, titles
 from .trust import (LITTLE_TOLERANCE, LittleCheck, beyond_limit, gaps, little, little_reason,
                     little_summary, problems, remedy_command)
 
 __all__ = [
-    "BEYOND_TOLERANCE", "Claim", "DEFAULT_TOLERANCE", "Section", "scenarios", "DISPATCH_WORDS", "EFFICIENT", "LITTLE_TOLERANCE",
+    "BEYOND_TOLERANCE", "Claim", "DEFAULT_TOLERANCE", "LATENCY_TARGET_MS", "Section", "capacity",
+    "scenarios", "DISPATCH_WORDS", "EFFICIENT", "LITTLE_TOLERANCE",
     "REMEDY", "SATURATED", "SATURATED_WHY", "Cell", "ClassResult", "Decisions", "Entry",
     "FloorRow", "GuideRow", "LittleCheck", "Row", "absent", "best_for", "best_for_claim",
     "best_for_row", "beyond_limit", "decide", "floor_rows", "floor_why", "gaps", "guide",
@@ -68,7 +69,7 @@ class Decisions:
     scenarios: list = field(default_factory=list)   # Sections, in the guide's order
 
 
-def decide(group, default_tol=DEFAULT_TOLERANCE):
+def decide(group, default_tol=DEFAULT_TOLERANCE, latency_target_ms=LATENCY_TARGET_MS):
     """Everything the report says about one group. The headline comes first: the ranking's
     'best for' row joins it, and the guide and the titles read both."""
     rows = headline(group)
@@ -80,4 +81,4 @@ def decide(group, default_tol=DEFAULT_TOLERANCE):
         problems=problems(group), gaps=gaps(group, rows, classes), beyond=beyond_limit(group),
         titles=titles(group, rows, classes), tolerance=default_tol,
         saturated=[p for p in group.points if p.ok and p.saturated],
-        floors=floor_rows(group), floors_why=floor_why(group), scenarios=scenarios(group))
+        floors=floor_rows(group), floors_why=floor_why(group), scenarios=scenarios(group, latency_target_ms))

@@ -250,7 +250,22 @@ def _file(group):
     return out
 
 
-def _http(group):
+LATENCY_TARGET_MS = 10.0
+
+
+def capacity(group, model, target_ms, **params):
+    """(rate, point, runs) of `model`'s open-loop http points with `params`: the highest rate
+    whose p99 latency stayed under target_ms, its point, and every rate run (sorted). rate is
+    None when none stayed under it."""
+    pts = sorted((p for p in group.select("http", model, **params) if p.get("rate")),
+                 key=lambda p: p.get("rate"))
+    good = [p for p in pts if (p.v("lat_p99_us") or float("inf")) <= target_ms * 1000
+            and not p.saturated]
+    best = good[-1] if good else None
+    return (best.get("rate") if best else None), best, pts
+
+
+def _http(group, target_ms=LATENCY_TARGET_MS):
     out = []
     pts = group.select("http")
     if not pts:
@@ -259,7 +274,8 @@ def _http(group):
     c = 100 if 100 in cs else cs[-1]
     parts, cells = [], []
     for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
-        mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us")]
+        mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us")
+                and not p.get("rate")]
         if not mine:
             continue
         p = min(mine, key=lambda x: x.get("body_bytes") or 0)
@@ -270,9 +286,30 @@ def _http(group):
     if parts:
         p0 = next(p for p in pts if p.get("concurrency") == c)
         out.append(Claim(
-            f"{sig(c)} keep-alive connections, the embedded server waiting {sig(p0.get('delay_us'))} µs "
+            f"Closed loop, {sig(c)} keep-alive connections, the embedded server waiting {sig(p0.get('delay_us'))} µs "
             f"per request (the limit: {sig(c / (p0.get('delay_us') * 1e-6))} requests/s): "
             + _join(parts) + ". Every body is checked.", tuple(cells)))
+    caps, cells = [], []
+    for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
+        rate, best, runs = capacity(group, m, target_ms)
+        if not runs:
+            continue
+        if best is None:
+            low = runs[0]
+            c = measured(group, low, "lat_p99_us")
+            caps.append(f"`{m}` none (p99 {c.text} already at {sig(low.get('rate'))}/s)")
+            cells.append(c)
+        else:
+            c = measured(group, best, "lat_p99_us")
+            top = " (the highest rate run)" if best is runs[-1] else ""
+            caps.append(f"`{m}` {sig(rate)}/s{top}, p99 {c.text}")
+            cells.append(c)
+    if caps:
+        out.append(Claim(
+            f"Open loop (requests due on a Poisson schedule, latency from when each was due): "
+            f"the capacity under a p99 of {sig(target_ms)} ms (--latency-target-ms) is "
+            + _join(caps) + ". A point whose server was saturated (⊘) counts as over the target.",
+            tuple(cells)))
     out.append(Claim("The same server runs alone with `concbench --serve http`, so that wrk "
                      "loads it as the clients here do (e.g. wrk -c100 'http://127.0.0.1:PORT/"
                      "item/1?delay_us=1000&bytes=1024')."))
@@ -288,7 +325,7 @@ OWN_COLUMNS = {"http": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per
                         "server_cpu_s", "server_saturated", "peak_in_flight")}
 
 
-def scenarios(group):
+def scenarios(group, latency_target_ms=LATENCY_TARGET_MS):
     """The sections of the scenarios this group measured, in the guide's order."""
     declared = group.context.get("concbench_scenarios") or {}
     out = []
@@ -304,7 +341,8 @@ def scenarios(group):
         if not figures:  # a file without the declaration: every counter the points have
             figures = sorted({k for p in group.select(w) for k in p.stats} - {"wall_s", "main_cpu_s"})
         columns, rows = _table(group, w, figures)
-        out.append(Section(w, title, qs, question, ANSWERS[w](group), columns, rows))
+        answer = ANSWERS[w](group, latency_target_ms) if w == "http" else ANSWERS[w](group)
+        out.append(Section(w, title, qs, question, answer, columns, rows))
     obs = _observability(group)
     if obs is not None:
         out.append(obs)

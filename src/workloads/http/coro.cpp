@@ -15,9 +15,11 @@ const bool registered = register_case({
           auto server = std::make_shared<HttpServer>();
           auto loop = std::make_unique<EventLoop>();
           auto lanes = std::make_shared<Lanes>(loop->context(), server->endpoint(), c.concurrency);
-          return make_trial<EventLoop>(std::move(loop), [c, server, lanes](EventLoop& loop) {
+          auto sched = std::make_shared<Schedule>(c);
+          return make_trial<EventLoop>(std::move(loop), [c, server, lanes, sched](EventLoop& loop) {
+            sched->begin();
             return run_tasks(loop, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
-              return async_get(*lanes, lane, i, c);
+              return async_get(*lanes, lane, i, c, *sched);
             });
           });
         },

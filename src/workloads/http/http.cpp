@@ -1,9 +1,15 @@
 #include "workloads/http/http.hpp"
 
+#include <sys/mman.h>
+
 #include <chrono>
+#include <new>
+#include <random>
+#include <thread>
 #include <cmath>
 #include <stdexcept>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
@@ -21,7 +27,34 @@ using Clock = std::chrono::steady_clock;
 Config config(const Params& p) {
   const auto c = p.get("concurrency");
   return {std::size_t(p.get_or("tasks", std::max<int64_t>(8 * c, 2000))), std::size_t(c),
-          uint64_t(p.get("delay_us")), std::size_t(p.get("body_bytes"))};
+          uint64_t(p.get("delay_us")), std::size_t(p.get("body_bytes")), p.get_or("rate", 0)};
+}
+
+Schedule::Schedule(const Config& c) {
+  void* m = mmap(nullptr, sizeof(std::atomic<int64_t>), PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) throw std::runtime_error("http: cannot map the schedule's start");
+  start_ns_ = new (m) std::atomic<int64_t>(0);
+  if (c.rate <= 0) return;
+  std::mt19937_64 gen(0x5c4ed);
+  std::exponential_distribution<double> gap(double(c.rate) * 1e-9);  // per nanosecond
+  double t = 0;
+  offsets_.reserve(c.tasks);
+  for (std::size_t k = 0; k < c.tasks; ++k) {
+    t += gap(gen);
+    offsets_.push_back(int64_t(t));
+  }
+}
+
+Schedule::~Schedule() { munmap(start_ns_, sizeof(std::atomic<int64_t>)); }
+
+void Schedule::begin() {
+  start_ns_->store(std::chrono::nanoseconds(Clock::now().time_since_epoch()).count());
+}
+
+Clock::time_point Schedule::due(std::size_t i) const {
+  const int64_t at = start_ns_->load() + (offsets_.empty() ? 0 : offsets_[std::min(i, offsets_.size() - 1)]);
+  return Clock::time_point(std::chrono::nanoseconds(at));
 }
 
 uint64_t value_of(std::string_view body) {
@@ -38,6 +71,11 @@ bhttp::request<bhttp::empty_body> request(std::size_t i, const Config& c) {
   req.set(bhttp::field::host, "127.0.0.1");
   req.keep_alive(true);
   return req;
+}
+
+// A closed loop times the request from when it is sent; an open loop from when it was due.
+Clock::time_point since(const Schedule& s, std::size_t i, Clock::time_point sent) {
+  return s.open() ? s.due(i) : sent;
 }
 
 TaskResult checked(std::size_t i, const Config& c, const bhttp::response<bhttp::string_body>& res,
@@ -59,9 +97,10 @@ Connection::Connection(const Endpoint& e) {
   socket_.set_option(tcp::no_delay(true));
 }
 
-TaskResult Connection::get(std::size_t i, const Config& c) {
+TaskResult Connection::get(std::size_t i, const Config& c, const Schedule& s) {
+  if (s.open()) std::this_thread::sleep_until(s.due(i));
   inflight::Scope waiting;
-  const auto t0 = Clock::now();
+  const auto t0 = since(s, i, Clock::now());
   bhttp::write(socket_, request(i, c));
   bhttp::response<bhttp::string_body> res;
   bhttp::read(socket_, buffer_, res);
@@ -75,7 +114,7 @@ ConnectionPool::ConnectionPool(const Endpoint& e, std::size_t size) {
   }
 }
 
-TaskResult ConnectionPool::get(std::size_t i, const Config& c) {
+TaskResult ConnectionPool::get(std::size_t i, const Config& c, const Schedule& s) {
   Connection* conn;
   {
     std::lock_guard lock(mu_);
@@ -91,7 +130,7 @@ TaskResult ConnectionPool::get(std::size_t i, const Config& c) {
       pool.free_.push_back(conn);
     }
   } back{*this, conn};
-  return conn->get(i, c);
+  return conn->get(i, c, s);
 }
 
 Connection& process_connection(const Endpoint& e) {
@@ -110,10 +149,15 @@ Lanes::Lanes(asio::io_context& loop, const Endpoint& e, std::size_t n) {
   buffers.resize(n);
 }
 
-asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_t i, Config c) {
-  inflight::Scope waiting;
-  const auto t0 = Clock::now();
+asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_t i, Config c,
+                                      const Schedule& sched) {
   auto& s = lanes.sockets[lane];
+  if (sched.open() && Clock::now() < sched.due(i)) {
+    asio::steady_timer due(s.get_executor(), sched.due(i));
+    co_await due.async_wait(asio::use_awaitable);
+  }
+  inflight::Scope waiting;
+  const auto t0 = since(sched, i, Clock::now());
   auto req = request(i, c);
   co_await bhttp::async_write(s, req, asio::use_awaitable);
   bhttp::response<bhttp::string_body> res;
@@ -137,7 +181,10 @@ const Workload& workload() {
       .ideal_seconds =
           [](const Params& p, int) {
             const Config c = config(p);
-            return std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.delay_us) * 1e-6;
+            const double closed = std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.delay_us) * 1e-6;
+            if (c.rate <= 0) return closed;
+            const Schedule s(c);  // the last request cannot be sent before it is due
+            return std::max(closed, std::chrono::duration<double>(s.due(c.tasks - 1) - s.due(0)).count());
           },
       .in_flight = [](const Params& p) { return p.get("concurrency"); },
       .wait_floor_us = [](const Params& p) { return int64_t(config(p).delay_us); },
@@ -149,7 +196,11 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
   std::vector<Params> points;
   if (s.quick()) {
     points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}});
+    for (int64_t r : {10000, 40000})  // the open loop, below and near this machine's capacity
+      points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}, {"rate", r}});
   } else {
+    for (int64_t r : {5000, 10000, 20000, 30000, 40000, 60000, 80000})
+      points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}, {"rate", r}});
     for (int64_t c : {10, 100, 1000})
       for (int64_t b : {1024, 65536}) points.push_back({{"concurrency", c}, {"delay_us", 1000}, {"body_bytes", b}});
     points.push_back({{"concurrency", 100}, {"delay_us", 0}, {"body_bytes", 1024}});

@@ -3,11 +3,15 @@
 // its own process) after delay_us with body_bytes of the item's content; every body checked.
 // Clients: coro, an async Boost.Beast client on the loop, one connection per lane; threads,
 // tbb_blocking and procs, blocking Beast clients, one connection per worker (C workers). A
-// closed loop: each connection sends its next request when its answer came (wrk's shape).
-// Params: [workers], concurrency, delay_us, body_bytes; tasks (optional, default 8 C, >= 2000).
-// Limit: ideal makespan = ceil(N / C) x delay_us.
+// closed loop: each connection sends its next request when its answer came (wrk's shape);
+// with `rate`, an open loop (Schedule below). From a sweep of rates the report reads each
+// model's capacity under a latency target: the highest rate whose p99 stays under it.
+// Params: [workers], concurrency, delay_us, body_bytes, [rate]; tasks (optional, default
+// 8 C, >= 2000). Limit: ideal makespan = max(ceil(N / C) x delay_us, the schedule's span).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -31,8 +35,30 @@ struct Config {
   std::size_t concurrency;
   uint64_t delay_us;
   std::size_t body_bytes;
+  int64_t rate;  // open loop: requests per second on a Poisson schedule; 0: closed loop
 };
 Config config(const Params& p);
+
+// The open loop's schedule (what pgbench -R and wrk2 do): request k is due at start + at(k),
+// exponential gaps of mean 1/rate drawn from a fixed seed. A client takes requests in order
+// as its connections come free, waits until each is due, and its latency counts from when it
+// was due: a slow answer cannot hide the requests queued behind it. The start lives in shared
+// memory, so that worker processes see it.
+class Schedule {
+ public:
+  explicit Schedule(const Config& c);
+  ~Schedule();
+  Schedule(const Schedule&) = delete;
+  Schedule& operator=(const Schedule&) = delete;
+  void begin();  // the run starts now (call before the first request)
+  // When request i is due (the run's start for a closed loop).
+  std::chrono::steady_clock::time_point due(std::size_t i) const;
+  bool open() const { return !offsets_.empty(); }
+
+ private:
+  std::vector<int64_t> offsets_;  // ns after the start; empty: closed loop
+  std::atomic<int64_t>* start_ns_;
+};
 
 // The value a good answer to request i contributes: a digest of its body.
 uint64_t value_of(std::string_view body);
@@ -43,8 +69,9 @@ uint64_t asked_delay(const Config& c);
 class Connection {
  public:
   explicit Connection(const Endpoint& e);
-  // One blocking GET; throws on a transport error, a status other than 200 or a short body.
-  TaskResult get(std::size_t i, const Config& c);
+  // One blocking GET, sent when request i is due; throws on a transport error, a status
+  // other than 200 or a short body. Its latency counts from when it was due.
+  TaskResult get(std::size_t i, const Config& c, const Schedule& s);
 
  private:
   boost::asio::io_context io_;
@@ -56,7 +83,7 @@ class Connection {
 class ConnectionPool {
  public:
   ConnectionPool(const Endpoint& e, std::size_t size);
-  TaskResult get(std::size_t i, const Config& c);
+  TaskResult get(std::size_t i, const Config& c, const Schedule& s);
 
  private:
   std::mutex mu_;
@@ -74,7 +101,7 @@ struct Lanes {
   std::vector<boost::beast::flat_buffer> buffers;
 };
 boost::asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_t i,
-                                             Config c);
+                                             Config c, const Schedule& s);
 
 std::vector<Params> grid(const Suite& s, IoShape shape);
 

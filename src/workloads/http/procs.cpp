@@ -14,7 +14,8 @@ const bool registered = register_case({
           const Config c = config(p);
           auto server = std::make_shared<HttpServer>();
           const Endpoint at = server->endpoint();
-          auto farm = task_handler([c, at](std::size_t i) { return process_connection(at).get(i, c); });
+          auto sched = std::make_shared<Schedule>(c);  // before the fork: its start is shared
+          auto farm = task_handler([c, at, sched](std::size_t i) { return process_connection(at).get(i, c, *sched); });
           auto pool = std::make_unique<ProcessPool>(
               p.get("workers"), [farm, at](std::string_view payload) -> std::string {
                 if (payload != "connect") return farm(payload);
@@ -23,7 +24,8 @@ const bool registered = register_case({
               });
           for (const Reply& r : pool->broadcast("connect"))  // connected before the timed runs
             if (!r.ok) throw std::runtime_error(r.data);
-          return make_trial<ProcessPool>(std::move(pool), [c, server](ProcessPool& pool) {
+          return make_trial<ProcessPool>(std::move(pool), [c, server, sched](ProcessPool& pool) {
+            sched->begin();
             return run_tasks(pool, c.tasks, Dispatch::each, 1);
           });
         },

@@ -14,8 +14,10 @@ const bool registered = register_case({
           const Config c = config(p);
           auto server = std::make_shared<HttpServer>();
           auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
-          return make_trial<TbbArena>(make_engine<TbbArena>(p), [c, server, conns](TbbArena& e) {
-            return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->get(i, c); }, Dispatch::each);
+          auto sched = std::make_shared<Schedule>(c);
+          return make_trial<TbbArena>(make_engine<TbbArena>(p), [c, server, conns, sched](TbbArena& e) {
+            sched->begin();
+            return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->get(i, c, *sched); }, Dispatch::each);
           });
         },
     .needs = [](const Params& p) { return model_needs("tbb_blocking", p, 1); },
