@@ -57,7 +57,11 @@ Names: <workload>/<model>/<param>:<value>/.../real_time
               them over; map = the whole range, chunked as the engine's experts do; models
               are compared only within one), concurrency (operations
               the workload keeps in flight), grain_us (CPU work per task), latency_us (wait
-              per I/O operation, or the echo server's delay), payload_bytes (ipc)
+              per I/O operation, or the echo server's delay), payload_bytes (ipc); the guide's
+              scenarios add their own: block:<async|sleep|cpu|to_thread|to_procs> and block_ms
+              (loop.blocking), units and parent_mb (spawn), wait:<all|each|first> (fanout),
+              fail:<throw|abort|segv> and fail_pct (errors), file_kib and files (file),
+              delay_us, body_bytes and rate (http: rate = an open loop)
   Blocking models (threads, tbb_blocking, procs, ...) need one worker per in-flight wait: for I/O
   their workers equal the concurrency, and rows with fewer workers show the queueing.
 
@@ -77,6 +81,8 @@ Outputs
   cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
   lat_p50_us/lat_p99_us/lat_max_us and peak_in_flight (I/O), server_cpu_s and
   server_saturated (io.echo), setup_s (model start, not in the timed loop).
+  Loop models also report loop_lag_us_p50/p99/max; each scenario its own figures (lag_us_*,
+  slow_steps, unit_us, mem_per_unit_bytes, first_result_ms, released_ms, failures, ...).
   Repeat with --benchmark_repetitions=N for medians and spread.
 
 Exit status

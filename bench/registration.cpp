@@ -119,6 +119,10 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
                   {"shape", std::string(k->shape)}};
     }
   ctx["concbench_model_kinds"] = kinds;
+  nlohmann::ordered_json peers = nlohmann::ordered_json::array();
+  for (const auto& m : model_names())
+    if (is_peer(m)) peers.push_back(m);
+  ctx["concbench_peers"] = peers;
   ctx["concbench_dispatch"] = {
       {"each", "the engine is handed one task at a time (co_spawn/post, task_group::run, one "
                "message or queue entry per task): a server's shape"},

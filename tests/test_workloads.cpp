@@ -205,6 +205,16 @@ TEST(Checksum, IsOrderIndependentAndSeesEveryTask) {
   EXPECT_NE(checksum(a), checksum(b));
 }
 
+TEST(Limits, AMissingProgramIsRefusedWithTheCommandThatInstallsIt) {
+  Needs n;
+  n.programs = {{"concbench-no-such-tool", "no-such-package"}};
+  const auto why = check_needs(n, read_limits());
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("apt-get install no-such-package"), std::string::npos) << *why;
+  n.programs = {{"sh", "dash"}};
+  EXPECT_FALSE(check_needs(n, read_limits()));
+}
+
 TEST(Limits, ImpossibleNeedsAreRefusedWithAReason) {
   const Limits l{1000, 100, 500};
   EXPECT_FALSE(check_needs({.threads = 10}, Limits{100000, 100, 5000}));

@@ -335,9 +335,16 @@ class Group:
         return model_floor(self.context, model)
 
     @property
+    def peers(self):
+        """The field's own tools run beside the models (context concbench_peers: wrk)."""
+        peers = self.context.get("concbench_peers")
+        return set(peers) if isinstance(peers, list) else set()
+
+    @property
     def models(self):
+        """The models, in the report's order; peers (wrk) are not models."""
         seen = {p.model for p in self.points} | set(self.context.get("concbench_models") or [])
-        return order_models(seen)
+        return order_models(seen - self.peers)
 
     @property
     def repeated(self):

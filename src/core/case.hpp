@@ -158,6 +158,8 @@ struct Needs {
   int64_t processes = 0;
   int64_t descriptors = 0;
   int64_t maps = 0;  // memory mappings (a thread's stack and guard, a suspended task's stack)
+  // Programs that must be on PATH, each with the Debian package that has it: {"wrk", "wrk"}.
+  std::vector<std::pair<std::string, std::string>> programs{};
 };
 
 struct Suite {

@@ -1,5 +1,7 @@
 #include "core/system.hpp"
 
+#include <cstdlib>
+
 #include "core/trace.hpp"
 
 #include "core/usage.hpp"
@@ -75,7 +77,25 @@ Limits read_limits() {
   return l;
 }
 
+namespace {
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  for (std::size_t at = 0; at <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', at), dirs.size());
+    const std::string candidate = dirs.substr(at, end - at) + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0) return true;
+    at = end + 1;
+  }
+  return false;
+}
+}  // namespace
+
 std::optional<std::string> check_needs(const Needs& n, const Limits& l) {
+  for (const auto& [program, package] : n.programs)
+    if (!on_path(program))
+      return "needs the program " + program + ", not found on PATH (Debian: sudo apt-get install " +
+             package + ", or ./scripts/setup)";
   // Keep a margin: the shell, the embedded servers and other users need pids and files too.
   const int64_t task_room = l.max_tasks - l.tasks_in_use - 2000;
   const int64_t tasks = n.threads + n.processes;

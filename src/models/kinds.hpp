@@ -54,7 +54,19 @@ inline constexpr ModelKind kModelKinds[] = {
      "a fork() per task, at most P alive", "fork_small_us"},
     {"exec_per_task", "blocking", "processes", false, true, false, true,
      "a posix_spawn() of a tiny program per task (spawn only)", "fork_small_us"},
+    {"wrk", "loop", "threads", false, false, false, false,
+     "not a model: the peer tool wrk (C, one epoll loop per thread) on the same server, its "
+     "figures beside the http clients'", ""},
 };
+
+// Peers: the field's own tools, run on the same servers so that the models' figures stand
+// beside theirs; never ranked among the models (the report leaves them out of its columns).
+inline constexpr std::string_view kPeers[] = {"wrk"};
+inline bool is_peer(std::string_view model) {
+  for (auto p : kPeers)
+    if (p == model) return true;
+  return false;
+}
 
 inline std::optional<ModelKind> model_kind(std::string_view model) {
   for (const auto& k : kModelKinds)

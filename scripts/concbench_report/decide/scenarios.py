@@ -272,7 +272,7 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
         return out
     cs = sorted({p.get("concurrency") for p in pts})
     c = 100 if 100 in cs else cs[-1]
-    parts, cells = [], []
+    parts, cells, ratios = [], [], []
     for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
         mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us")
                 and not p.get("rate")]
@@ -283,12 +283,27 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
         cpu = measured(group, p, "cpu_per_item_us")
         parts.append(f"{rps.text} at p99 {p99.text} and {cpu.text} of client CPU per request on `{m}`")
         cells += [rps, p99, cpu]
+        peer = _pick(group, "http.peer", "wrk", concurrency=c, delay_us=p.get("delay_us"),
+                     body_bytes=p.get("body_bytes"))
+        if peer is not None and p.ok and peer.v("wrk_requests_per_s") and p.v("items_per_second"):
+            ratios.append((m, p.v("items_per_second") / peer.v("wrk_requests_per_s"), peer))
     if parts:
         p0 = next(p for p in pts if p.get("concurrency") == c)
         out.append(Claim(
             f"Closed loop, {sig(c)} keep-alive connections, the embedded server waiting {sig(p0.get('delay_us'))} µs "
             f"per request (the limit: {sig(c / (p0.get('delay_us') * 1e-6))} requests/s): "
             + _join(parts) + ". Every body is checked.", tuple(cells)))
+    if ratios:
+        peer = ratios[0][2]
+        w, w99 = measured(group, peer, "wrk_requests_per_s"), measured(group, peer, "wrk_lat_p99_us")
+        out.append(Claim(
+            f"wrk, the field's tool, with the same {sig(c)} connections on the same server in the "
+            f"same run: {w.text} at p99 {w99.text}; against it, "
+            + _join([f"`{m}` {r:.2f}×" for m, r, _ in ratios]) + " of its requests per second.",
+            (w, w99)))
+    elif group.select("http.peer", ok=False):
+        bad = group.select("http.peer", ok=False)[0]
+        out.append(Claim(f"wrk did not run: {bad.error}", (Cell("", (bad.name,)),)))
     caps, cells = [], []
     for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
         rate, best, runs = capacity(group, m, target_ms)

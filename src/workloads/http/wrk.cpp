@@ -1,0 +1,150 @@
+// http.peer on `wrk`: the field's own load tool against the same embedded server, the same
+// connections, in the same run (issue 10's peer): wrk -c C -t min(cores, C) -d 1s --latency,
+// its requests per second and latency percentiles recorded beside the models' (the report
+// shows each model's ratio to it). Skipped, with the command that fixes it, where wrk is not
+// installed. wrk has no open loop (wrk2 has; Debian does not package it).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <regex>
+#include <stdexcept>
+#include <string>
+
+#include "core/fault.hpp"
+#include "core/system.hpp"
+#include "workloads/http/http.hpp"
+
+extern char** environ;
+
+namespace concbench::http {
+namespace {
+
+// "1.31ms" -> microseconds.
+double to_us(const std::string& value, const std::string& unit) {
+  const double v = std::stod(value);
+  if (unit == "us") return v;
+  if (unit == "ms") return v * 1e3;
+  if (unit == "s") return v * 1e6;
+  return v * 60e6;  // m
+}
+
+struct Wrk {
+  std::string out;
+  int status = 0;
+};
+
+Wrk run_wrk(const std::vector<std::string>& args) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int err = posix_spawnp(&pid, "wrk", &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(p[1]);
+  if (err != 0) {
+    close(p[0]);
+    throw std::runtime_error(std::string("cannot start wrk: ") + std::strerror(err));
+  }
+  Wrk w;
+  char buf[4096];
+  for (ssize_t n; (n = read(p[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    w.out.append(buf, std::size_t(n));
+  }
+  close(p[0]);
+  while (waitpid(pid, &w.status, 0) < 0 && errno == EINTR) {
+  }
+  return w;
+}
+
+struct Peer {
+  HttpServer server;
+};
+
+const Workload& peer_workload() {
+  static const Workload w{
+      .name = "http.peer",
+      .kind = Kind::scenario,
+      .reference = unprepared([](const Params& p) {
+            Batch b;
+            b.results.push_back({mix64(uint64_t(p.get("concurrency"))), 0});
+            return b;
+          }),
+      .items = [](const Params&) { return int64_t(1); },
+      .question = "The field's own tool on the same server: what wrk gets with the same "
+                  "connections, beside which the http clients stand.",
+      .figures = {{"wrk_requests_per_s", "1/s", "wrk's requests per second (its Requests/sec)"},
+                  {"wrk_lat_p50_us", "us", "wrk's median latency (--latency)"},
+                  {"wrk_lat_p99_us", "us", "wrk's 99th percentile latency (--latency)"}},
+  };
+  return w;
+}
+
+Batch run(Peer& peer, const Config& c) {
+  const Endpoint at = peer.server.endpoint();
+  const std::string url = "http://" + at.str() + http_target(1, asked_delay(c), c.body_bytes);
+  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(c.concurrency, std::size_t(available_cores())));
+  const Wrk w = run_wrk({"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(c.concurrency),
+                         "-d1s", "--latency", url});
+  Batch b;
+  std::smatch m;
+  const std::regex rps(R"(Requests/sec:\s+([0-9.]+))");
+  const std::regex p50(R"(\n\s+50%\s+([0-9.]+)(us|ms|s|m)\b)");
+  const std::regex p99(R"(\n\s+99%\s+([0-9.]+)(us|ms|s|m)\b)");
+  if (!WIFEXITED(w.status) || WEXITSTATUS(w.status) != 0 || !std::regex_search(w.out, m, rps)) {
+    b.errors.push_back("wrk failed: " + w.out.substr(0, 300));
+    return b;
+  }
+  const double requests = std::stod(m[1]);
+  if (w.out.find("Non-2xx") != std::string::npos || w.out.find("Socket errors") != std::string::npos) {
+    b.errors.push_back("wrk saw errors: " + w.out.substr(0, 400));
+    return b;
+  }
+  b.figures.emplace_back("wrk_requests_per_s", requests);
+  double median = 0;
+  if (std::regex_search(w.out, m, p50)) b.figures.emplace_back("wrk_lat_p50_us", median = to_us(m[1], m[2]));
+  if (std::regex_search(w.out, m, p99)) b.figures.emplace_back("wrk_lat_p99_us", to_us(m[1], m[2]));
+  if (median < double(c.delay_us)) {
+    b.errors.push_back("wrk's median latency " + std::to_string(median) + " us is under the server's " +
+                       std::to_string(c.delay_us) + " us delay: the delay was not applied");
+    return b;
+  }
+  b.results.push_back({mix64(uint64_t(c.concurrency)), 0});
+  return b;
+}
+
+const bool registered = register_case({
+    .workload = &peer_workload(),
+    .model = "wrk",
+    .grid =
+        [](const Suite& s) {
+          std::vector<Params> out;
+          for (const Params& p : grid(s, IoShape::loop))
+            if (!p.has("rate") && p.get("delay_us") > 0) out.push_back(p);
+          return out;
+        },
+    .make =
+        [](const Params& p) {
+          const Config c = config(p);
+          return make_trial<Peer>(std::make_unique<Peer>(), [c](Peer& peer) { return run(peer, c); });
+        },
+    .needs =
+        [](const Params& p) {
+          return Needs{.threads = available_cores(), .descriptors = p.get("concurrency"),
+                       .programs = {{"wrk", "wrk"}}};
+        },
+});
+
+}  // namespace
+}  // namespace concbench::http
