@@ -253,6 +253,9 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.add_flag("--no-isolate", o.no_isolate,
                "Run every benchmark in this one process instead of a fresh process each "
                "(for callgrind; figures may then depend on what ran before)");
+  app.add_flag("--no-loop-lag", o.no_loop_lag,
+               "Loops keep no 1 ms lag probe (no loop_lag_us_* counters): its wake-ups follow "
+               "wall time, so scripts/instructions turns it off for counts that repeat");
   app.add_option("--run-one", o.run_one)->group("");  // internal: an isolated benchmark
   std::reverse(args.begin(), args.end());  // CLI11 takes arguments in reverse order
   try {

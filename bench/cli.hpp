@@ -26,6 +26,7 @@ struct Options {
   std::string trace;  // --trace FILE: a Chrome/Perfetto trace (core/trace.hpp)  // asyncio's slow_callback_duration (core/loop_watch.hpp)
   int64_t iterations = 0;
   bool no_isolate = false;
+  bool no_loop_lag = false;
   std::string run_one;  // internal: this process is the child running one benchmark
 };
 

@@ -60,6 +60,7 @@ std::vector<std::string> child_arguments(const CommandLine& cl) {
   if (o.iterations > 0) a.push_back("--iterations=" + std::to_string(o.iterations));
   a.push_back("--slow-callback-ms=" + exact(o.slow_callback_ms));
   if (!o.trace.empty()) a.push_back("--trace=" + o.trace);
+  if (o.no_loop_lag) a.push_back("--no-loop-lag");
   if (!o.echo_server.empty()) a.push_back("--echo-server=" + o.echo_server);
   a.insert(a.end(), cl.benchmark.to_child.begin(), cl.benchmark.to_child.end());
   return a;
@@ -124,6 +125,7 @@ int run(int argc, char** argv) {
   initialize_google_benchmark(argv[0], bf.pass);
   if (o.spin_rate > 0) set_spin_rate(o.spin_rate);
   loop_watch::set_threshold(std::chrono::nanoseconds(int64_t(o.slow_callback_ms * 1e6)));
+  loop_watch::set_lag_probe(!o.no_loop_lag);
   const Suite suite{o.suite, available_cores()};
 
   // The child of an isolated run: one benchmark, JSON on stdout, nothing else.

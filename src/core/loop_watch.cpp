@@ -42,6 +42,10 @@ std::vector<float> g_lag;
 constexpr std::size_t kMaxLag = 1 << 20;
 }  // namespace
 
+std::atomic<bool> g_lag_probe{true};
+void set_lag_probe(bool on) { g_lag_probe.store(on); }
+bool lag_probe() { return g_lag_probe.load(); }
+
 void record_lag(std::chrono::nanoseconds lateness) {
   const float us = float(double(std::max<int64_t>(0, lateness.count())) * 1e-3);
   std::lock_guard lock(g_lag_mu);

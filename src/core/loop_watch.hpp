@@ -42,6 +42,10 @@ Slow take();
 // it fired. take_lag() returns the samples since the last call (at most about a million).
 inline constexpr std::chrono::milliseconds kLagPeriod{1};
 void record_lag(std::chrono::nanoseconds lateness);
+// Whether loops started from now on keep the probe (on by default; --no-loop-lag turns it
+// off: its wake-ups follow wall time, and scripts/instructions needs counts that repeat).
+void set_lag_probe(bool on);
+bool lag_probe();
 std::vector<float> take_lag();  // microseconds
 
 namespace detail {

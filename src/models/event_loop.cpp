@@ -22,7 +22,7 @@ EventLoop::EventLoop() : guard_(ctx_.get_executor()) {
     ctx_.run();
   });
   asio::post(ctx_, [this, &running] {
-    arm_lag_probe();
+    if (loop_watch::lag_probe()) arm_lag_probe();
     running.set_value();
   });
   started.wait();

@@ -3,6 +3,7 @@
 // completion order; wait:first kills the rest of the group (SIGKILL) after the first exit
 // and reaps them: their resources are released when the last is reaped.
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "core/fault.hpp"
@@ -21,8 +23,22 @@ namespace {
 using Clock = std::chrono::steady_clock;
 struct NoEngine {};
 
+// Each child's own measure of its wait, in shared memory: the parent's fork-to-reap time
+// cannot prove a child waited (forking K children can take longer than the delays).
+struct Waited {
+  explicit Waited(std::size_t n) : n(n) {
+    void* m = mmap(nullptr, n * sizeof(int64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) throw std::runtime_error("fanout: cannot map the children's waits");
+    ns = static_cast<int64_t*>(m);
+  }
+  ~Waited() { munmap(ns, n * sizeof(int64_t)); }
+  std::size_t n;
+  int64_t* ns;
+};
+
 Batch run(const Config& c) {
   Outcome o(c);
+  Waited waited(c.tasks);
   std::unordered_map<pid_t, std::pair<std::size_t, Clock::time_point>> children;
   const pid_t parent = getpid();
   pid_t group = 0;
@@ -35,12 +51,16 @@ Batch run(const Config& c) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() != parent) _exit(2);
       setpgid(0, group);  // both sides set it: whichever runs first (0: a group of its own)
+      timespec start{}, end{};
+      clock_gettime(CLOCK_MONOTONIC, &start);
       if (!fault::skip_wait()) {
         const auto d = delay(i, c);
         timespec ts{time_t(d.count() / 1000000), long(d.count() % 1000000) * 1000};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
         }
       }
+      clock_gettime(CLOCK_MONOTONIC, &end);
+      waited.ns[i] = (end.tv_sec - start.tv_sec) * 1'000'000'000LL + (end.tv_nsec - start.tv_nsec);
       _exit(0);
     }
     if (pid < 0) {
@@ -73,7 +93,9 @@ Batch run(const Config& c) {
     const bool done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!done && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && killed))
       errors.push_back("task " + std::to_string(i) + ": child ended with status " + std::to_string(status));
-    const bool first = o.ended(i, Clock::now() - t0, done);
+    // A completed child's latency is its own measure of its wait (see Waited).
+    (void)t0;
+    const bool first = o.ended(i, std::chrono::nanoseconds(done ? waited.ns[i] : 0), done);
     if ((c.wait == Wait::each && done) || (c.wait == Wait::first && first)) o.delivered();
     if (c.wait == Wait::first && first && !children.empty()) {
       killed = true;
