@@ -13,8 +13,9 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto loop = std::make_unique<EventLoop>();
+          // The server is forked before this trial starts any thread.
           auto server = std::make_shared<EchoService>();
+          auto loop = std::make_unique<EventLoop>();
           auto sockets = std::make_shared<Sockets>(std::vector{&loop->context()},
                                                    server->endpoint(), c.concurrency);
           return make_trial<EventLoop>(std::move(loop), [c, server, sockets](EventLoop& loop) {

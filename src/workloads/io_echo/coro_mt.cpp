@@ -15,10 +15,11 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
+          // The server is forked before this trial starts any thread.
+          auto server = std::make_shared<EchoService>();
           auto group = std::make_unique<LoopGroup>(p.get("workers"));
           std::vector<asio::io_context*> loops;
           for (std::size_t k = 0; k < group->workers(); ++k) loops.push_back(&group->loop(k).context());
-          auto server = std::make_shared<EchoService>();
           auto sockets = std::make_shared<Sockets>(loops, server->endpoint(), c.concurrency);
           return make_trial<LoopGroup>(std::move(group), [c, server, sockets](LoopGroup& g) {
             return run_tasks(g, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {

@@ -44,8 +44,9 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto engine = std::make_unique<TbbSuspending>(p.get("workers"));
+          // The server is forked before this trial starts any thread.
           auto server = std::make_shared<EchoService>();
+          auto engine = std::make_unique<TbbSuspending>(p.get("workers"));
           auto sockets = std::make_shared<Sockets>(engine->reactors(),
                                                    server->endpoint(), c.concurrency);
           return make_trial<TbbSuspending>(std::move(engine), [c, server, sockets](TbbSuspending& e) {

@@ -12,8 +12,9 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto arena = std::make_unique<TbbArena>(p.get("workers"));
+          // The server is forked before this trial starts any thread.
           auto server = std::make_shared<EchoService>();
+          auto arena = std::make_unique<TbbArena>(p.get("workers"));
           auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
           return make_trial<TbbArena>(std::move(arena), [c, server, conns](TbbArena& arena) {
             return run_tasks(arena, c.tasks, [&](std::size_t i) { return conns->round_trip(i, c.delay_us); },

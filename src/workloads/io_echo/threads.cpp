@@ -12,8 +12,9 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto pool = std::make_unique<ThreadPool>(p.get("workers"));
+          // The server is forked before this trial starts any thread.
           auto server = std::make_shared<EchoService>();
+          auto pool = std::make_unique<ThreadPool>(p.get("workers"));
           auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
           return make_trial<ThreadPool>(std::move(pool), [c, server, conns](ThreadPool& pool) {
             return run_tasks(pool, c.tasks, [&](std::size_t i) { return conns->round_trip(i, c.delay_us); },
