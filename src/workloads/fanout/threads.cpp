@@ -34,10 +34,10 @@ Batch run(ThreadPool& pool, const Config& c) {
       }
       const bool done = fault::skip_wait() || Clock::now() >= deadline;
       const int how = o.ended(i, Clock::now() - t0, done) ? 2 : done ? 1 : 0;
-      {
-        std::lock_guard lock(q_mu);
-        ended.emplace_back(i, how);
-      }
+      // Notified under the lock: once the caller has taken the last ending it returns and
+      // destroys the queue and its condition variable, so no worker may still be notifying.
+      std::lock_guard lock(q_mu);
+      ended.emplace_back(i, how);
       q_cv.notify_one();
     });
   for (std::size_t seen = 0; seen < c.tasks; ++seen) {
