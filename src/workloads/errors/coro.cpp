@@ -5,19 +5,6 @@
 
 namespace concbench::errors {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "coro",
-    .grid = [](const Suite& s) { return grid(s, "coro", false); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<EventLoop>(std::make_unique<EventLoop>(), [c](EventLoop& loop) {
-            return outcomes(run_tasks(loop, c.tasks, [&](std::size_t i) { return task(i, c); },
-                                      Dispatch::each),
-                            c);
-          });
-        },
-});
+const bool registered = register_model<EventLoop>("coro");
 }  // namespace
 }  // namespace concbench::errors

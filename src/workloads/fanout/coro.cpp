@@ -44,8 +44,7 @@ Batch run(EventLoop& loop, const Config& c) {
       asio::co_spawn(ex, task(i, c, o),
                      asio::bind_cancellation_slot(signals[i].slot(), [&, i](std::exception_ptr e, int how) {
                        if (e) errors.push_back("task " + std::to_string(i) + " failed");
-                       if ((c.wait == Wait::each && how != cancelled) || how == first_completed)
-                         if (c.wait != Wait::all) o.delivered();
+                       o.consume(how != cancelled, how == first_completed);
                        if (c.wait == Wait::first && how == first_completed)
                          for (std::size_t j = 0; j < c.tasks; ++j)
                            if (j != i) signals[j].emit(asio::cancellation_type::terminal);
@@ -53,13 +52,8 @@ Batch run(EventLoop& loop, const Config& c) {
                      }));
     boost::system::error_code ec;
     if (ended < c.tasks) co_await all_ended.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    o.released();
-    if (c.wait == Wait::all)
-      for (std::size_t i = 0; i < c.tasks; ++i) o.delivered();
   });
-  Batch b = o.finish();
-  b.errors.insert(b.errors.end(), errors.begin(), errors.end());
-  return b;
+  return o.all_ended(errors);
 }
 
 const bool registered = register_case({

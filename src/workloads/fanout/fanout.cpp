@@ -45,6 +45,19 @@ void Outcome::delivered() {
   last_delivery_ = now;
 }
 
+void Outcome::consume(bool completed, bool first) {
+  if ((c_.wait == Wait::each && completed) || (c_.wait == Wait::first && first)) delivered();
+}
+
+Batch Outcome::all_ended(const std::vector<std::string>& errors) {
+  released_ = Clock::now();
+  if (c_.wait == Wait::all)
+    for (std::size_t i = 0; i < c_.tasks; ++i) delivered();
+  Batch b = finish();
+  b.errors.insert(b.errors.end(), errors.begin(), errors.end());
+  return b;
+}
+
 Batch Outcome::finish() const {
   Batch b;
   b.results = results_;

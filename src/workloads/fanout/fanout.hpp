@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "core/case.hpp"
@@ -44,14 +45,18 @@ class Outcome {
   // Task i ended after `elapsed`: completed its wait, or was cancelled. Returns true for the
   // first task to complete (wait:first cancels the others then).
   bool ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed);
-  // The consumer saw a result (wait:each: as each completes; wait:all: all at once).
-  void delivered();
-  // Every task has ended (joined, reaped): wait:first's cancelled ones have released.
-  void released() { released_ = Clock::now(); }
-  // The results, the checks (as error lines) and the figures.
-  Batch finish() const;
+  // The consumer takes the ending ended() just reported: wait:each takes every completed
+  // result as it comes, wait:first the first one (wait:all waits for all_ended()).
+  void consume(bool completed, bool first);
+  // Every task has ended (joined, reaped: wait:first's cancelled ones have released, and
+  // wait:all's consumer gets every result now). Returns the results, the checks (as error
+  // lines, `errors` of the model's own after them) and the figures.
+  Batch all_ended(const std::vector<std::string>& errors = {});
 
  private:
+  void delivered();
+  Batch finish() const;
+
   Config c_;
   Clock::time_point start_, released_;
   std::mutex mu_;

@@ -20,7 +20,6 @@
 namespace concbench::fanout {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 struct NoEngine {};
 
 // Each child's own measure of its wait, in shared memory: the parent's fork-to-reap time
@@ -39,13 +38,12 @@ struct Waited {
 Batch run(const Config& c) {
   Outcome o(c);
   Waited waited(c.tasks);
-  std::unordered_map<pid_t, std::pair<std::size_t, Clock::time_point>> children;
+  std::unordered_map<pid_t, std::size_t> children;  // pid -> task
   const pid_t parent = getpid();
   pid_t group = 0;
   std::vector<std::string> errors;
   o.start();
   for (std::size_t i = 0; i < c.tasks; ++i) {
-    const auto t0 = Clock::now();
     const pid_t pid = fork();
     if (pid == 0) {  // async-signal-safe calls only
       prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -69,7 +67,7 @@ Batch run(const Config& c) {
     }
     if (group == 0) group = pid;
     setpgid(pid, group);  // the child may not have run yet
-    children[pid] = {i, t0};
+    children[pid] = i;
   }
   bool killed = false;
   while (!children.empty()) {
@@ -88,26 +86,20 @@ Batch run(const Config& c) {
     }
     const auto it = children.find(pid);
     if (it == children.end()) continue;
-    const auto [i, t0] = it->second;
+    const std::size_t i = it->second;
     children.erase(it);
     const bool done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!done && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && killed))
       errors.push_back("task " + std::to_string(i) + ": child ended with status " + std::to_string(status));
     // A completed child's latency is its own measure of its wait (see Waited).
-    (void)t0;
     const bool first = o.ended(i, std::chrono::nanoseconds(done ? waited.ns[i] : 0), done);
-    if ((c.wait == Wait::each && done) || (c.wait == Wait::first && first)) o.delivered();
+    o.consume(done, first);
     if (c.wait == Wait::first && first && !children.empty()) {
       killed = true;
       kill(-group, SIGKILL);
     }
   }
-  o.released();
-  if (c.wait == Wait::all)
-    for (std::size_t i = 0; i < c.tasks; ++i) o.delivered();
-  Batch b = o.finish();
-  b.errors.insert(b.errors.end(), errors.begin(), errors.end());
-  return b;
+  return o.all_ended(errors);
 }
 
 const bool registered = register_case({

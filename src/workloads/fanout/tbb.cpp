@@ -74,18 +74,13 @@ Batch run(TbbSuspending& e, const Config& c) {
       done = !ec;
     }
     const bool first = o.ended(i, Clock::now() - t0, done);
-    if ((c.wait == Wait::each && done) || (c.wait == Wait::first && first)) o.delivered();
+    o.consume(done, first);
     if (c.wait == Wait::first && first)
       for (std::size_t j = 0; j < c.tasks; ++j)
         if (j != i) cancel(j);
     return TaskResult{};
   });
-  o.released();
-  if (c.wait == Wait::all)
-    for (std::size_t i = 0; i < c.tasks; ++i) o.delivered();
-  Batch out = o.finish();
-  out.errors.insert(out.errors.end(), b.errors.begin(), b.errors.end());
-  return out;
+  return o.all_ended(b.errors);
 }
 
 const bool registered = register_case({

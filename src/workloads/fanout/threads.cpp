@@ -46,13 +46,10 @@ Batch run(ThreadPool& pool, const Config& c) {
     const auto [i, how] = ended.front();
     ended.pop_front();
     lock.unlock();
-    if ((c.wait == Wait::each && how != 0) || (c.wait == Wait::first && how == 2)) o.delivered();
+    o.consume(how != 0, how == 2);
     if (c.wait == Wait::first && how == 2) stop.request_stop();
   }
-  o.released();
-  if (c.wait == Wait::all)
-    for (std::size_t i = 0; i < c.tasks; ++i) o.delivered();
-  return o.finish();
+  return o.all_ended();
 }
 
 const bool registered = register_case({

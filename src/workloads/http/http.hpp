@@ -23,6 +23,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "core/case.hpp"
+#include "models/kinds.hpp"
+#include "models/tasks.hpp"
 #include "servers/http_server.hpp"
 #include "workloads/io_grid.hpp"
 
@@ -104,5 +106,29 @@ boost::asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std
                                              Config c, const Schedule& s);
 
 std::vector<Params> grid(const Suite& s, IoShape shape);
+
+// A model whose workers block (threads, tbb_blocking): C workers, each request a blocking
+// Beast GET on a connection borrowed from C; its file is this one call.
+template <class Engine>
+bool register_blocking_model(const char* model) {
+  return register_case({
+      .workload = &workload(),
+      .model = model,
+      .grid = [](const Suite& s) { return grid(s, IoShape::blocking); },
+      .make =
+          [](const Params& p) {
+            const Config c = config(p);
+            auto server = std::make_shared<HttpServer>();  // forked before any thread starts
+            auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
+            auto sched = std::make_shared<Schedule>(c);
+            return make_trial<Engine>(make_engine<Engine>(p), [c, server, conns, sched](Engine& e) {
+              sched->begin();
+              return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->get(i, c, *sched); },
+                               Dispatch::each);
+            });
+          },
+      .needs = [model](const Params& p) { return model_needs(model, p, 1); },
+  });
+}
 
 }  // namespace concbench::http

@@ -5,22 +5,6 @@
 
 namespace concbench::loop_blocking {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "tbb",
-    .grid = [](const Suite& s) { return grid(s, false); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<TbbArena>(make_engine<TbbArena>(p),
-                                        [c, log = std::make_shared<ProbeLog>()](TbbArena& pool) {
-                                          return with_probe(*log, [&] {
-                                            return run_tasks(pool, 2, [&](std::size_t i) {
-                                              return blocking_task(i, c, *log);
-                                            }, Dispatch::each);
-                                          });
-                                        });
-        },
-});
+const bool registered = register_blocking_model<TbbArena>("tbb");
 }  // namespace
 }  // namespace concbench::loop_blocking

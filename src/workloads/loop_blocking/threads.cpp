@@ -5,22 +5,6 @@
 
 namespace concbench::loop_blocking {
 namespace {
-const bool registered = register_case({
-    .workload = &workload(),
-    .model = "threads",
-    .grid = [](const Suite& s) { return grid(s, false); },
-    .make =
-        [](const Params& p) {
-          const Config c = config(p);
-          return make_trial<ThreadPool>(make_engine<ThreadPool>(p),
-                                        [c, log = std::make_shared<ProbeLog>()](ThreadPool& pool) {
-                                          return with_probe(*log, [&] {
-                                            return run_tasks(pool, 2, [&](std::size_t i) {
-                                              return blocking_task(i, c, *log);
-                                            }, Dispatch::each);
-                                          });
-                                        });
-        },
-});
+const bool registered = register_blocking_model<ThreadPool>("threads");
 }  // namespace
 }  // namespace concbench::loop_blocking
