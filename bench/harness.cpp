@@ -177,7 +177,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
 
   const Usage before = self_usage() + trial->worker_usage();
   const std::optional<ServerInfo> server = active_server();
-  const double server_cpu_before = server ? process_cpu_seconds(server->pid) : -1;
+  const double server_cpu_before = server ? server_cpu_seconds(*server) : -1;
   int64_t peak_in_flight = 0;
 #ifdef CONCBENCH_CALLGRIND
   CALLGRIND_ZERO_STATS;  // under callgrind, count the timed loop only (scripts/instructions)
@@ -247,7 +247,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   std::vector<float> loop_lag = loop_watch::take_lag();
   const Usage workers_after = trial->worker_usage();
   const Usage after = self_usage() + workers_after;
-  const double server_cpu = server ? process_cpu_seconds(server->pid) - server_cpu_before : -1;
+  const double server_cpu = server ? server_cpu_seconds(*server) - server_cpu_before : -1;
   trial.reset();
   if (!error.empty() || runs == 0) return;
 

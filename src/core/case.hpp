@@ -160,6 +160,8 @@ struct Needs {
   int64_t maps = 0;  // memory mappings (a thread's stack and guard, a suspended task's stack)
   // Programs that must be on PATH, each with the Debian package that has it: {"wrk", "wrk"}.
   std::vector<std::pair<std::string, std::string>> programs{};
+  // Why it cannot run here for another reason (a server that cannot be started), with the fix.
+  std::optional<std::string> unavailable{};
 };
 
 struct Suite {

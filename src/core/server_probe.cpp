@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -40,6 +41,31 @@ double process_cpu_seconds(pid_t pid) {
   }
   closedir(d);
   return double(ns) * 1e-9;
+}
+
+double server_cpu_seconds(const ServerInfo& s) {
+  double total = process_cpu_seconds(s.pid);
+  if (total < 0 || !s.tree) return total;
+  DIR* d = opendir("/proc");
+  if (!d) return total;
+  while (dirent* e = readdir(d)) {
+    char* end = nullptr;
+    const long pid = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
+    std::string line;
+    if (!std::getline(f, line)) continue;
+    const auto close = line.rfind(')');  // the name may hold spaces and parentheses
+    if (close == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && ppid == s.pid) {
+      const double c = process_cpu_seconds(pid_t(pid));
+      if (c > 0) total += c;
+    }
+  }
+  closedir(d);
+  return total;
 }
 
 }  // namespace concbench

@@ -13,6 +13,7 @@ namespace concbench {
 struct ServerInfo {
   pid_t pid = -1;  // its own process
   int loops = 1;   // threads serving (one event loop each)
+  bool tree = false;  // its CPU includes its children's (PostgreSQL's backends)
 };
 
 void set_active_server(std::optional<ServerInfo> s);
@@ -20,5 +21,7 @@ std::optional<ServerInfo> active_server();
 
 // CPU seconds of process `pid` (all its threads, from the scheduler); -1 if unreadable.
 double process_cpu_seconds(pid_t pid);
+// The server's CPU seconds: its process's, and its children's when it has a tree.
+double server_cpu_seconds(const ServerInfo& s);
 
 }  // namespace concbench

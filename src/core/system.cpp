@@ -6,7 +6,12 @@
 
 #include "core/usage.hpp"
 
+#include <fcntl.h>
 #include <sched.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <cerrno>
+#include <cstring>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -14,8 +19,12 @@
 #include <atomic>
 #include <cmath>
 #include <dirent.h>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
+
+extern char** environ;
 
 namespace concbench {
 
@@ -91,7 +100,49 @@ bool on_path(const std::string& program) {
 }
 }  // namespace
 
+std::string helper_program(const std::string& name, const std::string& what) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  for (const auto& dir : {self, self.parent_path()}) {
+    const auto p = dir / name;
+    if (access(p.c_str(), X_OK) == 0) return p.string();
+  }
+  throw std::runtime_error(name + " (" + what + ") is not beside " + self.string() + ": build every target");
+}
+
+ProgramRun run_program(const std::vector<std::string>& args) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int err = posix_spawnp(&pid, args.at(0).c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(p[1]);
+  if (err != 0) {
+    close(p[0]);
+    throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(err));
+  }
+  ProgramRun w;
+  char buf[4096];
+  for (ssize_t n; (n = read(p[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    w.out.append(buf, std::size_t(n));
+  }
+  close(p[0]);
+  while (waitpid(pid, &w.status, 0) < 0 && errno == EINTR) {
+  }
+  return w;
+}
+
 std::optional<std::string> check_needs(const Needs& n, const Limits& l) {
+  if (n.unavailable) return *n.unavailable;
   for (const auto& [program, package] : n.programs)
     if (!on_path(program))
       return "needs the program " + program + ", not found on PATH (Debian: sudo apt-get install " +

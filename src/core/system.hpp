@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/case.hpp"
 
@@ -29,6 +30,18 @@ Limits read_limits();
 // (a 2,000-worker pool of a 170 MB parent needs 3.5 GB: seen as an OOM kill at 10,000);
 // every thread touches some stack. Half of MemAvailable may be used.
 std::optional<std::string> check_needs(const Needs& needs, const Limits& limits);
+
+// A helper program of ours (concbench-unit, concbench-pg) beside this executable, or one
+// folder up (the tests' binaries); throws naming `what` it is if it is not there.
+std::string helper_program(const std::string& name, const std::string& what);
+
+// Runs args[0] (searched on PATH unless it has a '/') with `args`, its stdout and stderr
+// captured together; waits for it. Throws if it cannot be started.
+struct ProgramRun {
+  std::string out;
+  int status = 0;  // as waitpid gives it
+};
+ProgramRun run_program(const std::vector<std::string>& args);
 
 // Set from a signal handler; work loops poll it to stop promptly.
 bool interrupted();

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "core/case.hpp"
@@ -21,5 +24,44 @@ enum class IoShape {
 // those finish within about 2 s).
 std::vector<Params> io_points(const Suite& s, IoShape shape,
                               const std::vector<Params>& points, bool queueing = false);
+
+// Connections (or any client state) opened up front, for blocking workers: a task borrows one
+// for its request and gives it back, so that C workers share C connections whatever thread
+// runs them (a driver's connection pool, as requests.Session or psycopg_pool keep).
+template <class Conn>
+class BorrowPool {
+ public:
+  template <class Make>
+  BorrowPool(std::size_t size, Make&& make) {
+    for (std::size_t k = 0; k < size; ++k) {
+      all_.push_back(make());
+      free_.push_back(all_.back().get());
+    }
+  }
+  template <class F>
+  decltype(auto) with(F&& f) {
+    Conn* conn;
+    {
+      std::lock_guard lock(mu_);
+      if (free_.empty()) throw std::logic_error("more requests in flight than connections");
+      conn = free_.back();
+      free_.pop_back();
+    }
+    struct Back {
+      BorrowPool& pool;
+      Conn* conn;
+      ~Back() {
+        std::lock_guard lock(pool.mu_);
+        pool.free_.push_back(conn);
+      }
+    } back{*this, conn};
+    return f(*conn);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Conn>> all_;
+  std::vector<Conn*> free_;
+};
 
 }  // namespace concbench

@@ -15,7 +15,7 @@ const bool registered = register_case({
           auto server = std::make_shared<HttpServer>();
           auto loop = std::make_unique<EventLoop>();
           auto lanes = std::make_shared<Lanes>(loop->context(), server->endpoint(), c.concurrency);
-          auto sched = std::make_shared<Schedule>(c);
+          auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
           return make_trial<EventLoop>(std::move(loop), [c, server, lanes, sched](EventLoop& loop) {
             sched->begin();
             return run_tasks(loop, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {

@@ -1,10 +1,7 @@
 #include "workloads/http/http.hpp"
 
-#include <sys/mman.h>
 
 #include <chrono>
-#include <new>
-#include <random>
 #include <thread>
 #include <cmath>
 #include <stdexcept>
@@ -30,33 +27,6 @@ Config config(const Params& p) {
           uint64_t(p.get("delay_us")), std::size_t(p.get("body_bytes")), p.get_or("rate", 0)};
 }
 
-Schedule::Schedule(const Config& c) {
-  void* m = mmap(nullptr, sizeof(std::atomic<int64_t>), PROT_READ | PROT_WRITE,
-                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (m == MAP_FAILED) throw std::runtime_error("http: cannot map the schedule's start");
-  start_ns_ = new (m) std::atomic<int64_t>(0);
-  if (c.rate <= 0) return;
-  std::mt19937_64 gen(0x5c4ed);
-  std::exponential_distribution<double> gap(double(c.rate) * 1e-9);  // per nanosecond
-  double t = 0;
-  offsets_.reserve(c.tasks);
-  for (std::size_t k = 0; k < c.tasks; ++k) {
-    t += gap(gen);
-    offsets_.push_back(int64_t(t));
-  }
-}
-
-Schedule::~Schedule() { munmap(start_ns_, sizeof(std::atomic<int64_t>)); }
-
-void Schedule::begin() {
-  start_ns_->store(std::chrono::nanoseconds(Clock::now().time_since_epoch()).count());
-}
-
-Clock::time_point Schedule::due(std::size_t i) const {
-  const int64_t at = start_ns_->load() + (offsets_.empty() ? 0 : offsets_[std::min(i, offsets_.size() - 1)]);
-  return Clock::time_point(std::chrono::nanoseconds(at));
-}
-
 uint64_t value_of(std::string_view body) {
   uint64_t h = 0xcbf29ce484222325ULL ^ body.size();
   for (char c : body) h = (h ^ uint8_t(c)) * 0x100000001b3ULL;
@@ -71,11 +41,6 @@ bhttp::request<bhttp::empty_body> request(std::size_t i, const Config& c) {
   req.set(bhttp::field::host, "127.0.0.1");
   req.keep_alive(true);
   return req;
-}
-
-// A closed loop times the request from when it is sent; an open loop from when it was due.
-Clock::time_point since(const Schedule& s, std::size_t i, Clock::time_point sent) {
-  return s.open() ? s.due(i) : sent;
 }
 
 // `sent`: when the request went out (the server's delay is the least it can take); `t0`:
@@ -112,33 +77,7 @@ TaskResult Connection::get(std::size_t i, const Config& c, const Schedule& s) {
   bhttp::write(socket_, request(i, c));
   bhttp::response<bhttp::string_body> res;
   bhttp::read(socket_, buffer_, res);
-  return checked(i, c, res, sent, since(s, i, sent));
-}
-
-ConnectionPool::ConnectionPool(const Endpoint& e, std::size_t size) {
-  for (std::size_t k = 0; k < size; ++k) {
-    all_.push_back(std::make_unique<Connection>(e));
-    free_.push_back(all_.back().get());
-  }
-}
-
-TaskResult ConnectionPool::get(std::size_t i, const Config& c, const Schedule& s) {
-  Connection* conn;
-  {
-    std::lock_guard lock(mu_);
-    if (free_.empty()) throw std::logic_error("http: more requests in flight than connections");
-    conn = free_.back();
-    free_.pop_back();
-  }
-  struct Back {
-    ConnectionPool& pool;
-    Connection* conn;
-    ~Back() {
-      std::lock_guard lock(pool.mu_);
-      pool.free_.push_back(conn);
-    }
-  } back{*this, conn};
-  return conn->get(i, c, s);
+  return checked(i, c, res, sent, s.since(i, sent));
 }
 
 Connection& process_connection(const Endpoint& e) {
@@ -170,7 +109,7 @@ asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_
   co_await bhttp::async_write(s, req, asio::use_awaitable);
   bhttp::response<bhttp::string_body> res;
   co_await bhttp::async_read(s, lanes.buffers[lane], res, asio::use_awaitable);
-  co_return checked(i, c, res, sent, since(sched, i, sent));
+  co_return checked(i, c, res, sent, sched.since(i, sent));
 }
 
 const Workload& workload() {
@@ -191,8 +130,8 @@ const Workload& workload() {
             const Config c = config(p);
             const double closed = std::ceil(double(c.tasks) / double(c.concurrency)) * double(c.delay_us) * 1e-6;
             if (c.rate <= 0) return closed;
-            const Schedule s(c);  // the last request cannot be sent before it is due
-            return std::max(closed, std::chrono::duration<double>(s.due(c.tasks - 1) - s.due(0)).count());
+            // the last request cannot be sent before it is due
+            return std::max(closed, Schedule(c.tasks, c.rate).span_seconds());
           },
       .in_flight = [](const Params& p) { return p.get("concurrency"); },
       .wait_floor_us = [](const Params& p) { return int64_t(config(p).delay_us); },

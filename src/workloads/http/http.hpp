@@ -25,6 +25,7 @@
 #include "core/case.hpp"
 #include "models/kinds.hpp"
 #include "models/tasks.hpp"
+#include "core/schedule.hpp"
 #include "servers/http_server.hpp"
 #include "workloads/io_grid.hpp"
 
@@ -40,27 +41,6 @@ struct Config {
   int64_t rate;  // open loop: requests per second on a Poisson schedule; 0: closed loop
 };
 Config config(const Params& p);
-
-// The open loop's schedule (what pgbench -R and wrk2 do): request k is due at start + at(k),
-// exponential gaps of mean 1/rate drawn from a fixed seed. A client takes requests in order
-// as its connections come free, waits until each is due, and its latency counts from when it
-// was due: a slow answer cannot hide the requests queued behind it. The start lives in shared
-// memory, so that worker processes see it.
-class Schedule {
- public:
-  explicit Schedule(const Config& c);
-  ~Schedule();
-  Schedule(const Schedule&) = delete;
-  Schedule& operator=(const Schedule&) = delete;
-  void begin();  // the run starts now (call before the first request)
-  // When request i is due (the run's start for a closed loop).
-  std::chrono::steady_clock::time_point due(std::size_t i) const;
-  bool open() const { return !offsets_.empty(); }
-
- private:
-  std::vector<int64_t> offsets_;  // ns after the start; empty: closed loop
-  std::atomic<int64_t>* start_ns_;
-};
 
 // The value a good answer to request i contributes: a digest of its body.
 uint64_t value_of(std::string_view body);
@@ -82,16 +62,7 @@ class Connection {
 };
 
 // C connections opened up front; a task borrows one.
-class ConnectionPool {
- public:
-  ConnectionPool(const Endpoint& e, std::size_t size);
-  TaskResult get(std::size_t i, const Config& c, const Schedule& s);
-
- private:
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Connection>> all_;
-  std::vector<Connection*> free_;
-};
+using ConnectionPool = BorrowPool<Connection>;
 
 // The connection of the current worker process (procs): opened on first use.
 Connection& process_connection(const Endpoint& e);
@@ -119,11 +90,12 @@ bool register_blocking_model(const char* model) {
           [](const Params& p) {
             const Config c = config(p);
             auto server = std::make_shared<HttpServer>();  // forked before any thread starts
-            auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
-            auto sched = std::make_shared<Schedule>(c);
+            const Endpoint at = server->endpoint();
+            auto conns = std::make_shared<ConnectionPool>(c.concurrency, [&] { return std::make_unique<Connection>(at); });
+            auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
             return make_trial<Engine>(make_engine<Engine>(p), [c, server, conns, sched](Engine& e) {
               sched->begin();
-              return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->get(i, c, *sched); },
+              return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->with([&](Connection& k) { return k.get(i, c, *sched); }); },
                                Dispatch::each);
             });
           },

@@ -14,7 +14,7 @@ const bool registered = register_case({
           const Config c = config(p);
           auto server = std::make_shared<HttpServer>();
           const Endpoint at = server->endpoint();
-          auto sched = std::make_shared<Schedule>(c);  // before the fork: its start is shared
+          auto sched = std::make_shared<Schedule>(c.tasks, c.rate);  // before the fork: its start is shared
           auto farm = task_handler([c, at, sched](std::size_t i) { return process_connection(at).get(i, c, *sched); });
           auto pool = std::make_unique<ProcessPool>(
               p.get("workers"), [farm, at](std::string_view payload) -> std::string {

@@ -3,13 +3,8 @@
 // its requests per second and latency percentiles recorded beside the models' (the report
 // shows each model's ratio to it). Skipped, with the command that fixes it, where wrk is not
 // installed. wrk has no open loop (wrk2 has; Debian does not package it).
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -17,8 +12,6 @@
 #include "core/fault.hpp"
 #include "core/system.hpp"
 #include "workloads/http/http.hpp"
-
-extern char** environ;
 
 namespace concbench::http {
 namespace {
@@ -30,42 +23,6 @@ double to_us(const std::string& value, const std::string& unit) {
   if (unit == "ms") return v * 1e3;
   if (unit == "s") return v * 1e6;
   return v * 60e6;  // m
-}
-
-struct Wrk {
-  std::string out;
-  int status = 0;
-};
-
-Wrk run_wrk(const std::vector<std::string>& args) {
-  int p[2];
-  if (pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 2);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int err = posix_spawnp(&pid, "wrk", &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(p[1]);
-  if (err != 0) {
-    close(p[0]);
-    throw std::runtime_error(std::string("cannot start wrk: ") + std::strerror(err));
-  }
-  Wrk w;
-  char buf[4096];
-  for (ssize_t n; (n = read(p[0], buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    w.out.append(buf, std::size_t(n));
-  }
-  close(p[0]);
-  while (waitpid(pid, &w.status, 0) < 0 && errno == EINTR) {
-  }
-  return w;
 }
 
 struct Peer {
@@ -95,7 +52,7 @@ Batch run(Peer& peer, const Config& c) {
   const Endpoint at = peer.server.endpoint();
   const std::string url = "http://" + at.str() + http_target(1, asked_delay(c), c.body_bytes);
   const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(c.concurrency, std::size_t(available_cores())));
-  const Wrk w = run_wrk({"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(c.concurrency),
+  const ProgramRun w = run_program({"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(c.concurrency),
                          "-d1s", "--latency", url});
   Batch b;
   std::smatch m;

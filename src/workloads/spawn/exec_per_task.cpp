@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/fault.hpp"
+#include "core/system.hpp"
 #include "workloads/spawn/spawn.hpp"
 
 extern char** environ;
@@ -16,20 +17,8 @@ extern char** environ;
 namespace concbench::spawn {
 namespace {
 
-// concbench-unit beside this executable, or one folder up (the tests' binaries).
-std::string unit_program() {
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
-  for (const auto& dir : {self, self.parent_path()}) {
-    const auto p = dir / "concbench-unit";
-    if (access(p.c_str(), X_OK) == 0) return p.string();
-  }
-  throw std::runtime_error("concbench-unit (the tiny program spawn/exec_per_task starts) is "
-                           "not beside " + self.string() + ": build every target");
-}
-
 struct Program {
-  std::string path = unit_program();
+  std::string path = helper_program("concbench-unit", "the tiny program spawn/exec_per_task starts");
 };
 
 const bool registered = register_case({

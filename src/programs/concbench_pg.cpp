@@ -1,0 +1,172 @@
+// concbench-pg: the guardian of one throwaway PostgreSQL cluster (servers/postgres.hpp starts
+// it for a db benchmark). It leaves the benchmark's process group and session, so that
+// neither Ctrl-C at the terminal nor the harness killing a benchmark's group reaches it or
+// the server; then:
+//   1. initdb (as the `postgres` user when run as root: PostgreSQL refuses root) into a new
+//      0700 folder under $TMPDIR, trust authentication, local connections only;
+//   2. starts `postgres` listening on 127.0.0.1 on a free port and on a unix socket in that
+//      folder, with PR_SET_PDEATHSIG so that it stops if this guardian is killed;
+//   3. prints one line on stdout: "ready <port> <socket folder> <postmaster pid>" (or
+//      "error <why>") once the server accepts connections;
+//   4. waits for its stdin to close: the benchmark ended, normally, by Ctrl-C or by a crash
+//      (the kernel closes the pipe in every case), or SIGINT/SIGTERM/SIGHUP;
+//   5. stops the server (immediate shutdown: SIGQUIT, SIGKILL after 5 s), removes the folder.
+// Usage: concbench-pg [MAX_CONNECTIONS]
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "servers/pg_cluster.hpp"
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+std::string g_dir;
+const passwd* g_user = nullptr;  // whom postgres runs as (root only)
+
+[[noreturn]] void fail(const std::string& why) {
+  std::printf("error %s\n", why.c_str());
+  std::fflush(stdout);
+  if (!g_dir.empty())
+    nftw(g_dir.c_str(), [](const char* p, const struct stat*, int, FTW*) { return remove(p); }, 16,
+         FTW_DEPTH | FTW_PHYS);
+  std::exit(1);
+}
+
+std::string tail(const std::string& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string t = s.str();
+  if (t.size() > 400) t = "..." + t.substr(t.size() - 400);
+  for (char& c : t)
+    if (c == '\n') c = ' ';
+  return t;
+}
+
+// Runs `args` as the server's user with stdout and stderr into `log`; returns its pid.
+pid_t start(const std::vector<std::string>& args, const std::string& log, bool tie_to_parent) {
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(120);
+  const int null = open("/dev/null", O_RDONLY);
+  if (null < 0 || dup2(null, 0) < 0) _exit(120);
+  if (g_user && (setgid(g_user->pw_gid) != 0 || setuid(g_user->pw_uid) != 0)) _exit(121);
+  // After the user change, which clears it: the server stops if the guardian dies.
+  if (tie_to_parent && (prctl(PR_SET_PDEATHSIG, SIGQUIT) != 0 || getppid() != parent)) _exit(122);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+uint16_t free_port() {
+  const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    fail(std::string("cannot find a free port on 127.0.0.1: ") + std::strerror(errno));
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int max_connections = argc > 1 ? std::atoi(argv[1]) : 300;
+  setsid();  // out of the benchmark's process group and terminal
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;  // no SA_RESTART: the wait below returns
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (const auto why = concbench::pg_cluster_unavailable()) fail(*why);
+  const std::string bin = concbench::pg_bindir();
+  if (geteuid() == 0) g_user = getpwnam("postgres");
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/concbench-pg.XXXXXX";
+  if (!mkdtemp(templ.data())) fail("cannot create a folder in " + templ + ": " + std::strerror(errno));
+  g_dir = templ;  // 0700
+  if (g_user && chown(g_dir.c_str(), g_user->pw_uid, g_user->pw_gid) != 0)
+    fail("cannot give " + g_dir + " to the postgres user: " + std::strerror(errno));
+  const std::string data = g_dir + "/data";
+
+  const int init = wait_for(start({bin + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync",
+                                   "--no-instructions", "-E", "UTF8", "--locale=C"},
+                                  g_dir + "/initdb.log", false));
+  if (!WIFEXITED(init) || WEXITSTATUS(init) != 0)
+    fail("initdb failed (exit " + std::to_string(WIFEXITED(init) ? WEXITSTATUS(init) : -1) + "): " +
+         tail(g_dir + "/initdb.log"));
+
+  const uint16_t port = free_port();
+  const pid_t server = start({bin + "/postgres", "-D", data, "-k", g_dir, "-h", "127.0.0.1", "-p",
+                              std::to_string(port), "-c", "max_connections=" + std::to_string(max_connections)},
+                             g_dir + "/postgres.log", true);
+  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres connect_timeout=2";
+  bool ready = false;
+  for (int k = 0; k < 750 && !ready && !g_stop; ++k) {  // 15 s
+    int status = 0;
+    if (waitpid(server, &status, WNOHANG) == server) fail("postgres exited: " + tail(g_dir + "/postgres.log"));
+    ready = PQping(conninfo.c_str()) == PQPING_OK;
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (ready) {
+    std::printf("ready %u %s %d\n", unsigned(port), g_dir.c_str(), int(server));
+    std::fflush(stdout);
+    char buf[64];
+    while (!g_stop) {
+      const ssize_t n = read(0, buf, sizeof buf);
+      if (n == 0 || (n < 0 && errno != EINTR)) break;
+    }
+  }
+  kill(server, SIGQUIT);  // immediate shutdown: the backends go too; nothing is kept
+  bool gone = false;
+  for (int k = 0; k < 500 && !gone; ++k) {  // 5 s
+    gone = waitpid(server, nullptr, WNOHANG) == server;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!gone) {
+    kill(server, SIGKILL);
+    wait_for(server);
+  }
+  if (!ready) fail("postgres did not accept connections within 15 s: " + tail(g_dir + "/postgres.log"));
+  nftw(g_dir.c_str(), [](const char* p, const struct stat*, int, FTW*) { return remove(p); }, 16,
+       FTW_DEPTH | FTW_PHYS);
+  return 0;
+}

@@ -1,0 +1,137 @@
+#include "servers/postgres.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/server_probe.hpp"
+#include "core/system.hpp"
+#include "servers/pg_cluster.hpp"
+
+extern char** environ;
+
+namespace concbench {
+
+std::optional<std::string> PgService::external_url() {
+  const char* u = std::getenv("CONCBENCH_PG_URL");
+  if (!u || !*u) return std::nullopt;
+  return std::string(u);
+}
+
+std::optional<std::string> PgService::unavailable() {
+  if (external_url()) return std::nullopt;
+  return pg_cluster_unavailable();
+}
+
+std::string hide_password(const std::string& conninfo) {
+  static const std::regex url(R"(^(postgres(?:ql)?://[^:/@?]*:)[^@]*@)");
+  static const std::regex query(R"(([?&]password=)[^&]*)");
+  static const std::regex keyword(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+))");
+  std::string s = std::regex_replace(conninfo, url, "$1***@");
+  s = std::regex_replace(s, query, "$1***");
+  return std::regex_replace(s, keyword, "$1***");
+}
+
+std::optional<std::string> pg_connect_error(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (!opts) {
+    std::string why = err ? err : "not a connection string or URL";
+    PQfreemem(err);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return why;
+  }
+  PQconninfoFree(opts);
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  std::optional<std::string> why;
+  if (PQstatus(c) != CONNECTION_OK) {
+    why = PQerrorMessage(c);
+    while (!why->empty() && why->back() == '\n') why->pop_back();
+    for (char& ch : *why)
+      if (ch == '\n') ch = ' ';
+  }
+  PQfinish(c);
+  return why;
+}
+
+namespace {
+// concbench-pg beside this executable, or one folder up (the tests' binaries).
+std::string guardian_program() { return helper_program("concbench-pg", "the throwaway PostgreSQL's guardian"); }
+}  // namespace
+
+PgService::PgService(int max_connections) {
+  if (const auto url = external_url()) {
+    conninfo_ = *url;
+    return;
+  }
+  if (const auto why = pg_cluster_unavailable()) throw std::runtime_error(*why);
+  const std::string program = guardian_program();
+  int in[2], out[2];
+  if (pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    close(in[0]);
+    close(in[1]);
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  const std::string limit = std::to_string(max_connections);
+  char* argv[] = {const_cast<char*>("concbench-pg"), const_cast<char*>(limit.c_str()), nullptr};
+  const int err = posix_spawn(&guardian_, program.c_str(), &fa, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(in[0]);
+  close(out[1]);
+  control_ = in[1];
+  if (err != 0) {
+    close(out[0]);
+    close(control_);
+    guardian_ = -1;
+    throw std::runtime_error("cannot start " + program + ": " + std::strerror(err));
+  }
+  std::string line;
+  char buf[512];
+  pollfd pfd{out[0], POLLIN, 0};
+  while (line.find('\n') == std::string::npos && poll(&pfd, 1, 30000) == 1) {
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    line.append(buf, std::size_t(n));
+  }
+  close(out[0]);
+  std::istringstream words(line);
+  std::string word, socket_dir;
+  unsigned port = 0;
+  if (!(words >> word) || word != "ready" || !(words >> port >> socket_dir >> postmaster_)) {
+    close(control_);
+    while (waitpid(guardian_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    guardian_ = -1;
+    if (line.rfind("error ", 0) == 0) throw std::runtime_error("PostgreSQL: " + line.substr(6, line.find('\n') - 6));
+    throw std::runtime_error("PostgreSQL: the throwaway cluster did not start within 30 s");
+  }
+  conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
+  set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true});
+}
+
+PgService::~PgService() {
+  if (guardian_ < 0) return;
+  set_active_server(std::nullopt);
+  close(control_);  // the guardian stops the server and removes its folder
+  while (waitpid(guardian_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace concbench

@@ -1,0 +1,49 @@
+// The PostgreSQL server the db workload talks to (issue 10): by default a throwaway cluster of
+// Debian's postgresql, started for one benchmark by its guardian (programs/concbench_pg.cpp:
+// initdb into a temporary 0700 folder, 127.0.0.1 on a free port and a unix socket, trust for
+// local connections only; stopped and removed when the benchmark ends, also on Ctrl-C or a
+// crash). --pg-url (or CONCBENCH_PG_URL) points it at an external server instead.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+namespace concbench {
+
+class PgService {
+ public:
+  // The external server if one is configured, else a throwaway cluster allowing
+  // `max_connections`; throws std::runtime_error with the reason if it cannot start.
+  explicit PgService(int max_connections = 300);
+  ~PgService();  // a throwaway cluster: stopped and removed (its guardian does it)
+  PgService(const PgService&) = delete;
+  PgService& operator=(const PgService&) = delete;
+
+  const std::string& conninfo() const { return conninfo_; }  // for libpq (URL or key=value)
+  bool external() const { return guardian_ < 0; }
+  pid_t postmaster() const { return postmaster_; }
+
+  // --pg-url / CONCBENCH_PG_URL (the command line sets the variable, so that a benchmark's own
+  // process inherits it and the password never travels in an argument list); nothing if unset.
+  static std::optional<std::string> external_url();
+  // Why a db benchmark cannot run here (no server programs, no `postgres` user), with the
+  // fix; nothing if it can.
+  static std::optional<std::string> unavailable();
+
+ private:
+  pid_t guardian_ = -1;
+  int control_ = -1;  // its stdin: closing it (or dying) stops the cluster
+  pid_t postmaster_ = -1;
+  std::string conninfo_;
+};
+
+// `conninfo` with its password replaced by "***" (URL "user:pass@", "?password=" or
+// "password=" forms), for messages and results files.
+std::string hide_password(const std::string& conninfo);
+
+// Connects once to `conninfo`; the error (password hidden) if it cannot, else nothing.
+std::optional<std::string> pg_connect_error(const std::string& conninfo);
+
+}  // namespace concbench

@@ -1,0 +1,201 @@
+// db.peer on `pgbench`: the field's own load tool against the same server, the same table and
+// the same query, in the same run (issue 10's peer): a custom script of the db point's query
+// (for query:pk, pgbench -S's SELECT on our table), prepared statements (-M prepared, as our
+// clients), C clients on `workers` threads (-j: 1, one event loop as `coro`, and the core
+// count, as `coro_mt`), 1 s; with `rate`, -R at the same rate (its
+// latency then counts from each transaction's scheduled start, as ours). Every transaction's
+// time comes from its per-transaction log (--log), from which the percentiles are taken.
+// Skipped, with the command that fixes it, where pgbench or the server is missing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/fault.hpp"
+#include "core/system.hpp"
+#include "servers/pg_cluster.hpp"
+#include "workloads/db/db.hpp"
+
+namespace concbench::db {
+namespace {
+
+std::string pgbench_program() {
+  const std::string bin = pg_bindir();
+  if (!bin.empty() && access((bin + "/pgbench").c_str(), X_OK) == 0) return bin + "/pgbench";
+  return "pgbench";
+}
+
+std::string script(const Config& c) {
+  const std::string id = "\\set id random(1, " + std::to_string(kRows) + ")\n";
+  if (fault::skip_wait()) return id;  // the test's breakage: transactions that ask nothing
+  switch (c.query) {
+    case Query::pk: return id + "SELECT v FROM concbench_items WHERE id = :id;\n";
+    case Query::rw:
+      return id + "WITH u AS (UPDATE concbench_items SET hits = hits + 1 WHERE id = :id RETURNING v) "
+                  "INSERT INTO concbench_history (id, v) SELECT :id, v FROM u RETURNING v;\n";
+    case Query::sleep:
+      return id + "SELECT v FROM concbench_items, pg_sleep(" + std::to_string(double(c.sleep_us) * 1e-6) +
+             ") WHERE id = :id;\n";
+  }
+  return id;
+}
+
+// Index scans of the table so far, as the server counts them (each of the queries is one): how
+// the run checks that pgbench's transactions reached the server.
+int64_t lookups(PGconn* monitor) {
+  Result r(PQexec(monitor, "SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'concbench_items'"));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1)
+    throw std::runtime_error(std::string("cannot read the server's statistics: ") + PQerrorMessage(monitor));
+  return std::stoll(PQgetvalue(r.get(), 0, 0));
+}
+
+struct Peer {
+  PgService server;
+  std::filesystem::path dir;
+  Conn monitor;
+  Peer() {
+    load(server.conninfo());
+    monitor.reset(PQconnectdb(server.conninfo().c_str()));
+    if (PQstatus(monitor.get()) != CONNECTION_OK)
+      throw std::runtime_error("cannot connect to " + hide_password(server.conninfo()));
+    std::string templ = (std::filesystem::temp_directory_path() / "concbench-pgbench.XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error("cannot create " + templ);
+    dir = templ;
+  }
+  ~Peer() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+const Workload& peer_workload() {
+  static const Workload w{
+      .name = "db.peer",
+      .kind = Kind::scenario,
+      .reference = unprepared([](const Params& p) {
+            Batch b;
+            b.results.push_back({mix64(uint64_t(p.get("concurrency"))), 0});
+            return b;
+          }),
+      .items = [](const Params&) { return int64_t(1); },
+      .question = "The field's own tool on the same server: what pgbench gets with the same "
+                  "query and clients (and, in an open loop, the same rate), beside which the db "
+                  "clients stand.",
+      .figures = {{"pgbench_tps", "1/s", "pgbench's transactions per second (without connection time)"},
+                  {"pgbench_lat_p50_us", "us", "pgbench's median latency, from its per-transaction log"},
+                  {"pgbench_lat_p99_us", "us",
+                   "pgbench's 99th percentile latency, from its per-transaction log (with -R: from "
+                   "each transaction's scheduled start)"}},
+  };
+  return w;
+}
+
+Batch run(Peer& peer, const Config& c, std::size_t jobs) {
+  Batch b;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(peer.dir, ec)) std::filesystem::remove(e.path(), ec);
+  const auto file = peer.dir / "query.sql";
+  std::ofstream(file) << script(c);
+  const std::size_t threads = std::max<std::size_t>(1, std::min(c.concurrency, jobs));
+  std::vector<std::string> args{pgbench_program(), "-n", "-M", "prepared", "-f", file.string(),
+                                "-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T", "1",
+                                "--log", "--log-prefix=" + (peer.dir / "tx").string()};
+  if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
+  args.push_back(peer.server.conninfo());  // as the database name: libpq expands it
+  const int64_t before = lookups(peer.monitor.get());
+  const ProgramRun r = run_program(args);
+  std::smatch m;
+  const std::regex tps(R"(tps = ([0-9.]+) \(without initial connection time\))");
+  const std::regex processed(R"(number of transactions actually processed: ([0-9]+))");
+  const std::regex failed(R"(number of failed transactions: ([0-9]+))");
+  const std::string shown = hide_password(r.out.substr(0, 600));
+  if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !std::regex_search(r.out, m, tps)) {
+    b.errors.push_back("pgbench failed: " + shown);
+    return b;
+  }
+  const double rate = std::stod(m[1]);
+  if (std::regex_search(r.out, m, failed) && std::stoll(m[1]) != 0) {
+    b.errors.push_back("pgbench saw failed transactions: " + shown);
+    return b;
+  }
+  const int64_t done = std::regex_search(r.out, m, processed) ? std::stoll(m[1]) : -1;
+  std::vector<double> lat;
+  for (const auto& e : std::filesystem::directory_iterator(peer.dir, ec)) {
+    if (e.path().filename().string().rfind("tx.", 0) != 0) continue;
+    std::ifstream in(e.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      long client = 0, tx = 0;
+      double us = 0;
+      if (f >> client >> tx >> us) lat.push_back(us);
+    }
+  }
+  if (lat.empty() || int64_t(lat.size()) != done) {
+    b.errors.push_back("pgbench's log holds " + std::to_string(lat.size()) + " transactions, it reported " +
+                       std::to_string(done));
+    return b;
+  }
+  // A backend reports its counts when it ends, shortly after pgbench does.
+  int64_t seen = 0;
+  for (int k = 0; k < 200 && (seen = lookups(peer.monitor.get()) - before) < done; ++k)
+    usleep(10'000);
+  if (seen < done) {
+    b.errors.push_back("the server ran " + std::to_string(seen) + " lookups of the table, pgbench reported " +
+                       std::to_string(done) + " transactions: its queries did not reach it");
+    return b;
+  }
+  std::sort(lat.begin(), lat.end());
+  auto pct = [&](double q) { return lat[std::min(lat.size() - 1, std::size_t(q * double(lat.size())))]; };
+  b.figures.emplace_back("pgbench_tps", rate);
+  b.figures.emplace_back("pgbench_lat_p50_us", pct(0.5));
+  b.figures.emplace_back("pgbench_lat_p99_us", pct(0.99));
+  if (pct(0.5) < double(c.sleep_us)) {
+    b.errors.push_back("pgbench's median latency " + std::to_string(pct(0.5)) + " us is under the query's " +
+                       std::to_string(c.sleep_us) + " us sleep: the wait was not applied");
+    return b;
+  }
+  b.results.push_back({mix64(uint64_t(c.concurrency)), 0});
+  return b;
+}
+
+const bool registered = register_case({
+    .workload = &peer_workload(),
+    .model = "pgbench",
+    .grid =
+        [](const Suite& s) {
+          std::vector<Params> out;
+          for (const Params& p : grid(s, IoShape::loop)) {
+            if (p.has("depth")) continue;
+            for (int64_t j : {int64_t(1), int64_t(s.cores)}) {
+              if (j == s.cores && j == 1) continue;
+              Params q{{"workers", j}};
+              for (auto& [k, v] : p.items()) q.set(k, v);
+              out.push_back(q);
+            }
+          }
+          return out;
+        },
+    .make =
+        [](const Params& p) {
+          const Config c = config(p);
+          const auto jobs = std::size_t(p.get("workers"));
+          return make_trial<Peer>(std::make_unique<Peer>(), [c, jobs](Peer& peer) { return run(peer, c, jobs); });
+        },
+    .needs =
+        [](const Params& p) {
+          Needs n{.threads = p.get("workers"), .descriptors = p.get("concurrency")};
+          n.unavailable = PgService::unavailable();
+          if (pgbench_program() == "pgbench") n.programs = {{"pgbench", "postgresql"}};
+          return n;
+        },
+});
+
+}  // namespace
+}  // namespace concbench::db
