@@ -220,6 +220,12 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.add_option("--echo-server", o.echo_server,
                  "io.echo against an external echo server HOST:PORT instead of the embedded one")
       ->type_name("HOST:PORT");
+  app.add_option("--pg-url", o.pg_url,
+                 "db against this PostgreSQL server (a libpq URL or key=value string, e.g. "
+                 "postgresql://user:secret@db.example:5432/bench; also CONCBENCH_PG_URL) instead "
+                 "of a throwaway cluster started for each benchmark; it gets the tables "
+                 "concbench_items and concbench_history. Its password never reaches the output")
+      ->type_name("URL");
   app.add_option("--progress", o.progress,
                  "Progress line with ETA on stderr: auto (when stderr is a terminal), "
                  "always or never")

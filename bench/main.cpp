@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "core/trace.hpp"
 #include "core/system.hpp"
 #include "servers/echo_server.hpp"
+#include "servers/postgres.hpp"
 #include "servers/http_server.hpp"
 
 namespace concbench {
@@ -121,6 +123,11 @@ int run(int argc, char** argv) {
     if (!e) bad_input("--echo-server '" + o.echo_server + "': expected HOST:PORT, e.g. 127.0.0.1:7");
     EchoService::use_external(e);
   }
+  if (!o.pg_url.empty()) setenv("CONCBENCH_PG_URL", o.pg_url.c_str(), 1);  // to each benchmark's process
+  if (const auto url = PgService::external_url(); url && o.run_one.empty() && !cl.benchmark.list)
+    if (const auto why = pg_connect_error(*url))
+      bad_input(std::string(o.pg_url.empty() ? "CONCBENCH_PG_URL" : "--pg-url") + " '" + hide_password(*url) +
+                "': cannot connect: " + hide_password(*why));
   if (!o.serve.empty()) return serve_until_interrupted(o.serve);
   initialize_google_benchmark(argv[0], bf.pass);
   if (o.spin_rate > 0) set_spin_rate(o.spin_rate);

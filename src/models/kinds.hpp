@@ -57,11 +57,14 @@ inline constexpr ModelKind kModelKinds[] = {
     {"wrk", "loop", "threads", false, false, false, false,
      "not a model: the peer tool wrk (C, one epoll loop per thread) on the same server, its "
      "figures beside the http clients'", ""},
+    {"pgbench", "loop", "threads", true, false, false, false,
+     "not a model: the peer tool pgbench (C, libpq, one poll loop per -j thread) on the same "
+     "PostgreSQL, its figures beside the db clients'", ""},
 };
 
 // Peers: the field's own tools, run on the same servers so that the models' figures stand
 // beside theirs; never ranked among the models (the report leaves them out of its columns).
-inline constexpr std::string_view kPeers[] = {"wrk"};
+inline constexpr std::string_view kPeers[] = {"wrk", "pgbench"};
 inline bool is_peer(std::string_view model) {
   for (auto p : kPeers)
     if (p == model) return true;

@@ -1,7 +1,8 @@
 // concbench-pg: the guardian of one throwaway PostgreSQL cluster (servers/postgres.hpp starts
-// it for a db benchmark). It leaves the benchmark's process group and session, so that
-// neither Ctrl-C at the terminal nor the harness killing a benchmark's group reaches it or
-// the server; then:
+// it for a db benchmark's process). It forks and its parent exits at once (so it is no child
+// of the benchmark's, which reaps that parent), and leaves the benchmark's process group and
+// session, so that neither Ctrl-C at the terminal nor the harness killing a benchmark's group
+// reaches it or the server; then:
 //   1. initdb (as the `postgres` user when run as root: PostgreSQL refuses root) into a new
 //      0700 folder under $TMPDIR, trust authentication, local connections only;
 //   2. starts `postgres` listening on 127.0.0.1 on a free port and on a unix socket in that
@@ -10,7 +11,8 @@
 //      "error <why>") once the server accepts connections;
 //   4. waits for its stdin to close: the benchmark ended, normally, by Ctrl-C or by a crash
 //      (the kernel closes the pipe in every case), or SIGINT/SIGTERM/SIGHUP;
-//   5. stops the server (immediate shutdown: SIGQUIT, SIGKILL after 5 s), removes the folder.
+//   5. stops the server (immediate shutdown: SIGQUIT, SIGKILL after 5 s), removes the folder,
+//      and exits, which closes its stdout: the benchmark waits for that end of file.
 // Usage: concbench-pg [MAX_CONNECTIONS]
 #include <fcntl.h>
 #include <ftw.h>
@@ -108,6 +110,9 @@ uint16_t free_port() {
 
 int main(int argc, char** argv) {
   const int max_connections = argc > 1 ? std::atoi(argv[1]) : 300;
+  const pid_t first = fork();
+  if (first < 0) fail(std::string("fork: ") + std::strerror(errno));
+  if (first > 0) _exit(0);
   setsid();  // out of the benchmark's process group and terminal
   struct sigaction sa {};
   sa.sa_handler = on_signal;  // no SA_RESTART: the wait below returns

@@ -35,7 +35,7 @@ std::optional<std::string> PgService::unavailable() {
 }
 
 std::string hide_password(const std::string& conninfo) {
-  static const std::regex url(R"(^(postgres(?:ql)?://[^:/@?]*:)[^@]*@)");
+  static const std::regex url(R"((postgres(?:ql)?://[^:/@?\s"]*:)[^@\s"]*@)");
   static const std::regex query(R"(([?&]password=)[^&]*)");
   static const std::regex keyword(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+))");
   std::string s = std::regex_replace(conninfo, url, "$1***@");
@@ -50,7 +50,7 @@ std::optional<std::string> pg_connect_error(const std::string& conninfo) {
     std::string why = err ? err : "not a connection string or URL";
     PQfreemem(err);
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    return why;
+    return hide_password(why);
   }
   PQconninfoFree(opts);
   PGconn* c = PQconnectdb(conninfo.c_str());
@@ -60,6 +60,7 @@ std::optional<std::string> pg_connect_error(const std::string& conninfo) {
     while (!why->empty() && why->back() == '\n') why->pop_back();
     for (char& ch : *why)
       if (ch == '\n') ch = ' ';
+    why = hide_password(*why);
   }
   PQfinish(c);
   return why;
@@ -69,6 +70,17 @@ namespace {
 // concbench-pg beside this executable, or one folder up (the tests' binaries).
 std::string guardian_program() { return helper_program("concbench-pg", "the throwaway PostgreSQL's guardian"); }
 }  // namespace
+
+std::shared_ptr<PgService> PgService::get() {
+  static std::shared_ptr<PgService> server;
+  if (!server) server = std::make_shared<PgService>();
+  server->activate();
+  return server;
+}
+
+void PgService::activate() const {
+  if (throwaway_) set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true});
+}
 
 PgService::PgService(int max_connections) {
   if (const auto url = external_url()) {
@@ -90,48 +102,55 @@ PgService::PgService(int max_connections) {
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   const std::string limit = std::to_string(max_connections);
   char* argv[] = {const_cast<char*>("concbench-pg"), const_cast<char*>(limit.c_str()), nullptr};
-  const int err = posix_spawn(&guardian_, program.c_str(), &fa, nullptr, argv, environ);
+  pid_t first = -1;  // exits at once, leaving the guardian to init
+  const int err = posix_spawn(&first, program.c_str(), &fa, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   close(in[0]);
   close(out[1]);
   control_ = in[1];
+  done_ = out[0];
   if (err != 0) {
-    close(out[0]);
+    close(done_);
     close(control_);
-    guardian_ = -1;
     throw std::runtime_error("cannot start " + program + ": " + std::strerror(err));
+  }
+  while (waitpid(first, nullptr, 0) < 0 && errno == EINTR) {
   }
   std::string line;
   char buf[512];
-  pollfd pfd{out[0], POLLIN, 0};
+  pollfd pfd{done_, POLLIN, 0};
   while (line.find('\n') == std::string::npos && poll(&pfd, 1, 30000) == 1) {
-    const ssize_t n = read(out[0], buf, sizeof buf);
+    const ssize_t n = read(done_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     line.append(buf, std::size_t(n));
   }
-  close(out[0]);
   std::istringstream words(line);
   std::string word, socket_dir;
   unsigned port = 0;
+  throwaway_ = true;
   if (!(words >> word) || word != "ready" || !(words >> port >> socket_dir >> postmaster_)) {
-    close(control_);
-    while (waitpid(guardian_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-    guardian_ = -1;
+    stop();
     if (line.rfind("error ", 0) == 0) throw std::runtime_error("PostgreSQL: " + line.substr(6, line.find('\n') - 6));
     throw std::runtime_error("PostgreSQL: the throwaway cluster did not start within 30 s");
   }
   conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
-  set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true});
 }
 
-PgService::~PgService() {
-  if (guardian_ < 0) return;
-  set_active_server(std::nullopt);
-  close(control_);  // the guardian stops the server and removes its folder
-  while (waitpid(guardian_, nullptr, 0) < 0 && errno == EINTR) {
+PgService::~PgService() { stop(); }
+
+void PgService::stop() {
+  if (!throwaway_) return;
+  throwaway_ = false;
+  if (const auto s = active_server(); s && s->pid == postmaster_) set_active_server(std::nullopt);
+  close(control_);  // the guardian stops the server, removes its folder and exits
+  char buf[256];
+  pollfd pfd{done_, POLLIN, 0};
+  while (poll(&pfd, 1, 10000) == 1) {
+    const ssize_t n = read(done_, buf, sizeof buf);
+    if (n == 0 || (n < 0 && errno != EINTR)) break;
   }
+  close(done_);
 }
 
 }  // namespace concbench

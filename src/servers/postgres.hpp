@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,16 +15,21 @@ namespace concbench {
 
 class PgService {
  public:
-  // The external server if one is configured, else a throwaway cluster allowing
-  // `max_connections`; throws std::runtime_error with the reason if it cannot start.
+  // The server of this process: the external one if configured, else a throwaway cluster
+  // (300 connections) started on first use and kept until the process ends (a benchmark's
+  // process runs one benchmark; a test process, many). Throws std::runtime_error with the
+  // reason if it cannot start. Marks it as the active server (server_cpu_s: its backends).
+  static std::shared_ptr<PgService> get();
+
   explicit PgService(int max_connections = 300);
-  ~PgService();  // a throwaway cluster: stopped and removed (its guardian does it)
+  ~PgService();  // a throwaway cluster: stopped and removed (its guardian does it, then ends)
   PgService(const PgService&) = delete;
   PgService& operator=(const PgService&) = delete;
 
   const std::string& conninfo() const { return conninfo_; }  // for libpq (URL or key=value)
-  bool external() const { return guardian_ < 0; }
+  bool external() const { return !throwaway_; }
   pid_t postmaster() const { return postmaster_; }
+  void activate() const;  // the harness charges its backends' CPU to server_cpu_s
 
   // --pg-url / CONCBENCH_PG_URL (the command line sets the variable, so that a benchmark's own
   // process inherits it and the password never travels in an argument list); nothing if unset.
@@ -33,8 +39,10 @@ class PgService {
   static std::optional<std::string> unavailable();
 
  private:
-  pid_t guardian_ = -1;
-  int control_ = -1;  // its stdin: closing it (or dying) stops the cluster
+  void stop();
+  bool throwaway_ = false;
+  int control_ = -1;  // the guardian's stdin: closing it (or dying) stops the cluster
+  int done_ = -1;     // the guardian's stdout: its end of file says the cluster is gone
   pid_t postmaster_ = -1;
   std::string conninfo_;
 };

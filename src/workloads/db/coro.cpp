@@ -13,7 +13,7 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto server = std::make_shared<PgService>();
+          auto server = PgService::get();
           load(server->conninfo());
           auto loop = std::make_unique<EventLoop>();
           auto lanes = std::make_shared<Lanes>(std::vector{&loop->context()}, server->conninfo(), c);

@@ -12,7 +12,7 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto server = std::make_shared<PgService>();
+          auto server = PgService::get();
           load(server->conninfo());
           auto group = std::make_unique<LoopGroup>(p.get("workers"));
           std::vector<boost::asio::io_context*> loops;

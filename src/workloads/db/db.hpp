@@ -115,7 +115,7 @@ bool register_blocking_model(const char* model) {
       .make =
           [](const Params& p) {
             const Config c = config(p);
-            auto server = std::make_shared<PgService>();
+            auto server = PgService::get();
             load(server->conninfo());
             auto conns = std::make_shared<BorrowPool<Session>>(
                 c.concurrency, [&] { return std::make_unique<Session>(Session{connect(server->conninfo(), c)}); });

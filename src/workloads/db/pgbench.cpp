@@ -56,14 +56,14 @@ int64_t lookups(PGconn* monitor) {
 }
 
 struct Peer {
-  PgService server;
+  std::shared_ptr<PgService> server = PgService::get();
   std::filesystem::path dir;
   Conn monitor;
   Peer() {
-    load(server.conninfo());
-    monitor.reset(PQconnectdb(server.conninfo().c_str()));
+    load(server->conninfo());
+    monitor.reset(PQconnectdb(server->conninfo().c_str()));
     if (PQstatus(monitor.get()) != CONNECTION_OK)
-      throw std::runtime_error("cannot connect to " + hide_password(server.conninfo()));
+      throw std::runtime_error("cannot connect to " + hide_password(server->conninfo()));
     std::string templ = (std::filesystem::temp_directory_path() / "concbench-pgbench.XXXXXX").string();
     if (!mkdtemp(templ.data())) throw std::runtime_error("cannot create " + templ);
     dir = templ;
@@ -107,7 +107,7 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
                                 "-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T", "1",
                                 "--log", "--log-prefix=" + (peer.dir / "tx").string()};
   if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
-  args.push_back(peer.server.conninfo());  // as the database name: libpq expands it
+  args.push_back(peer.server->conninfo());  // as the database name: libpq expands it
   const int64_t before = lookups(peer.monitor.get());
   const ProgramRun r = run_program(args);
   std::smatch m;

@@ -12,7 +12,7 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto server = std::make_shared<PgService>();
+          auto server = PgService::get();
           load(server->conninfo());
           const std::string at = server->conninfo();
           auto sched = std::make_shared<Schedule>(c.tasks, c.rate);  // before the fork: its start is shared

@@ -1,0 +1,218 @@
+"""Real services as a user meets them (issue 10): db against a throwaway PostgreSQL and against
+an external one (--pg-url), its failure paths (a bad URL, a refused connection, the server
+killed mid-run, Ctrl-C, a killed benchmark, PostgreSQL missing), and http against an external
+server (Debian's nginx). Every test checks that no postgres process and no cluster folder is
+left behind: each run's clusters live under the test's own TMPDIR."""
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+PK16 = r"^db/(coro|threads/workers:16)/query:pk/concurrency:16/real_time"
+SLEEP = r"^db/threads/workers:100/query:sleep/concurrency:100/sleep_us:1000/real_time"
+
+
+@pytest.fixture
+def tmp_path():
+    """A folder of the test's own that PostgreSQL's user can reach (pytest's own tmp_path is
+    under a 0700 folder of root's, which `postgres` cannot enter)."""
+    d = pathlib.Path(tempfile.mkdtemp(prefix="concbench-test-", dir="/tmp"))
+    d.chmod(0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def run(binary, *args, env=None, timeout=300):
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout,
+                          env=env)
+
+
+def env_with(tmp_path, **more):
+    e = dict(os.environ)
+    e["TMPDIR"] = str(tmp_path)  # the clusters' folders, and so their processes, are the test's
+    e.pop("CONCBENCH_PG_URL", None)
+    e.update(more)
+    return e
+
+
+def postgres_under(folder):
+    """pids of postgres processes whose command line names `folder` (their data folder)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "postgres" in cmd and str(folder) in cmd:
+            found.append(int(pid))
+    return found
+
+
+def clusters_under(folder):
+    return sorted(pathlib.Path(folder).glob("concbench-pg.*"))
+
+
+def assert_nothing_left(folder, within=10.0):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and (postgres_under(folder) or clusters_under(folder)):
+        time.sleep(0.1)
+    assert postgres_under(folder) == [], "a postgres process was left"
+    assert clusters_under(folder) == [], "a cluster folder was left"
+
+
+def guardian(binary):
+    return pathlib.Path(binary).parent / "concbench-pg"
+
+
+class Cluster:
+    """A second cluster, started apart from concbench (by its guardian program), for --pg-url."""
+
+    def __init__(self, binary, tmp_path):
+        e = env_with(tmp_path)
+        self.proc = subprocess.Popen([str(guardian(binary))], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, env=e)
+        self.proc.wait(timeout=10)  # the guardian's first process exits at once
+        line = self.proc.stdout.readline().split()
+        assert line and line[0] == "ready", line
+        self.port = int(line[1])
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.stdout.read()  # end of file: the guardian has stopped it and removed it
+
+
+def test_db_runs_on_a_throwaway_cluster_and_removes_it(binary, tmp_path):
+    out = tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", f"--benchmark_filter={PK16}", "--out", str(out),
+            env=env_with(tmp_path))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(out.read_text())
+    assert len(doc["benchmarks"]) == 2
+    for b in doc["benchmarks"]:
+        assert not b.get("error_occurred"), b
+        assert b["items_per_second"] > 0 and b["server_cpu_s"] > 0
+    assert doc["context"]["pg_server"].startswith("throwaway")
+    assert_nothing_left(tmp_path)
+
+
+def test_db_against_an_external_server_never_shows_its_password(binary, tmp_path):
+    c = Cluster(binary, tmp_path)
+    try:
+        out = tmp_path / "r.json"
+        url = f"postgresql://postgres:s3cret-pw@127.0.0.1:{c.port}/postgres"
+        r = run(binary, "--suite", "quick", f"--benchmark_filter={PK16}", "--out", str(out),
+                "--pg-url", url, env=env_with(tmp_path))
+        assert r.returncode == 0, r.stderr
+        text = out.read_text()
+        assert "s3cret-pw" not in text + r.stdout + r.stderr
+        doc = json.loads(text)
+        assert doc["context"]["pg_server"] == f"postgresql://postgres:***@127.0.0.1:{c.port}/postgres"
+        assert len(doc["benchmarks"]) == 2
+        assert [b for b in doc["benchmarks"] if b.get("error_occurred")] == []
+        # No cluster of its own was started: only the external one runs.
+        assert len(clusters_under(tmp_path)) == 1
+    finally:
+        c.stop()
+    assert_nothing_left(tmp_path)
+
+
+@pytest.mark.parametrize("url, says", [
+    ("postgresql://me:hunter2@127.0.0.1:1/db", "Connection refused"),
+    ("postgresql://me:hunter2@[nope", "IPv6"),
+    ("host=127.0.0.1 port=1 password=hunter2", "Connection refused"),
+])
+def test_a_bad_or_refused_pg_url_exits_2_naming_it(binary, tmp_path, url, says):
+    r = run(binary, "--suite", "quick", "--pg-url", url, env=env_with(tmp_path))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("concbench: --pg-url '")
+    assert says in r.stderr
+    assert "hunter2" not in r.stderr + r.stdout and "***" in r.stderr
+    r = run(binary, "--suite", "quick", env=env_with(tmp_path, CONCBENCH_PG_URL=url))
+    assert r.returncode == 2 and r.stderr.startswith("concbench: CONCBENCH_PG_URL '"), r.stderr
+
+
+def test_without_postgresql_db_is_skipped_with_the_fix_and_the_rest_runs(binary, tmp_path):
+    out = tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", "--out", str(out),
+            r"--benchmark_filter=^db/coro/query:pk/concurrency:16/real|^cpu\.spin/threads/workers:2/dispatch:map/",
+            env=env_with(tmp_path, CONCBENCH_PG_BINDIR=str(tmp_path / "none")))
+    assert r.returncode == 0, r.stderr
+    by = {b["name"]: b for b in json.loads(out.read_text())["benchmarks"]}
+    db = by["db/coro/query:pk/concurrency:16/real_time"]
+    assert db["error_occurred"] and "apt-get install postgresql" in db["error_message"]
+    assert db["error_message"].startswith("skipped: ")
+    assert any(n.startswith("cpu.spin/") and not b.get("error_occurred") for n, b in by.items())
+
+
+def wait_for_cluster(folder, proc, within=30.0):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and proc.poll() is None:
+        if postgres_under(folder):
+            return
+        time.sleep(0.05)
+    raise AssertionError("no cluster started")
+
+
+def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path):
+    out = tmp_path / "r.json"
+    p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={SLEEP}",
+                          "--benchmark_min_time=20", "--out", str(out), "--progress", "never"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=env_with(tmp_path))
+    wait_for_cluster(tmp_path, p)
+    time.sleep(2.5)  # set up, and well into its timed runs
+    postmaster = min(postgres_under(tmp_path))
+    os.kill(postmaster, signal.SIGKILL)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 1, err
+    (b,) = json.loads(out.read_text())["benchmarks"]
+    assert b["error_occurred"]
+    assert "query" in b["error_message"] or "connection" in b["error_message"], b["error_message"]
+    assert_nothing_left(tmp_path)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_ctrl_c_or_a_killed_benchmark_leaves_no_postgres(binary, tmp_path, sig):
+    p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={SLEEP}",
+                          "--benchmark_min_time=20", "--progress", "never"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env=env_with(tmp_path), start_new_session=True)
+    wait_for_cluster(tmp_path, p)
+    time.sleep(2.0)
+    if sig == signal.SIGKILL:
+        os.killpg(p.pid, signal.SIGKILL)  # the parent and the benchmark's process: a crash
+    else:
+        p.send_signal(sig)
+    p.wait(timeout=30)
+    assert_nothing_left(tmp_path, within=15.0)
+
+
+def test_pgbench_is_measured_beside_the_clients_and_checked_by_the_server(binary, tmp_path):
+    if not (shutil.which("pgbench") or list(pathlib.Path("/usr/lib/postgresql").glob("*/bin/pgbench"))):
+        pytest.skip("pgbench is not installed")
+    out = tmp_path / "r.json"
+    r = run(binary, "--suite", "quick", "--out", str(out),
+            r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/",
+            env=env_with(tmp_path))
+    assert r.returncode == 0, r.stderr
+    by = {b["name"]: b for b in json.loads(out.read_text())["benchmarks"]}
+    closed = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/real_time"]
+    opened = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/rate:10000/real_time"]
+    for b in (closed, opened):
+        assert not b.get("error_occurred"), b
+        assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
+    assert 8000 < opened["pgbench_tps"] < 12000  # -R 10000
+    broken = run(binary, "--suite", "quick", r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/real",
+                 "--out", str(out), env=env_with(tmp_path, CONCBENCH_TEST_BREAK="skip_wait"))
+    assert broken.returncode == 1
+    (b,) = json.loads(out.read_text())["benchmarks"]
+    assert "did not reach it" in b["error_message"], b["error_message"]
+    assert_nothing_left(tmp_path)
