@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 PK16 = r"^db/(coro|threads/workers:16)/query:pk/concurrency:16/real_time"
 SLEEP = r"^db/threads/workers:100/query:sleep/concurrency:100/sleep_us:1000/real_time"
 
@@ -195,12 +196,12 @@ def test_ctrl_c_or_a_killed_benchmark_leaves_no_postgres(binary, tmp_path, sig):
     assert_nothing_left(tmp_path, within=15.0)
 
 
-def test_pgbench_is_measured_beside_the_clients_and_checked_by_the_server(binary, tmp_path):
+def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_answers(binary, tmp_path):
     if not (shutil.which("pgbench") or list(pathlib.Path("/usr/lib/postgresql").glob("*/bin/pgbench"))):
         pytest.skip("pgbench is not installed")
     out = tmp_path / "r.json"
     r = run(binary, "--suite", "quick", "--out", str(out),
-            r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/",
+            r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/|^db/coro/query:pk/concurrency:16/(rate|real)",
             env=env_with(tmp_path))
     assert r.returncode == 0, r.stderr
     by = {b["name"]: b for b in json.loads(out.read_text())["benchmarks"]}
@@ -210,6 +211,12 @@ def test_pgbench_is_measured_beside_the_clients_and_checked_by_the_server(binary
         assert not b.get("error_occurred"), b
         assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
     assert 8000 < opened["pgbench_tps"] < 12000  # -R 10000
+    rep = subprocess.run([str(ROOT / "scripts" / "report"), str(out), "-o", str(tmp_path / "report")],
+                         capture_output=True, text=True, timeout=300)
+    assert rep.returncode == 0, rep.stdout + rep.stderr
+    md = (tmp_path / "report" / "report.md").read_text()
+    assert "(question 7)" in md and "of its transactions per second" in md
+    assert (tmp_path / "report" / "scenario_db.svg").exists()
     broken = run(binary, "--suite", "quick", r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/real",
                  "--out", str(out), env=env_with(tmp_path, CONCBENCH_TEST_BREAK="skip_wait"))
     assert broken.returncode == 1

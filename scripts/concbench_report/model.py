@@ -44,7 +44,8 @@ DISPATCH_WORKLOADS = ("cpu.spin", "cpu.real", "ipc")
 WORD_PARAMS = {"dispatch": ("each", "map"),
                "block": ("async", "sleep", "cpu", "to_thread", "to_procs"),
                "wait": ("all", "each", "first"),
-               "fail": ("throw", "abort", "segv")}
+               "fail": ("throw", "abort", "segv"),
+               "query": ("pk", "rw", "sleep")}
 
 
 def declared_words(context):

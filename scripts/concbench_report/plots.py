@@ -89,7 +89,7 @@ def _missing_handle():
 def _saturated_handles(panels):
     """The legend entry for the ring, when some point drawn has one."""
     if any(pt.saturated for p in panels for ln in p.lines for pt in ln.points):
-        return [Line2D([], [], label=f"{SATURATED} ring: echo server saturated (measures the "
+        return [Line2D([], [], label=f"{SATURATED} ring: embedded server saturated (measures the "
                        "server; ranks nothing)", **SATURATED_RING)]
     return []
 

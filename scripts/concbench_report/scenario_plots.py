@@ -161,8 +161,64 @@ def plot_file(group, outdir, stem):
                  "file: throughput per file size")
 
 
+def _plot_load(group, outdir, stem, workload, title, peer=None, target_ms=10.0, **params):
+    """Open loop: the rate each client achieved and its p99 latency against the rate offered
+    (a Poisson schedule), one line per model; the peer tool's, where it ran at the same rates
+    (pgbench -R), dashed in black; the latency target as a line."""
+    pts = [p for p in _ok(group, workload, **params) if p.get("rate") and not p.get("depth")]
+    if not pts:
+        return None
+    fig, (left, right) = _figure(2, title, height=4.2)
+    lines = [(m, sorted((p for p in pts if p.model == m), key=lambda p: p.get("rate")))
+             for m in _models_in(group, pts)]
+    if peer:
+        workload_peer, model_peer, rate_key, p99_key = peer
+        mine = sorted((p for p in _ok(group, workload_peer, model_peer, **params) if p.get("rate")),
+                      key=lambda p: (p.get("workers") or 0, p.get("rate")))
+        for w in sorted({p.get("workers") for p in mine}, key=lambda v: v or 0):
+            at = [p for p in mine if p.get("workers") == w]
+            label = model_peer + (f" -j {w}" if w else "")
+            left.plot([p.get("rate") for p in at], [p.v(rate_key) for p in at], color="black",
+                      linestyle="--" if w in (None, 1) else ":", marker="x", label=label)
+            right.plot([p.get("rate") for p in at], [p.v(p99_key) for p in at], color="black",
+                       linestyle="--" if w in (None, 1) else ":", marker="x", label=label)
+    for m, mine in lines:
+        x = [p.get("rate") for p in mine]
+        left.plot(x, [p.v("items_per_second") for p in mine], color=colour(m), marker=marker(m),
+                  linestyle=dashes(m), label=m)
+        right.plot(x, [p.v("lat_p99_us") for p in mine], color=colour(m), marker=marker(m),
+                   linestyle=dashes(m), label=m)
+    top = max(p.get("rate") for p in pts)
+    left.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":", label="offered")
+    left.set_xlabel("offered rate (per second)")
+    left.set_ylabel("achieved rate (per second)")
+    right.set_xlabel("offered rate (per second)")
+    right.set_ylabel("p99 latency, from each request's due time")
+    right.set_yscale("log")
+    _log_labels(right, "y", _us)
+    right.axhline(target_ms * 1000, color="black", linewidth=1)
+    right.text(pts[0].get("rate"), target_ms * 1000, f" target {sig(target_ms)} ms", fontsize=7, va="bottom")
+    left.legend(fontsize=7)
+    return _save(fig, outdir, stem + f"scenario_{workload}", f"scenario_{workload}", workload,
+                 f"{workload}: throughput and p99 latency against the offered load")
+
+
+def plot_http(group, outdir, stem):
+    return _plot_load(group, outdir, stem, "http",
+                      "Open loop against the embedded HTTP server (100 connections): what each "
+                      "client carries, and its p99, as the load grows", concurrency=100)
+
+
+def plot_db(group, outdir, stem):
+    return _plot_load(group, outdir, stem, "db",
+                      "Open loop against PostgreSQL (primary-key lookups, 16 connections): what "
+                      "each client carries, and its p99, as the load grows; pgbench -R beside",
+                      peer=("db.peer", "pgbench", "pgbench_tps", "pgbench_lat_p99_us"),
+                      concurrency=16)
+
+
 SCENARIO_PLOTS = {"loop.blocking": plot_loop_blocking, "spawn": plot_spawn, "fanout": plot_fanout,
-                  "errors": plot_errors, "file": plot_file}
+                  "errors": plot_errors, "db": plot_db, "http": plot_http, "file": plot_file}
 
 
 def make_scenario_plots(group, outdir, prefix=""):

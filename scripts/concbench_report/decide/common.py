@@ -91,7 +91,7 @@ def _notes(point, stat, note):
     if beyond(point):
         parts.append("beyond the physical limit: see Trust")
     if point.saturated:
-        parts.append("echo server saturated: measures the server")
+        parts.append("embedded server saturated: measures the server")
     return "; ".join(parts)
 
 

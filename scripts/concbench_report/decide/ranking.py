@@ -66,11 +66,11 @@ def score(point):
 
 
 def saturated_cell(points, show):
-    """The cell of a model whose every point here had its echo server saturated: its best,
+    """The cell of a model whose every point here had its embedded server saturated: its best,
     marked, and why it is not ranked."""
     best = max(points, key=score)
     cell = show(best)
-    return Cell(f"{cell.text}, echo server saturated", cell.sources,
+    return Cell(f"{cell.text}, embedded server saturated", cell.sources,
                 f"not ranked: {SATURATED_WHY}", "saturated", cell.value, cell.unstable)
 
 
@@ -92,7 +92,7 @@ def model_entry(group, workload, model, show, params):
     if any(score(p) > score(best) for p in scored if p.saturated):
         # Say so: the reader sees a faster number in the plot and must know why it lost.
         cell = Cell(cell.text, cell.sources, cell.note + f"; a faster point left out "
-                    f"({SATURATED}: echo server saturated)", cell.status, cell.value,
+                    f"({SATURATED}: embedded server saturated)", cell.status, cell.value,
                     cell.unstable)
     return True, Entry(model, cell, score(best), best)
 

@@ -1,4 +1,4 @@
-"""The guide's scenarios (MISSION.md questions 1, 3, 4, 5, 6, 8, 9 and 10): one section each,
+"""The guide's scenarios (MISSION.md questions 1, 3, 4, 5, 6, 7, 8, 9 and 10): one section each,
 opening with the guide's question as the file states it (context concbench_scenarios), then
 the answer this run's numbers give (sentences whose every number cites its benchmark), then
 the table of every benchmark of the scenario with the scenario's own figures. A scenario the
@@ -21,6 +21,9 @@ SECTIONS = (
      "cancelled."),
     ("errors", "Errors in tasks", " 6",
      "Exceptions in tasks; gather(return_exceptions=True)."),
+    ("db", "An async database client against blocking ones", " 7",
+     "An async database client in a web application (asyncpg): how many queries per second, at "
+     "what latency and CPU, does each model's client get from the same PostgreSQL?"),
     ("http", "An async HTTP client against blocking ones", " 8",
      "Async HTTP requests (aiohttp instead of requests): how many requests per second, at what "
      "latency and CPU, does each model's client get from the same server?"),
@@ -253,12 +256,12 @@ def _file(group):
 LATENCY_TARGET_MS = 10.0
 
 
-def capacity(group, model, target_ms, **params):
-    """(rate, point, runs) of `model`'s open-loop http points with `params`: the highest rate
-    whose p99 latency stayed under target_ms, its point, and every rate run (sorted). rate is
-    None when none stayed under it."""
-    pts = sorted((p for p in group.select("http", model, **params) if p.get("rate")),
-                 key=lambda p: p.get("rate"))
+def capacity(group, model, target_ms, workload="http", **params):
+    """(rate, point, runs) of `model`'s open-loop points of `workload` with `params`: the
+    highest rate whose p99 latency stayed under target_ms, its point, and every rate run
+    (sorted). rate is None when none stayed under it."""
+    pts = sorted((p for p in group.select(workload, model, **params) if p.get("rate")
+                  and not p.get("depth")), key=lambda p: p.get("rate"))
     good = [p for p in pts if (p.v("lat_p99_us") or float("inf")) <= target_ms * 1000
             and not p.saturated]
     best = good[-1] if good else None
@@ -304,21 +307,8 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
     elif group.select("http.peer", ok=False):
         bad = group.select("http.peer", ok=False)[0]
         out.append(Claim(f"wrk did not run: {bad.error}", (Cell("", (bad.name,)),)))
-    caps, cells = [], []
-    for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
-        rate, best, runs = capacity(group, m, target_ms)
-        if not runs:
-            continue
-        if best is None:
-            low = runs[0]
-            c = measured(group, low, "lat_p99_us")
-            caps.append(f"`{m}` none (p99 {c.text} already at {sig(low.get('rate'))}/s)")
-            cells.append(c)
-        else:
-            c = measured(group, best, "lat_p99_us")
-            top = " (the highest rate run)" if best is runs[-1] else ""
-            caps.append(f"`{m}` {sig(rate)}/s{top}, p99 {c.text}")
-            cells.append(c)
+    caps, cells, _ = _capacities(group, "http", ("coro", "threads", "tbb_blocking", "procs", "coro_mt"),
+                                 target_ms)
     if caps:
         out.append(Claim(
             f"Open loop (requests due on a Poisson schedule, latency from when each was due): "
@@ -331,12 +321,137 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
     return out
 
 
-ANSWERS = {"http": _http, "loop.blocking": _loop_blocking, "spawn": _spawn, "fanout": _fanout,
+DB_MODELS = ("coro", "coro_mt", "threads", "tbb_blocking", "procs")
+
+
+def _capacities(group, workload, models, target_ms, **params):
+    caps, cells, found = [], [], {}
+    for m in models:
+        rate, best, runs = capacity(group, m, target_ms, workload, **params)
+        if not runs:
+            continue
+        found[m] = (rate, best, runs)
+        if best is None:
+            low = runs[0]
+            c = measured(group, low, "lat_p99_us")
+            caps.append(f"`{m}` none (p99 {c.text} already at {sig(low.get('rate'))}/s)")
+        else:
+            c = measured(group, best, "lat_p99_us")
+            top = " (the highest rate run)" if best is runs[-1] else ""
+            caps.append(f"`{m}` {sig(rate)}/s{top}, p99 {c.text}")
+        cells.append(c)
+    return caps, cells, found
+
+
+def _db(group, target_ms=LATENCY_TARGET_MS):
+    out = []
+    pts = group.select("db")
+    if not pts:
+        return out
+    cs = sorted({p.get("concurrency") for p in pts if p.get("query") == "pk"})
+    c = 16 if 16 in cs else (cs[-1] if cs else None)
+    cores = group.context.get("concbench_cores") or group.context.get("num_cpus") or 0
+
+    def peer(jobs, **params):
+        return _pick(group, "db.peer", "pgbench", workers=jobs, **params)
+
+    parts, cells, ratios = [], [], []
+    for m in DB_MODELS + ("coro·pipeline",):
+        model, extra = ("coro", {"depth": 4}) if m == "coro·pipeline" else (m, {})
+        p = next((x for x in pts if x.model == model and x.get("query") == "pk"
+                  and x.get("concurrency") == c and not x.get("rate")
+                  and (x.get("depth") or None) == extra.get("depth")), None)
+        if p is None:
+            continue
+        qps, p99 = measured(group, p, "items_per_second"), measured(group, p, "lat_p99_us")
+        cpu = measured(group, p, "cpu_per_item_us")
+        name = "`coro` with 4 queries pipelined per connection" if extra else f"`{m}`"
+        parts.append(f"{qps.text} at p99 {p99.text}, {cpu.text} of client CPU per query on {name}")
+        cells += [qps, p99, cpu]
+        # Like with like: one event loop (coro) against pgbench on one thread; the clients
+        # that use every core against pgbench on as many threads.
+        jobs = 1 if model == "coro" else (cores or None)
+        q = peer(jobs, query="pk", concurrency=c)
+        if q is not None and q.get("rate") is None and p.ok and q.v("pgbench_tps") and p.v("items_per_second"):
+            ratios.append((name, p.v("items_per_second") / q.v("pgbench_tps"), q))
+    if parts:
+        out.append(Claim(
+            f"Closed loop, {sig(c)} connections, primary-key lookups (prepared, the table in "
+            f"memory): " + _join(parts) + ". Every row is checked against the table's known "
+            "content.", tuple(cells)))
+    if ratios:
+        seen, peers = set(), []
+        for _, _, q in ratios:
+            if q.name not in seen:
+                seen.add(q.name)
+                peers.append(q)
+        pc = [measured(group, q, "pgbench_tps") for q in peers]
+        out.append(Claim(
+            "pgbench, the field's tool, with the same query, prepared, and the same connections "
+            "on the same server in the same run: " + _join(
+                [f"{t.text} on {sig(q.get('workers'))} thread{'s' if q.get('workers') != 1 else ''}"
+                 for t, q in zip(pc, peers)]) + "; against it (`coro` and its pipeline against "
+            "pgbench -j 1, one event loop each; the others against pgbench on every core), "
+            + _join([f"{n} {r:.2f}×" for n, r, _ in ratios]) + " of its transactions per second.",
+            tuple(pc)))
+    elif group.select("db.peer", ok=False):
+        bad = group.select("db.peer", ok=False)[0]
+        out.append(Claim(f"pgbench did not run: {bad.error}", (Cell("", (bad.name,)),)))
+    caps, cells, found = _capacities(group, "db", DB_MODELS, target_ms, query="pk")
+    if caps:
+        out.append(Claim(
+            "Open loop (queries due on a Poisson schedule, latency from when each was due, as "
+            f"pgbench -R counts it): the capacity under a p99 of {sig(target_ms)} ms is "
+            + _join(caps) + ".", tuple(cells)))
+    if "coro" in found and found["coro"][0]:
+        rate, _, runs = found["coro"]
+        half = [p for p in runs if p.get("rate") <= rate / 2]
+        if half:
+            p = half[-1]
+            q = peer(1, query="pk", concurrency=p.get("concurrency"), rate=p.get("rate"))
+            if q is not None and q.v("pgbench_lat_p99_us") and p.v("lat_p99_us"):
+                a, b = measured(group, p, "lat_p99_us"), measured(group, q, "pgbench_lat_p99_us")
+                out.append(Claim(
+                    f"At {sig(p.get('rate'))} queries/s, at most half of `coro`'s capacity: its "
+                    f"p99 {a.text} against pgbench -R's {b.text} at the same rate (from its "
+                    f"per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×.",
+                    (a, b)))
+    other = []
+    for query in ("rw", "sleep"):
+        mine = [p for p in pts if p.get("query") == query and not p.get("rate")]
+        if not mine:
+            continue
+        cc = mine[0].get("concurrency")
+        bits, cl = [], []
+        for m in DB_MODELS:
+            p = next((x for x in mine if x.model == m and x.get("concurrency") == cc), None)
+            if p is not None:
+                v = measured(group, p, "items_per_second")
+                bits.append(f"`{m}` {v.text}")
+                cl.append(v)
+        q = peer(1, query=query, concurrency=cc, **({"sleep_us": mine[0].get("sleep_us")} if query == "sleep" else {}))
+        if q is not None:
+            v = measured(group, q, "pgbench_tps")
+            bits.append(f"pgbench -j 1 {v.text}")
+            cl.append(v)
+        what = ("a read-write transaction (update and insert, committed)" if query == "rw" else
+                f"a lookup that waits {sig(mine[0].get('sleep_us'))} µs in the server (pg_sleep)")
+        other.append(Claim(f"{sig(cc)} connections, {what}: " + _join(bits) + ".", tuple(cl)))
+    out += other
+    out.append(Claim("Each db benchmark gets its own throwaway PostgreSQL (initdb in a temporary "
+                     "folder, 127.0.0.1, removed at the end); --pg-url points it at another. "
+                     "server_cpu_s is the CPU of the server's processes (its backends)."))
+    return out
+
+
+ANSWERS = {"db": _db, "http": _http, "loop.blocking": _loop_blocking, "spawn": _spawn, "fanout": _fanout,
            "errors": _errors, "file": _file}
 
 
 # Workloads that are not declared scenarios (Kind io): the columns their section shows.
-OWN_COLUMNS = {"http": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_item_us",
+OWN_COLUMNS = {"db": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_item_us",
+                      "server_cpu_s", "server_saturated", "peak_in_flight"),
+               "http": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_item_us",
                         "server_cpu_s", "server_saturated", "peak_in_flight")}
 
 
@@ -356,7 +471,7 @@ def scenarios(group, latency_target_ms=LATENCY_TARGET_MS):
         if not figures:  # a file without the declaration: every counter the points have
             figures = sorted({k for p in group.select(w) for k in p.stats} - {"wall_s", "main_cpu_s"})
         columns, rows = _table(group, w, figures)
-        answer = ANSWERS[w](group, latency_target_ms) if w == "http" else ANSWERS[w](group)
+        answer = (ANSWERS[w](group, latency_target_ms) if w in ("http", "db") else ANSWERS[w](group))
         out.append(Section(w, title, qs, question, answer, columns, rows))
     obs = _observability(group)
     if obs is not None:

@@ -149,7 +149,7 @@ def echo_title(classes):
          f"{'is' if len(echo.winners) == 1 else 'are'} fastest")
     left = [e.model for e in echo.absent if e.cell.status == "saturated"]
     if left:
-        t += f"; {SATURATED} {models_text(left)}: echo server saturated, not ranked"
+        t += f"; {SATURATED} {models_text(left)}: embedded server saturated, not ranked"
     return t
 
 
