@@ -220,6 +220,11 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.add_option("--echo-server", o.echo_server,
                  "io.echo against an external echo server HOST:PORT instead of the embedded one")
       ->type_name("HOST:PORT");
+  app.add_option("--http-url", o.http_url,
+                 "http against an external server instead of the embedded one: every request "
+                 "GETs this URL (http://HOST:PORT/PATH, HOST numeric, e.g. nginx serving a file), "
+                 "every body checked against the first one fetched; no server-side delay")
+      ->type_name("URL");
   app.add_option("--pg-url", o.pg_url,
                  "db against this PostgreSQL server (a libpq URL or key=value string, e.g. "
                  "postgresql://user:secret@db.example:5432/bench; also CONCBENCH_PG_URL) instead "

@@ -19,6 +19,7 @@ struct Options {
   std::string suite = "full";
   std::string out;
   std::string echo_server;
+  std::string http_url;  // --http-url: http against this server (GET of its path)
   std::string pg_url;  // --pg-url: db against this PostgreSQL (else CONCBENCH_PG_URL, else a throwaway one)
   std::string progress = "auto";
   double spin_rate = 0;

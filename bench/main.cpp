@@ -26,7 +26,9 @@
 #include "core/trace.hpp"
 #include "core/system.hpp"
 #include "servers/echo_server.hpp"
+#include "servers/http_server.hpp"
 #include "servers/postgres.hpp"
+#include "workloads/http/http.hpp"
 #include "servers/http_server.hpp"
 
 namespace concbench {
@@ -64,6 +66,7 @@ std::vector<std::string> child_arguments(const CommandLine& cl) {
   if (!o.trace.empty()) a.push_back("--trace=" + o.trace);
   if (o.no_loop_lag) a.push_back("--no-loop-lag");
   if (!o.echo_server.empty()) a.push_back("--echo-server=" + o.echo_server);
+  if (!o.http_url.empty()) a.push_back("--http-url=" + o.http_url);
   a.insert(a.end(), cl.benchmark.to_child.begin(), cl.benchmark.to_child.end());
   return a;
 }
@@ -122,6 +125,18 @@ int run(int argc, char** argv) {
     auto e = parse_endpoint(o.echo_server);
     if (!e) bad_input("--echo-server '" + o.echo_server + "': expected HOST:PORT, e.g. 127.0.0.1:7");
     EchoService::use_external(e);
+  }
+  if (!o.http_url.empty()) {
+    auto u = parse_http_url(o.http_url);
+    if (!u) bad_input("--http-url '" + o.http_url + "': expected http://HOST:PORT/PATH with a numeric HOST, e.g. http://127.0.0.1:8080/index.html");
+    HttpService::use_external(u);
+    if (o.run_one.empty() && !cl.benchmark.list) try {
+        http::external_body();
+      } catch (const boost::system::system_error& e) {
+        bad_input("--http-url '" + o.http_url + "': cannot GET it: " + e.code().message());
+      } catch (const std::exception& e) {
+        bad_input("--http-url '" + o.http_url + "': cannot GET it: " + e.what());
+      }
   }
   if (!o.pg_url.empty()) setenv("CONCBENCH_PG_URL", o.pg_url.c_str(), 1);  // to each benchmark's process
   if (const auto url = PgService::external_url(); url && o.run_one.empty() && !cl.benchmark.list)
@@ -187,6 +202,7 @@ int run(int argc, char** argv) {
     if (bf.interleave) std::shuffle(selected.begin(), selected.end(), std::mt19937{std::random_device{}()});
     benchmark::BenchmarkReporter::Context::executable_name = argv[0];
     benchmark::BenchmarkReporter::Context context;
+    context.name_field_width = 0;  // Google Benchmark 1.7.1 leaves it uninitialised
     for (const auto& n : selected) context.name_field_width = std::max(context.name_field_width, n.size());
     tee.ReportContext(context);
     run_isolated(selected, child_arguments(cl), tee);

@@ -144,6 +144,7 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
   ctx["spin_iterations_per_us"] = spin_iterations_per_us();
   ctx["slow_callback_ms"] = o.slow_callback_ms;
   ctx["echo_server"] = o.echo_server.empty() ? "embedded" : o.echo_server;
+  ctx["http_server"] = o.http_url.empty() ? "embedded" : o.http_url;
   const auto pg = PgService::external_url();
   ctx["pg_server"] = pg ? hide_password(*pg) : "throwaway (a cluster started for each db benchmark)";
   ctx["concbench_injected_slowdown"] =

@@ -223,3 +223,52 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
     (b,) = json.loads(out.read_text())["benchmarks"]
     assert "did not reach it" in b["error_message"], b["error_message"]
     assert_nothing_left(tmp_path)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_http_against_debians_nginx_serving_a_file(binary, tmp_path):
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if not nginx:
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light; scripts/setup --test)")
+    port = free_port()
+    (tmp_path / "www").mkdir()
+    body = bytes((i * 7) % 251 for i in range(1400))
+    (tmp_path / "www" / "item.bin").write_bytes(body)
+    (tmp_path / "nginx.conf").write_text(f"""
+daemon off; worker_processes 2; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; }} }}
+""")
+    srv = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        import socket
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        out = tmp_path / "r.json"
+        url = f"http://127.0.0.1:{port}/item.bin"
+        r = run(binary, "--suite", "quick", "--http-url", url, "--out", str(out),
+                r"--benchmark_filter=^http(\.peer/wrk)?/(coro|threads/workers:100)?/?concurrency:100/delay_us:1000/body_bytes:1024/real",
+                env=env_with(tmp_path))
+        assert r.returncode == 0, r.stderr
+        doc = json.loads(out.read_text())
+        assert doc["context"]["http_server"] == url
+        names = {b["name"] for b in doc["benchmarks"]}
+        assert "http/coro/concurrency:100/delay_us:1000/body_bytes:1024/real_time" in names
+        for b in doc["benchmarks"]:
+            assert not b.get("error_occurred"), b
+    finally:
+        srv.terminate()
+        srv.wait(timeout=10)
+    r = run(binary, "--suite", "quick", "--http-url", f"http://127.0.0.1:{port}/item.bin")
+    assert r.returncode == 2 and "cannot GET it" in r.stderr, r.stderr

@@ -84,4 +84,33 @@ asio::awaitable<void> session(tcp::socket socket) {
 
 HttpServer::HttpServer() : ForkedServer("http server", session) {}
 
+std::optional<HttpUrl> parse_http_url(const std::string& text) {
+  const std::string scheme = "http://";
+  if (text.rfind(scheme, 0) != 0) return std::nullopt;
+  const std::string rest = text.substr(scheme.size());
+  const auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  const std::string target = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (hostport.find(':') == std::string::npos) hostport += ":80";
+  auto at = parse_endpoint(hostport);
+  if (!at) return std::nullopt;
+  boost::system::error_code ec;
+  asio::ip::make_address(at->host, ec);
+  if (ec) return std::nullopt;
+  return HttpUrl{*at, target};
+}
+
+namespace {
+std::optional<HttpUrl> g_external_url;
+}
+
+void HttpService::use_external(std::optional<HttpUrl> u) { g_external_url = std::move(u); }
+std::optional<HttpUrl> HttpService::external_url() { return g_external_url; }
+
+HttpService::HttpService() {
+  if (!g_external_url) embedded_.emplace();
+}
+
+Endpoint HttpService::endpoint() const { return embedded_ ? embedded_->endpoint() : g_external_url->at; }
+
 }  // namespace concbench

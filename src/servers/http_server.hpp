@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/case.hpp"
@@ -20,6 +21,30 @@ class HttpServer : public ForkedServer {
  public:
   static constexpr std::size_t kMaxBody = 16 << 20;
   HttpServer();
+};
+
+// An external server's URL (--http-url http://HOST:PORT/PATH): every request GETs PATH.
+struct HttpUrl {
+  Endpoint at;         // the host must be a numeric address (no resolver on the hot path)
+  std::string target;  // "/index.html"
+  std::string str() const { return "http://" + at.str() + target; }
+};
+// Parses "http://HOST:PORT[/PATH]" (HOST numeric; port 80 if absent); nothing if malformed.
+std::optional<HttpUrl> parse_http_url(const std::string& text);
+
+// Where the http workload sends its requests: an external server if one was configured
+// (--http-url), otherwise the embedded server, started for the trial and owned by this.
+class HttpService {
+ public:
+  HttpService();
+  Endpoint endpoint() const;
+  bool external() const { return !embedded_; }
+
+  static void use_external(std::optional<HttpUrl> u);
+  static std::optional<HttpUrl> external_url();
+
+ private:
+  std::optional<HttpServer> embedded_;
 };
 
 // The body the server sends for item i: `bytes` bytes derived from i.

@@ -12,7 +12,7 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto server = std::make_shared<HttpServer>();
+          auto server = std::make_shared<HttpService>();
           auto loop = std::make_unique<EventLoop>();
           auto lanes = std::make_shared<Lanes>(loop->context(), server->endpoint(), c.concurrency);
           auto sched = std::make_shared<Schedule>(c.tasks, c.rate);

@@ -42,6 +42,12 @@ struct Config {
 };
 Config config(const Params& p);
 
+// An external server's (--http-url) body, fetched once; every answer must equal it.
+const std::string& external_body();
+// The body request i must get, and the path it asks for.
+std::string expected_body(std::size_t i, const Config& c);
+std::string target(std::size_t i, const Config& c);
+
 // The value a good answer to request i contributes: a digest of its body.
 uint64_t value_of(std::string_view body);
 // The delay request i asks of the server (0 when the test breaks the waits).
@@ -89,7 +95,7 @@ bool register_blocking_model(const char* model) {
       .make =
           [](const Params& p) {
             const Config c = config(p);
-            auto server = std::make_shared<HttpServer>();  // forked before any thread starts
+            auto server = std::make_shared<HttpService>();  // forked before any thread starts
             const Endpoint at = server->endpoint();
             auto conns = std::make_shared<ConnectionPool>(c.concurrency, [&] { return std::make_unique<Connection>(at); });
             auto sched = std::make_shared<Schedule>(c.tasks, c.rate);

@@ -12,7 +12,7 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          auto server = std::make_shared<HttpServer>();
+          auto server = std::make_shared<HttpService>();
           const Endpoint at = server->endpoint();
           auto sched = std::make_shared<Schedule>(c.tasks, c.rate);  // before the fork: its start is shared
           auto farm = task_handler([c, at, sched](std::size_t i) { return process_connection(at).get(i, c, *sched); });

@@ -26,7 +26,7 @@ double to_us(const std::string& value, const std::string& unit) {
 }
 
 struct Peer {
-  HttpServer server;
+  HttpService server;
 };
 
 const Workload& peer_workload() {
@@ -50,7 +50,7 @@ const Workload& peer_workload() {
 
 Batch run(Peer& peer, const Config& c) {
   const Endpoint at = peer.server.endpoint();
-  const std::string url = "http://" + at.str() + http_target(1, asked_delay(c), c.body_bytes);
+  const std::string url = "http://" + at.str() + target(1, c);
   const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(c.concurrency, std::size_t(available_cores())));
   const ProgramRun w = run_program({"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(c.concurrency),
                          "-d1s", "--latency", url});
