@@ -16,7 +16,7 @@ from .load import finite
 # The column order of every table: the guide's three models, tbb, then the variants; a model
 # this list does not know comes after them, in name order.
 MODEL_ORDER = ("coro", "threads", "tbb", "tbb_blocking", "procs", "coro_mt", "procs_coro",
-               "thread_per_task", "fork_per_task")
+               "thread_per_task", "fork_per_task", "py_asyncio", "py_uvloop", "py_threads", "py_procs")
 
 # How a model waits, as the binary writes it in context["concbench_model_kinds"][m]["waits"]:
 #   loop      an event loop (asio) awaits the I/O;
@@ -79,6 +79,32 @@ def model_waits(context, model):
     if model in DEFAULT_WAITS:
         return DEFAULT_WAITS[model]
     return "blocking" if model in MODEL_ORDER else None
+
+
+# What each file of one group declares for its own models and workloads: merged, the first
+# file's entry kept where both have one (the C++ binary's and the Python arm's files).
+MERGED_KEYS = ("concbench_model_kinds", "concbench_scenarios", "concbench_words", "concbench_counters")
+MERGED_LISTS = ("concbench_models", "concbench_peers", "concbench_workloads")
+
+
+def merged_context(first, other):
+    out = dict(first)
+    for k in MERGED_KEYS:
+        a, b = first.get(k), other.get(k)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out[k] = {**b, **a}
+        elif a is None and isinstance(b, dict):
+            out[k] = b
+    for k in MERGED_LISTS:
+        a, b = first.get(k), other.get(k)
+        if isinstance(a, list) and isinstance(b, list):
+            out[k] = a + [x for x in b if x not in a]
+        elif a is None and isinstance(b, list):
+            out[k] = b
+    for k in ("python_version", "concbench_language"):
+        if k in other and k not in out:
+            out[k] = other[k]
+    return out
 
 
 def check_model_kinds(context):
@@ -460,6 +486,8 @@ def group_runs(runs):
             label = chr(ord("A") + len(groups)) if len(groups) < 26 else f"G{len(groups) + 1}"
             groups[key], entries[key] = Group(key, label, run.context), []
         g = groups[key]
+        if g.files:  # a second file of the same machine and revision (the Python arm's)
+            g.context = merged_context(g.context, run.context)
         g.files.append(run.path)
         g.suites.append(str(run.context.get("concbench_suite", "?")))
         g.dates.append(str(run.context.get("date", "?")))

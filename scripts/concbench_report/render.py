@@ -100,13 +100,21 @@ def view(all_decisions, plots, scenario_plots=None):
 
     # Guide rows by what they say (model, aspect with its dispatch, claim), not by position:
     # groups of different files may have different dispatches, hence different rows.
+    # A claim's Python row (the Python arm's model, where a run has it) sits beside its C++ row.
     guide = []
-    for key in _union([d.guide for d in all_decisions], lambda r: r.key):
-        per = [{"label": d.group.label, "row": next((r for r in d.guide if r.key == key), None)}
-               for d in all_decisions]
+    cpp_rows = [[r for r in d.guide if r.language == "C++"] for d in all_decisions]
+    for key in _union(cpp_rows, lambda r: r.key):
+        per = []
+        for d, mine in zip(all_decisions, cpp_rows):
+            row = next((r for r in mine if r.key == key), None)
+            py = next((r for r in d.guide if r.language == "Python" and row is not None
+                       and r.claim_key == row.claim_key), None)
+            per.append({"label": d.group.label, "row": row, "py": py})
         approach, model, aspect, claim = key
+        py_model = next((p["py"].model for p in per if p["py"] is not None), None)
         guide.append({"approach": approach, "model": model, "aspect": aspect, "claim": claim,
-                      "per_group": per})
+                      "py_model": py_model, "per_group": per})
+    has_python = any(g["py_model"] for g in guide)
 
     plot_keys = _union([plots.get(g.label, []) for g in groups], lambda p: p.key)
     plot_rows = []
@@ -161,7 +169,7 @@ def view(all_decisions, plots, scenario_plots=None):
 
     return {
         "several": several, "runs": [run_info(g) for g in groups], "models": models,
-        "headline": headline, "classes": classes, "guide": guide, "plots": plot_rows,
+        "headline": headline, "classes": classes, "guide": guide, "has_python": has_python, "plots": plot_rows,
         "scenarios": scenario_view,
         "trust": trust, "summary": summary, "by_label": by_label, "floors": floors,
         "tolerance": percent(all_decisions[0].tolerance),

@@ -23,17 +23,23 @@ class GuideRow:
     measured: Cell
     verdict: str
     kind: str               # holds | partly | differs | unknown
+    language: str = "C++"   # or "Python": the Python arm's model for the same claim
 
     @property
     def key(self):
         """What names the row across run groups (the aspect says the dispatch)."""
         return (self.approach, self.model, self.aspect, self.claim)
 
+    @property
+    def claim_key(self):
+        """The claim, whatever the language: a C++ row and its Python row share it."""
+        return (self.approach, self.aspect, self.claim)
 
-def guide_row(approach, model, aspect, claim, text, sources, verdict, kind):
+
+def guide_row(approach, model, aspect, claim, text, sources, verdict, kind, language="C++"):
     """A GuideRow whose measured cell cites each source once, in order."""
     return GuideRow(approach, model, aspect, claim, Cell(text, tuple(dict.fromkeys(sources))),
-                    verdict, kind)
+                    verdict, kind, language)
 
 
 def spin_cases(group, *workloads):
@@ -283,7 +289,91 @@ def multiprocessing_rows(group, rows, classes):
          for d, shape in spin_cases(group, "cpu.spin", "ipc")]
 
 
+# ------------------------------------------------------------------- the Python arm's rows
+
+PY = {ASYNC: "py_asyncio", THREADING: "py_threads", MULTIPROCESSING: "py_procs"}
+CPP = {ASYNC: "coro", THREADING: "threads", MULTIPROCESSING: "procs"}
+
+
+def python(row):
+    return GuideRow(row.approach, row.model, row.aspect, row.claim, row.measured, row.verdict,
+                    row.kind, "Python")
+
+
+def py_parallelism(rows, cores, approach, d, shape):
+    """The Python arm's speedup on cpu.spin for `approach`'s model: asyncio and threading
+    'no' (one loop; the GIL), multiprocessing 'yes'."""
+    model = PY[approach]
+    aspect = "parallelism" + shape
+    claim = {ASYNC: "no", THREADING: GIL_CLAIM, MULTIPROCESSING: "yes"}[approach]
+    c = cell_of(rows, shape_key("cpu_speedup", d), model)
+    row = undecidable(approach, model, aspect, claim, c, cores)
+    if row is not None:
+        return python(row)
+    if approach == MULTIPROCESSING:
+        ok = c.value / cores >= 0.75
+        return guide_row(approach, model, aspect, claim, speedup_text(c, cores), sources_of(c),
+                         "" if ok else f"only {c.text} on {cores} cores", "holds" if ok else "partly",
+                         "Python")
+    serial = c.value < 1.25
+    why = "the GIL: one thread runs Python at a time" if approach == THREADING else "one loop uses one core"
+    return guide_row(approach, model, aspect, claim, speedup_text(c, cores), sources_of(c),
+                     why if serial else f"ran {c.text}, faster than one core", "holds" if serial else "differs",
+                     "Python")
+
+
+def py_best_for(approach, claim, cls, aspect="best for"):
+    """The claim among the Python models only (a ranking never puts one language's model
+    against the other's: their work is calibrated to the same grain, not the same code)."""
+    model = PY[approach]
+    mine = [e for e in (cls.ranking if cls else ()) if e.model.startswith("py_")]
+    if not mine or entry_of(cls, model) is None:
+        return guide_row(approach, model, aspect, claim, "not measured", (), "", "unknown", "Python")
+    best = mine[0]
+    tol = cls.tolerance
+    winners = [e.model for e in mine if e.score >= best.score * (1 - tol)]
+    text = "; ".join(f"{e.model} {e.cell.text}" for e in mine[:3]) + f" ({cls.case})"
+    sources = [n for e in mine[:3] for n in e.cell.sources]
+    if model in winners:
+        others = [w for w in winners if w != model]
+        return guide_row(approach, model, aspect, claim, text, sources,
+                         f"tied with {', '.join(others)}" if others else f"{model} wins", "holds", "Python")
+    behind = 1 - entry_of(cls, model).score / best.score
+    return guide_row(approach, model, aspect, claim, text, sources,
+                     f"{' = '.join(winners)} {'wins' if len(winners) == 1 else 'tie'}; {model} is "
+                     f"{percent(behind)} behind", "partly" if behind <= 0.25 else "differs", "Python")
+
+
+def python_rows(group, rows, classes, cpp_rows):
+    """For each C++ row, the same claim measured on the Python arm's model (where the run has
+    one): its own numbers and its own verdict."""
+    if not any(m.startswith("py_") for m in group.models):
+        return []
+    out = []
+    for r in cpp_rows:
+        a = r.approach
+        if r.aspect == "concurrency":
+            how = {ASYNC: "on one thread", THREADING: "with one thread each",
+                   MULTIPROCESSING: "with one process each"}[a]
+            out.append(python(concurrency_row(rows, a, PY[a], how)))
+        elif r.aspect.startswith("parallelism"):
+            d = next((d for d, shape in spin_cases(group, "cpu.spin") if "parallelism" + shape == r.aspect), None)
+            out.append(py_parallelism(rows, group.cores, a, d, r.aspect[len("parallelism"):]))
+        elif r.aspect.startswith("best for"):
+            shape = r.aspect[len("best for"):]
+            d = next((d for d, sh in spin_cases(group, "cpu.spin", "cpu.real") if sh == shape), None)
+            cls = {ASYNC: class_of(classes, "io_high"), THREADING: class_of(classes, "io_low"),
+                   MULTIPROCESSING: class_of(classes, shape_key("cpu_coarse", d))}[a]
+            out.append(py_best_for(a, r.claim, cls, r.aspect))
+        else:
+            out.append(guide_row(a, PY[a], r.aspect, r.claim, "not measured in Python", (), "",
+                                 "unknown", "Python"))
+    return out
+
+
 def guide(group, rows, classes):
-    """The guide's comparison table, claim by claim, beside what was measured here."""
-    return async_rows(group, rows, classes) + threading_rows(group, rows, classes) + \
+    """The guide's comparison table, claim by claim, beside what was measured here: the C++
+    models' rows, then (where the run has the Python arm) the same claims on CPython."""
+    cpp = async_rows(group, rows, classes) + threading_rows(group, rows, classes) + \
         multiprocessing_rows(group, rows, classes)
+    return cpp + python_rows(group, rows, classes, cpp)

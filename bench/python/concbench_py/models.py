@@ -1,0 +1,156 @@
+"""The Python models, each as its own experts write it, and each said once here:
+  py_asyncio  one asyncio event loop (the default selector loop)              waits: loop
+  py_uvloop   the same code on uvloop's loop (libuv)                           waits: loop
+  py_threads  concurrent.futures.ThreadPoolExecutor(max_workers=W)            waits: blocking
+  py_procs    concurrent.futures.ProcessPoolExecutor(max_workers=W), fork     waits: blocking
+Independent tasks are handed over in the two shapes of the C++ side (dispatch:each, one
+submit() per task; dispatch:map, the whole range: Executor.map with a chunksize on py_procs,
+chunks of ceil(n / 4W) per submit on py_threads, one coroutine over the range on a loop).
+Pools are started, and their workers forked, before the timed runs."""
+import asyncio
+import concurrent.futures as cf
+import functools
+import multiprocessing
+import os
+import time
+
+# As context concbench_model_kinds (models/kinds.hpp's fields), for the report.
+KINDS = {
+    "py_asyncio": {"waits": "loop", "workers": "threads", "sized": False, "each": True, "map": True,
+                   "per_task": False, "shape": "Python: one asyncio event loop (selector), coroutines",
+                   "floor": ""},
+    "py_uvloop": {"waits": "loop", "workers": "threads", "sized": False, "each": True, "map": True,
+                  "per_task": False, "shape": "Python: one uvloop event loop (libuv), coroutines",
+                  "floor": ""},
+    "py_threads": {"waits": "blocking", "workers": "threads", "sized": True, "each": True, "map": True,
+                   "per_task": False, "shape": "Python: ThreadPoolExecutor(max_workers=W), the GIL held "
+                   "while Python runs", "floor": ""},
+    "py_procs": {"waits": "blocking", "workers": "processes", "sized": True, "each": True, "map": True,
+                 "per_task": False, "shape": "Python: ProcessPoolExecutor(max_workers=W), forked workers, "
+                 "pickled tasks and results", "floor": ""},
+}
+MODELS = tuple(KINDS)
+
+
+def new_loop(model):
+    if model == "py_uvloop":
+        import uvloop
+        return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
+def _chunk(fn, lo, hi):
+    return [fn(i) for i in range(lo, hi)]
+
+
+def _noop(_):
+    return os.getpid()
+
+
+class Loop:
+    """py_asyncio / py_uvloop: one loop on this thread."""
+
+    def __init__(self, model, workers=1):
+        self.loop = new_loop(model)
+        self.workers = 1
+
+    def pids(self):
+        return []
+
+    def run(self, main):
+        return self.loop.run_until_complete(main)
+
+    def run_cpu(self, fn, n, dispatch):
+        async def each():
+            async def one(i):
+                return fn(i)
+            return await asyncio.gather(*(one(i) for i in range(n)))
+
+        async def whole():
+            return [fn(i) for i in range(n)]
+        return self.run(each() if dispatch == "each" else whole())
+
+    def run_lanes(self, task, n, lanes):
+        """task(i) -> awaitable of a result, at most `lanes` at once, in index order."""
+        async def main():
+            out = [None] * n
+            nxt = 0
+
+            async def lane():
+                nonlocal nxt
+                while nxt < n:
+                    i = nxt
+                    nxt += 1
+                    out[i] = await task(i)
+            await asyncio.gather(*(lane() for _ in range(min(lanes, n))))
+            return out
+        return self.run(main())
+
+    def close(self):
+        self.loop.close()
+
+
+class Threads:
+    def __init__(self, model, workers):
+        self.workers = workers
+        self.pool = cf.ThreadPoolExecutor(max_workers=workers)
+        list(self.pool.map(_noop, range(workers)))  # threads started before the timed runs
+
+    def pids(self):
+        return []
+
+    def run_cpu(self, fn, n, dispatch):
+        if dispatch == "each":
+            return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
+        size = max(1, -(-n // (4 * self.workers)))
+        futures = [self.pool.submit(_chunk, fn, lo, min(n, lo + size)) for lo in range(0, n, size)]
+        return [v for f in futures for v in f.result()]
+
+    def run_blocking(self, fn, n):
+        return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Procs:
+    def __init__(self, model, workers):
+        self.workers = workers
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers,
+                                           mp_context=multiprocessing.get_context("fork"))
+        # Every worker forked before the timed runs: a task that holds each one at once.
+        started = {f.result() for f in [self.pool.submit(_hold, workers) for _ in range(workers)]}
+        if len(started) != workers:
+            raise RuntimeError(f"py_procs: {len(started)} of {workers} workers started")
+
+    def pids(self):
+        return list(getattr(self.pool, "_processes", {}) or {})
+
+    def run_cpu(self, fn, n, dispatch):
+        if dispatch == "each":
+            return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
+        return list(self.pool.map(fn, range(n), chunksize=max(1, -(-n // (4 * self.workers)))))
+
+    def run_blocking(self, fn, n):
+        return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _hold(workers):
+    """Keeps this worker busy until `workers` workers have each taken one (a shared count)."""
+    time.sleep(0.05 + 0.002 * workers)
+    return os.getpid()
+
+
+ENGINES = {"py_asyncio": Loop, "py_uvloop": Loop, "py_threads": Threads, "py_procs": Procs}
+
+
+def make(model, workers):
+    return ENGINES[model](model, workers)
+
+
+def bind(fn, *args):
+    """A picklable task for a process pool: a module-level function with its arguments."""
+    return functools.partial(fn, *args)

@@ -1,0 +1,139 @@
+"""The Python arm (issue 11) as a user meets it: every workload on every Python model checked
+against its sequential reference, every check able to fail (the work broken on purpose), bad
+input (exit 2), Ctrl-C (a valid file, no process left), and the report reading its file beside
+the C++ binary's."""
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RUNNER = [str(ROOT / "scripts" / "bench-python")]
+
+
+def py(*args, env=None, timeout=300):
+    e = dict(os.environ)
+    e.pop("CONCBENCH_TEST_BREAK", None)
+    e.update(env or {})
+    return subprocess.run(RUNNER + list(args), capture_output=True, text=True, timeout=timeout, env=e)
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("py") / "py.json"
+    r = py("--suite", "quick", "--benchmark_min_time=0.01", "--out", str(out))
+    return r, out
+
+
+def test_every_workload_on_every_python_model_passes_its_checks(quick):
+    r, out = quick
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads(out.read_text())
+    names = [b["name"] for b in doc["benchmarks"]]
+    for m in ("py_asyncio", "py_uvloop", "py_threads", "py_procs"):
+        for w in ("cpu.spin", "io.sleep", "loop.blocking"):
+            assert any(n.startswith(f"{w}/{m}/") for n in names), (w, m)
+    for b in doc["benchmarks"]:
+        assert not b.get("error_occurred"), b
+        assert b["items_per_second"] > 0 and b["cpu_user_s"] >= 0 and b["peak_rss_bytes"] > 0
+    by = {b["name"]: b for b in doc["benchmarks"]}
+    io = by["io.sleep/py_asyncio/concurrency:1000/latency_us:100000/real_time"]
+    assert io["peak_in_flight"] == 1000 and io["lat_p50_us"] >= 100000
+    assert "rss_per_inflight_bytes" in io
+    lb = by["loop.blocking/py_asyncio/block:sleep/block_ms:10/real_time"]
+    assert lb["lag_us_p99"] > 0 and lb["lag_us_max"] >= lb["lag_us_p50"]
+
+
+def test_the_json_follows_the_cpp_binarys_schema(quick, binary, tmp_path):
+    _, out = quick
+    doc = json.loads(out.read_text())
+    c = tmp_path / "c.json"
+    subprocess.run([binary, "--suite", "quick", r"--benchmark_filter=^cpu\.spin/threads/workers:2/dispatch:map/grain_us:1000/",
+                    "--out", str(c)], capture_output=True, timeout=300, check=True)
+    cpp = json.loads(c.read_text())
+    assert doc["context"]["concbench_schema"] == cpp["context"]["concbench_schema"]
+    cb = cpp["benchmarks"][0]
+    pb = next(b for b in doc["benchmarks"] if b["name"].startswith("cpu.spin/py_threads/"))
+    for key in ("name", "run_name", "run_type", "iterations", "real_time", "cpu_time", "time_unit",
+                "items_per_second", "speedup", "efficiency", "cpu_user_s", "cpu_sys_s",
+                "peak_rss_bytes", "ctx_voluntary", "tasks", "workers", "reference_s"):
+        assert key in cb and key in pb, key
+
+
+@pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "loop.blocking")),
+                                            ("skip_compute", ("cpu.spin",))])
+def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads):
+    out = tmp_path / "b.json"
+    flt = "^(" + "|".join(w.replace(".", r"\.") for w in workloads) + ")/"
+    r = py("--suite", "quick", "--benchmark_min_time=0.01", f"--benchmark_filter={flt}", "--out", str(out),
+           env={"CONCBENCH_TEST_BREAK": brk})
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(out.read_text())
+    assert doc["benchmarks"]
+    for b in doc["benchmarks"]:
+        assert b.get("error_occurred"), f"{b['name']} passed with its work skipped"
+        assert "items_per_second" not in b
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--suite", "quik"], "--suite 'quik': expected quick or full"),
+    (["--benchmark_filter=("], "not a regular expression"),
+    (["--benchmark_filter=^nothing/"], "matches none"),
+    (["--out", "/nonexistent-dir/x.json"], "cannot write"),
+    (["--progress", "sometimes"], "expected auto, always or never"),
+    (["--nope"], "unrecognized arguments"),
+])
+def test_bad_input_exits_2_with_a_message(args, says):
+    r = py(*args)
+    assert r.returncode == 2, r.stderr
+    assert says in r.stderr
+
+
+def python_arm_processes():
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmd = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"concbench_py" in cmd and b"--run-one" in cmd:
+                found.append(int(pid))
+    return found
+
+
+def test_ctrl_c_keeps_what_finished_and_leaves_no_process(tmp_path):
+    out = tmp_path / "i.json"
+    e = dict(os.environ)
+    p = subprocess.Popen(RUNNER + ["--suite", "quick", r"--benchmark_filter=^(cpu\.spin/py_asyncio/dispatch:each|io\.sleep/py_procs)/",
+                                   "--benchmark_min_time=30", "--out", str(out)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not python_arm_processes():
+        time.sleep(0.1)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode == 130, err
+    assert "interrupted" in err
+    time.sleep(0.5)
+    assert python_arm_processes() == []
+    if out.exists():
+        json.loads(out.read_text())  # whatever finished, as valid JSON
+
+
+def test_the_report_puts_python_beside_cpp_claim_by_claim(quick, binary, tmp_path):
+    _, pyout = quick
+    c = tmp_path / "c.json"
+    subprocess.run([binary, "--suite", "quick", r"--benchmark_filter=^(cpu\.spin|io\.sleep)/(coro|threads|procs)/",
+                    "--out", str(c)], capture_output=True, timeout=300, check=True)
+    r = subprocess.run([str(ROOT / "scripts" / "report"), str(c), str(pyout), "-o", str(tmp_path / "rep")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    md = (tmp_path / "rep" / "report.md").read_text()
+    assert "holds in Python?" in md and "holds in C++?" in md
+    assert "`py_threads`" in md and "the GIL" in md
