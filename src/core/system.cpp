@@ -141,6 +141,15 @@ ProgramRun run_program(const std::vector<std::string>& args) {
   return w;
 }
 
+std::optional<std::string> helper_missing(const std::string& name, const std::string& what) {
+  try {
+    helper_program(name, what);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
 std::optional<std::string> check_needs(const Needs& n, const Limits& l) {
   if (n.unavailable) return *n.unavailable;
   for (const auto& [program, package] : n.programs)

@@ -34,6 +34,9 @@ std::optional<std::string> check_needs(const Needs& needs, const Limits& limits)
 // A helper program of ours (concbench-unit, concbench-pg) beside this executable, or one
 // folder up (the tests' binaries); throws naming `what` it is if it is not there.
 std::string helper_program(const std::string& name, const std::string& what);
+// Why a helper program is missing (for Needs::unavailable: the benchmark is skipped with the
+// reason), or nothing.
+std::optional<std::string> helper_missing(const std::string& name, const std::string& what);
 
 // Runs args[0] (searched on PATH unless it has a '/') with `args`, its stdout and stderr
 // captured together; waits for it. Throws if it cannot be started.

@@ -31,7 +31,8 @@ std::optional<std::string> PgService::external_url() {
 
 std::optional<std::string> PgService::unavailable() {
   if (external_url()) return std::nullopt;
-  return pg_cluster_unavailable();
+  if (auto why = pg_cluster_unavailable()) return why;
+  return helper_missing("concbench-pg", "the throwaway PostgreSQL's guardian");
 }
 
 std::string hide_password(const std::string& conninfo) {
@@ -66,10 +67,6 @@ std::optional<std::string> pg_connect_error(const std::string& conninfo) {
   return why;
 }
 
-namespace {
-// concbench-pg beside this executable, or one folder up (the tests' binaries).
-std::string guardian_program() { return helper_program("concbench-pg", "the throwaway PostgreSQL's guardian"); }
-}  // namespace
 
 std::shared_ptr<PgService> PgService::get() {
   static std::shared_ptr<PgService> server;
@@ -88,7 +85,7 @@ PgService::PgService(int max_connections) {
     return;
   }
   if (const auto why = pg_cluster_unavailable()) throw std::runtime_error(*why);
-  const std::string program = guardian_program();
+  const std::string program = helper_program("concbench-pg", "the throwaway PostgreSQL's guardian");
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   if (pipe2(out, O_CLOEXEC) != 0) {

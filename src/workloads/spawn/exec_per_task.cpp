@@ -54,7 +54,12 @@ const bool registered = register_case({
                 [](std::size_t) { return 0; });
           });
         },
-    .needs = [](const Params& p) { return Needs{.processes = int64_t(config(p).units)}; },
+    .needs =
+        [](const Params& p) {
+          Needs n{.processes = int64_t(config(p).units)};
+          n.unavailable = helper_missing("concbench-unit", "the tiny program spawn/exec_per_task starts");
+          return n;
+        },
 });
 
 }  // namespace
