@@ -35,7 +35,7 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     doc = json.loads(out.read_text())
     names = [b["name"] for b in doc["benchmarks"]]
     for m in ("py_asyncio", "py_uvloop", "py_threads", "py_procs"):
-        for w in ("cpu.spin", "io.sleep", "loop.blocking"):
+        for w in ("cpu.spin", "io.sleep", "loop.blocking", "db", "http"):
             assert any(n.startswith(f"{w}/{m}/") for n in names), (w, m)
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
@@ -44,6 +44,8 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     io = by["io.sleep/py_asyncio/concurrency:1000/latency_us:100000/real_time"]
     assert io["peak_in_flight"] == 1000 and io["lat_p50_us"] >= 100000
     assert "rss_per_inflight_bytes" in io
+    db = by["db/py_uvloop/query:pk/concurrency:16/real_time"]
+    assert db["peak_in_flight"] <= 16 and db["lat_p50_us"] > 0
     lb = by["loop.blocking/py_asyncio/block:sleep/block_ms:10/real_time"]
     assert lb["lag_us_p99"] > 0 and lb["lag_us_max"] >= lb["lag_us_p50"]
 
@@ -64,7 +66,7 @@ def test_the_json_follows_the_cpp_binarys_schema(quick, binary, tmp_path):
         assert key in cb and key in pb, key
 
 
-@pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "loop.blocking")),
+@pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "loop.blocking", "db", "http")),
                                             ("skip_compute", ("cpu.spin",))])
 def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads):
     out = tmp_path / "b.json"

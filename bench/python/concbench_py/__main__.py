@@ -21,7 +21,9 @@ import subprocess
 import sys
 import time
 
-from . import measure, models, workloads
+from . import measure, models, services, workloads
+
+ALL = {**workloads.WORKLOADS, **{w.name: w for w in services.WORKLOADS}}
 
 SCHEMA = 2  # concbench_schema: the C++ binary's (bench/registration.cpp); a test keeps them equal
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -34,7 +36,7 @@ class BadInput(Exception):
 def names(suite, cores):
     """(name, workload, model, params) of every benchmark of `suite`."""
     out = []
-    for w in workloads.WORKLOADS.values():
+    for w in ALL.values():
         for m in models.MODELS:
             for p in w.grid(suite, m, cores):
                 out.append((w.name + "/" + m + "".join(f"/{k}:{v}" for k, v in p.items()) + "/real_time",
@@ -101,7 +103,7 @@ def context(suite, cores, rate):
         "concbench_isolation": "process: every benchmark in a fresh interpreter",
         "concbench_models": list(models.MODELS),
         "concbench_model_kinds": kinds,
-        "concbench_workloads": list(workloads.WORKLOADS),
+        "concbench_workloads": list(ALL),
         "py_spin_iterations_per_us": rate,
         "concbench_counters": {k: {"unit": u, "meaning": m} for k, (u, m) in COUNTERS.items()},
         "concbench_scenarios": {"loop.blocking": {
@@ -122,6 +124,9 @@ def run_one(name, suite, min_time, cores):
              "repetition_index": 0, "threads": 1}
     try:
         return measure_one(entry, w, model, p, min_time, cores)
+    except services.Skip as e:  # as the C++ harness skips: the reason and the fix
+        entry.update({"error_occurred": True, "error_message": f"skipped: {name}: {e}"})
+        return entry
     except Exception as e:  # an error entry, never a number
         entry.update({"error_occurred": True, "error_message": f"{name}: {type(e).__name__}: {e}"})
         return entry
@@ -143,7 +148,13 @@ def measure_one(entry, w, model, p, min_time, cores):
     workers = p.get("workers", 1)
     engine = models.make(model, workers)
     w.close = None
-    run = w.setup(model, p, engine)
+    try:
+        run = w.setup(model, p, engine)
+    except BaseException:
+        if w.close:
+            w.close()
+        engine.close()
+        raise
     setup_s = time.perf_counter() - t0
     rss_before = measure.rss_bytes()
     pids = engine.pids()
@@ -222,16 +233,16 @@ EARLY_NS = {"py_uvloop": 1_000_000}
 
 
 def check_io(w, p, b, dt, model):
-    length = p["latency_us"] * 1000
+    length = w.wait_us(p) * 1000
     floor = max(length - EARLY_NS.get(model, 0), length // 2)
     for i, t in enumerate(b.latencies_ns):
         if t < floor:
-            return (f"task {i} took {t / 1e3:.1f} us, less than its {p['latency_us']} us wait: the wait "
+            return (f"task {i} took {t / 1e3:.1f} us, less than its {w.wait_us(p)} us wait: the wait "
                     "was skipped or cut short")
     if dt < w.ideal(p) * 0.999 - EARLY_NS.get(model, 0) * 1e-9:
         return f"the run took {dt:.6f} s, less than the ideal makespan {w.ideal(p):.6f} s"
     peak = measure.peak_overlap(b.intervals)
-    if peak == 0:
+    if peak == 0 and length > 0:
         return "no task was seen waiting (0 in flight): the waits were skipped"
     if peak > p["concurrency"]:
         return f"{peak} waits at once, more than the concurrency {p['concurrency']}"
@@ -311,7 +322,7 @@ def main(argv):
     rate = workloads.calibrate()
     doc = {"context": context(a.suite, cores, rate), "benchmarks": []}
     show = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
-    failed, started = 0, time.monotonic()
+    failed, skipped, started = 0, 0, time.monotonic()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), os.environ.get("PYTHONPATH", "")])))
     for k, (name, w, model, p) in enumerate(selected):
@@ -346,7 +357,9 @@ def main(argv):
         entry["family_index"] = k
         entry["per_family_instance_index"] = 0
         doc["benchmarks"].append(entry)
-        failed += bool(entry.get("error_occurred"))
+        skipped_ = entry.get("error_occurred") and entry.get("error_message", "").startswith("skipped: ")
+        skipped += bool(skipped_)
+        failed += bool(entry.get("error_occurred")) and not skipped_
         line = entry["error_message"] if entry.get("error_occurred") else \
             f"{name}  {entry['real_time']:.3f} ms  items_per_second={entry['items_per_second']:.4g}"
         print(line, flush=True)
@@ -360,7 +373,8 @@ def main(argv):
         print(f"concbench-py: interrupted by {signal.Signals(STOP[0]).name}; {len(doc['benchmarks'])} "
               f"finished" + (f", kept in {a.out}" if a.out else ""), file=sys.stderr)
         return 128 + STOP[0]
-    print(f"concbench-py: {len(doc['benchmarks'])} of {len(selected)} benchmarks ran, {failed} failed"
+    print(f"concbench-py: {len(doc['benchmarks'])} of {len(selected)} benchmarks ran, {failed} failed, "
+          f"{skipped} skipped"
           + (f"; results in {a.out}" if a.out else ""), file=sys.stderr)
     return 1 if failed else 0
 

@@ -97,8 +97,8 @@ MASK = (1 << 64) - 1
 
 
 def mix64(x):
-    """splitmix64's finaliser (as core/case.hpp's mix64): a task's value into the checksum."""
-    x &= MASK
+    """splitmix64 (as core/case.hpp's mix64): a task's value, and deterministic data."""
+    x = (x + 0x9E3779B97F4A7C15) & MASK
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
     return x ^ (x >> 31)

@@ -139,6 +139,9 @@ class IoSleep:
     def ideal(self, p):
         return -(-self.tasks(p) // p["concurrency"]) * p["latency_us"] * 1e-6
 
+    def wait_us(self, p):
+        return p["latency_us"]
+
     def reference(self, p):
         return [mix64(i) for i in range(self.tasks(p))]
 

@@ -315,6 +315,9 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
             f"the capacity under a p99 of {sig(target_ms)} ms (--latency-target-ms) is "
             + _join(caps) + ". A point whose server was saturated (⊘) counts as over the target.",
             tuple(cells)))
+    py = _python_claim(group, "http", concurrency=c, delay_us=1000, body_bytes=1024)
+    if py is not None:
+        out.append(py)
     out.append(Claim("The same server runs alone with `concbench --serve http`, so that wrk "
                      "loads it as the clients here do (e.g. wrk -c100 'http://127.0.0.1:PORT/"
                      "item/1?delay_us=1000&bytes=1024')."))
@@ -341,6 +344,38 @@ def _capacities(group, workload, models, target_ms, **params):
             caps.append(f"`{m}` {sig(rate)}/s{top}, p99 {c.text}")
         cells.append(c)
     return caps, cells, found
+
+
+PY_MODELS = ("py_asyncio", "py_uvloop", "py_threads", "py_procs")
+PY_CLIENTS = {"db": {"py_asyncio": "asyncpg", "py_uvloop": "asyncpg", "py_threads": "psycopg",
+                     "py_procs": "psycopg"},
+              "http": {"py_asyncio": "aiohttp", "py_uvloop": "aiohttp", "py_threads": "requests",
+                       "py_procs": "requests"}}
+
+
+def _python_claim(group, workload, **params):
+    """The guide's own language at the same point (the Python arm): each client's rate, and
+    the async client's multiple of the blocking one's (best of each)."""
+    parts, cells, best = [], [], {}
+    for m in PY_MODELS:
+        p = next((x for x in group.select(workload, m) if all(x.get(k) == v for k, v in params.items())), None)
+        if p is None:
+            continue
+        c = measured(group, p, "items_per_second")
+        lib = PY_CLIENTS[workload][m]
+        parts.append(f"{lib} on `{m}` {c.text}")
+        cells.append(c)
+        kind = "async" if m in ("py_asyncio", "py_uvloop") else "blocking"
+        if p.v("items_per_second") and p.v("items_per_second") > best.get(kind, (0,))[0]:
+            best[kind] = (p.v("items_per_second"), m)
+    if not parts:
+        return None
+    ratio = ""
+    if "async" in best and "blocking" in best:
+        ratio = (f"; the async client {best['async'][0] / best['blocking'][0]:.1f}× the blocking one "
+                 f"(`{best['async'][1]}` against `{best['blocking'][1]}`)")
+    return Claim("In Python, the guide's language, at the same point: " + _join(parts) + ratio + ".",
+                 tuple(cells))
 
 
 def _db(group, target_ms=LATENCY_TARGET_MS):
@@ -438,6 +473,9 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
                 f"a lookup that waits {sig(mine[0].get('sleep_us'))} µs in the server (pg_sleep)")
         other.append(Claim(f"{sig(cc)} connections, {what}: " + _join(bits) + ".", tuple(cl)))
     out += other
+    py = _python_claim(group, "db", query="pk", concurrency=c)
+    if py is not None:
+        out.append(py)
     out.append(Claim("Each db benchmark gets its own throwaway PostgreSQL (initdb in a temporary "
                      "folder, 127.0.0.1, removed at the end); --pg-url points it at another. "
                      "server_cpu_s is the CPU of the server's processes (its backends)."))

@@ -1,0 +1,323 @@
+"""The real services in Python, against the C++ side's own servers (issue 11's db and http rows):
+  http  the embedded HTTP server (`concbench --serve http`, its own process): aiohttp on the
+        loop (py_asyncio, py_uvloop: one ClientSession, C connections) against requests
+        (py_threads: a Session per thread; py_procs: a Session per worker process); every body
+        checked byte for byte against the one the server must send (http_body, as in C++)
+  db    a throwaway PostgreSQL (concbench-pg, the C++ side's guardian: initdb, 127.0.0.1,
+        removed at the end): asyncpg on the loop (one connection per lane) against psycopg 3
+        (a connection per thread or worker process), prepared statements, every value checked
+        against the table's known content (the C++ db workload's table and formula)
+Both need the C++ build (build/release, or CONCBENCH_BUILD_DIR); without it, or without the
+Python library, the benchmark is skipped with the reason and the fix."""
+import asyncio
+import functools
+import os
+import pathlib
+import signal
+import subprocess
+import threading
+import time
+
+from .measure import mix64
+from .workloads import Batch, batch_of, skip_wait
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+
+
+class Skip(Exception):
+    """The benchmark cannot run here: its message says why and what fixes it."""
+
+
+def build_dir():
+    return pathlib.Path(os.environ.get("CONCBENCH_BUILD_DIR", ROOT / "build" / "release"))
+
+
+def program(name):
+    p = build_dir() / name
+    if not os.access(p, os.X_OK):
+        raise Skip(f"needs {p} (the C++ build: cmake --preset release && cmake --build --preset release, "
+                   "or ./scripts/bench; CONCBENCH_BUILD_DIR names another build)")
+    return str(p)
+
+
+def library(name, package):
+    try:
+        return __import__(name)
+    except ImportError:
+        raise Skip(f"needs the Python library {name} (Debian: sudo apt-get install {package}, or "
+                   "./scripts/setup)") from None
+
+
+# ---------------------------------------------------------------------------------- http
+
+def http_body(i, n):
+    """The body the embedded server sends for item i (servers/http_server.cpp's http_body)."""
+    out = bytearray()
+    for k in range(0, n, 8):
+        out += mix64((i << 24) ^ k).to_bytes(8, "little")
+    return bytes(out[:n])
+
+
+class HttpServer:
+    """`concbench --serve http` in its own process group, stopped with the benchmark."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([program("concbench"), "--serve", "http"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("http://"):
+            self.close()
+            raise RuntimeError(f"concbench --serve http did not start: {line!r}")
+        self.base = line.split()[0].rstrip("/")
+
+    def close(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            self.proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+_session = threading.local()
+
+
+def requests_get(base, delay_us, size, bodies, i):
+    """One blocking GET on this thread's (or worker process's) requests.Session."""
+    import requests
+    s = getattr(_session, "s", None)
+    if s is None:
+        s = _session.s = requests.Session()
+    t0 = time.monotonic_ns()
+    if skip_wait():
+        return 0, t0, time.monotonic_ns()
+    r = s.get(f"{base}/item/{i}?delay_us={delay_us}&bytes={size}")
+    t1 = time.monotonic_ns()
+    if r.status_code != 200 or r.content != (bodies[i] if bodies else http_body(i, size)):
+        raise RuntimeError(f"GET item {i}: status {r.status_code}, {len(r.content)} bytes, not its body")
+    return mix64(i), t0, t1
+
+
+class Http:
+    name = "http"
+    kind = "io"
+
+    def grid(self, suite, model, cores):
+        pts = [(100, 1000, 1024)]
+        if suite != "quick":
+            pts += [(10, 1000, 1024), (100, 0, 1024)]
+        out = []
+        for c, d, b in pts:
+            p = {"workers": c} if model in ("py_threads", "py_procs") else {}
+            p.update({"concurrency": c, "delay_us": d, "body_bytes": b})
+            out.append(p)
+        return out
+
+    def tasks(self, p):
+        return max(8 * p["concurrency"], 2000)
+
+    def ideal(self, p):
+        return -(-self.tasks(p) // p["concurrency"]) * p["delay_us"] * 1e-6
+
+    def wait_us(self, p):
+        return p["delay_us"]
+
+    def reference(self, p):
+        return [mix64(i) for i in range(self.tasks(p))]
+
+    def setup(self, model, p, engine):
+        n, c, d, size = self.tasks(p), p["concurrency"], p["delay_us"], p["body_bytes"]
+        if model in ("py_asyncio", "py_uvloop"):
+            aiohttp = library("aiohttp", "python3-aiohttp")
+        else:
+            library("requests", "python3-requests")
+        server = HttpServer()
+        self.close = server.close
+        base = server.base
+        bodies = [http_body(i, size) for i in range(n)]
+        if model in ("py_asyncio", "py_uvloop"):
+            async def open_session():
+                return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=c))
+            session = engine.run(open_session())
+            previous = self.close
+
+            def close():
+                engine.run(session.close())
+                previous()
+            self.close = close
+
+            async def one(i):
+                t0 = time.monotonic_ns()
+                if skip_wait():
+                    return 0, t0, time.monotonic_ns()
+                async with session.get(f"{base}/item/{i}?delay_us={d}&bytes={size}") as r:
+                    body = await r.read()
+                t1 = time.monotonic_ns()
+                if r.status != 200 or body != bodies[i]:
+                    raise RuntimeError(f"GET item {i}: status {r.status}, {len(body)} bytes, not its body")
+                return mix64(i), t0, t1
+
+            def run():
+                return batch_of(engine.run_lanes(one, n, c))
+            return run
+        if model == "py_procs":  # the body is recomputed in the worker: no 2 MB per message
+            task = functools.partial(requests_get, base, d, size, None)
+        else:
+            task = functools.partial(requests_get, base, d, size, bodies)
+
+        def run():
+            return batch_of(engine.run_blocking(task, n))
+        return run
+
+
+# ---------------------------------------------------------------------------------- db
+
+ROWS = 100_000
+PK = "SELECT v FROM concbench_items WHERE id = $1"
+
+
+def row_of(i):
+    return (i * 7919) % ROWS + 1
+
+
+def value_of_row(row):
+    return (row * 2654435761) % 4294967291
+
+
+class Cluster:
+    """A throwaway PostgreSQL through the C++ side's guardian (programs/concbench_pg.cpp)."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([program("concbench-pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        self.proc.wait(timeout=30)  # its first process exits at once; the guardian lives on
+        line = self.proc.stdout.readline().split()
+        if not line or line[0] != "ready":
+            raise RuntimeError("PostgreSQL: " + " ".join(line[1:] if line else ["the cluster did not start"]))
+        self.dsn = f"host=127.0.0.1 port={line[1]} user=postgres dbname=postgres"
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.stdout.read()  # its end of file: the cluster is stopped and removed
+
+
+def load(dsn):
+    """The C++ db workload's tables and rows (src/workloads/db/db.cpp's load)."""
+    psycopg = library("psycopg", "python3-psycopg")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS concbench_items (id int PRIMARY KEY, v bigint NOT NULL, "
+                     "hits bigint NOT NULL DEFAULT 0)")
+        n, total = conn.execute("SELECT count(*), coalesce(sum(v), 0) FROM concbench_items").fetchone()
+        if n == ROWS and int(total) == sum(value_of_row(r) for r in range(1, ROWS + 1)):
+            return
+        conn.execute("TRUNCATE concbench_items")
+        conn.execute(f"INSERT INTO concbench_items (id, v) SELECT g, (g::bigint * 2654435761) % 4294967291 "
+                     f"FROM generate_series(1, {ROWS}) g")
+        conn.execute("VACUUM ANALYZE concbench_items")
+
+
+_conn = threading.local()
+
+
+def psycopg_lookup(dsn, i):
+    """One blocking primary-key lookup on this thread's (or process's) psycopg connection."""
+    import psycopg
+    conn = getattr(_conn, "c", None)
+    if conn is None:
+        conn = _conn.c = psycopg.connect(dsn, autocommit=True)
+        for k in range(6):  # warm, as the C++ clients: the plan chosen before the timed runs
+            conn.execute(PK.replace("$1", "%s"), (row_of(k),), prepare=True)
+    t0 = time.monotonic_ns()
+    if skip_wait():
+        return 0, t0, time.monotonic_ns()
+    (v,) = conn.execute(PK.replace("$1", "%s"), (row_of(i),), prepare=True).fetchone()
+    return v, t0, time.monotonic_ns()
+
+
+def connect_and_hold(dsn, workers):
+    psycopg_lookup(dsn, 0)
+    time.sleep(0.05 + 0.002 * workers)
+
+
+class Db:
+    name = "db"
+    kind = "io"
+
+    def grid(self, suite, model, cores):
+        cs = [16] if suite == "quick" else [1, 16, 100]
+        out = []
+        for c in cs:
+            p = {"workers": c} if model in ("py_threads", "py_procs") else {}
+            p.update({"query": "pk", "concurrency": c})
+            out.append(p)
+        return out
+
+    def tasks(self, p):
+        return max(8 * p["concurrency"], 2000)
+
+    def ideal(self, p):
+        return 0.0
+
+    def wait_us(self, p):
+        return 0
+
+    def reference(self, p):
+        return [value_of_row(row_of(i)) for i in range(self.tasks(p))]
+
+    def setup(self, model, p, engine):
+        n, c = self.tasks(p), p["concurrency"]
+        library("psycopg", "python3-psycopg")
+        if model in ("py_asyncio", "py_uvloop"):
+            asyncpg = library("asyncpg", "python3-asyncpg")
+        cluster = Cluster()
+        self.close = cluster.close
+        try:
+            load(cluster.dsn)
+        except BaseException:
+            cluster.close()
+            raise
+        if model in ("py_asyncio", "py_uvloop"):
+            async def connect():
+                conns = [await asyncpg.connect(host="127.0.0.1", port=int(cluster.dsn.split("port=")[1].split()[0]),
+                                               user="postgres", database="postgres") for _ in range(c)]
+                stmts = [await k.prepare(PK) for k in conns]
+                for s in stmts:
+                    for j in range(6):
+                        await s.fetchval(row_of(j))
+                return conns, stmts
+            conns, stmts = engine.run(connect())
+            previous = self.close
+
+            def close():
+                async def shut():
+                    for k in conns:
+                        await k.close()
+                engine.run(shut())
+                previous()
+            self.close = close
+            lane_of = {}
+
+            async def one(i):
+                # lanes are coroutines on one loop: the task's lane is the one running it
+                me = asyncio.current_task()
+                k = lane_of.setdefault(me, len(lane_of))
+                t0 = time.monotonic_ns()
+                if skip_wait():
+                    return 0, t0, time.monotonic_ns()
+                v = await stmts[k].fetchval(row_of(i))
+                return v, t0, time.monotonic_ns()
+
+            def run():
+                lane_of.clear()
+                return batch_of(engine.run_lanes(one, n, c))
+            return run
+        task = functools.partial(psycopg_lookup, cluster.dsn)
+        # Every worker connected before the timed runs: C calls that each hold their worker.
+        for f in [engine.pool.submit(connect_and_hold, cluster.dsn, c) for _ in range(c)]:
+            f.result()
+
+        def run():
+            return batch_of(engine.run_blocking(task, n))
+        return run
+
+
+WORKLOADS = (Db(), Http())
