@@ -62,8 +62,8 @@ def test_bad_input_exits_2_with_a_message(binary, args, expect):
 NAME = re.compile(r"^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?"
                   r"(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*"
                   # the guide's scenarios: their own parameters, words or integers
-                  r"(/(block|wait|fail):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|"
-                  r"file_kib|files|delay_us|body_bytes|rate):[0-9]+)*/real_time$")
+                  r"(/(block|wait|fail|query):[a-z_]+|/(block_ms|units|parent_mb|fail_pct|tasks|"
+                  r"file_kib|files|delay_us|body_bytes|concurrency|sleep_us|rate|depth):[0-9]+)*/real_time$")
 
 
 @pytest.mark.parametrize("suite", ["quick", "full"])
@@ -181,14 +181,26 @@ def test_a_failed_setup_is_an_error_entry(binary, tmp_path):
     assert "set-up failed" in b["error_message"] and "connect" in b["error_message"]
 
 
-def processes_running(binary):
+def tagged_env():
+    """An environment whose mark every process this test starts inherits (its benchmarks'
+    processes and their workers), so that other tests running beside it (ctest -j) are not
+    counted as its leftovers."""
+    env = dict(os.environ)
+    env["CONCBENCH_TEST_TAG"] = f"{os.getpid()}-{time.monotonic_ns()}"
+    return env
+
+
+def processes_running(binary, env):
+    """The live processes of `binary` started under `env` (tagged_env)."""
     exe = os.path.realpath(binary)
+    mark = f"CONCBENCH_TEST_TAG={env['CONCBENCH_TEST_TAG']}".encode()
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
-            if os.path.realpath(f"/proc/{pid}/exe") == exe:
+            if os.path.realpath(f"/proc/{pid}/exe") == exe and \
+                    mark in pathlib.Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
                 found.append(int(pid))
         except OSError:
             pass
@@ -198,9 +210,10 @@ def processes_running(binary):
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupt_keeps_finished_results_and_leaves_no_process(binary, tmp_path, sig, code):
     out = tmp_path / "r.json"
+    env = tagged_env()
     p = subprocess.Popen([binary, "--suite", "full", "--out", str(out),
                           "--benchmark_filter=^io\\.sleep/(procs|threads)/"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.time() + 120
     while time.time() < deadline:
         time.sleep(0.2)
@@ -221,7 +234,7 @@ def test_interrupt_keeps_finished_results_and_leaves_no_process(binary, tmp_path
     assert len(doc["benchmarks"]) >= 2
     assert all("interrupted" not in b.get("error_message", "") for b in doc["benchmarks"])
     time.sleep(0.5)
-    assert processes_running(binary) == []
+    assert processes_running(binary, env) == []
 
 
 def scipy_env():
@@ -256,9 +269,10 @@ def test_google_benchmark_compare_py_reads_two_runs(binary, tmp_path):
                                    "threads", "thread_per_task", "procs"])
 def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, model):
     out = tmp_path / "r.json"
+    env = tagged_env()
     p = subprocess.Popen([binary, "--suite", "full", "--out", str(out), "--benchmark_min_time=30",
                           f"--benchmark_filter=^io\\.sleep/{model}/(.*/)?concurrency:10000/latency_us:100000/"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     time.sleep(3)
     t0 = time.time()
     p.send_signal(signal.SIGTERM)
@@ -272,7 +286,7 @@ def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, mo
     assert p.returncode in (143, 0), err  # 0: it had already finished (or was skipped)
     strict_load(out)
     time.sleep(0.3)
-    assert processes_running(binary) == []
+    assert processes_running(binary, env) == []
 
 
 def test_a_results_file_that_cannot_be_written_later_is_a_message_and_exit_74(binary, tmp_path):

@@ -54,7 +54,7 @@ inline constexpr ModelKind kModelKinds[] = {
      "a fork() per task, at most P alive", "fork_small_us"},
     {"exec_per_task", "blocking", "processes", false, true, false, true,
      "a posix_spawn() of a tiny program per task (spawn only)", "fork_small_us"},
-    {"wrk", "loop", "threads", false, false, false, false,
+    {"wrk", "loop", "threads", true, false, false, false,
      "not a model: the peer tool wrk (C, one epoll loop per thread) on the same server, its "
      "figures beside the http clients'", ""},
     {"pgbench", "loop", "threads", true, false, false, false,

@@ -268,16 +268,16 @@ def capacity(group, model, target_ms, workload="http", **params):
     return (best.get("rate") if best else None), best, pts
 
 
-def _http(group, target_ms=LATENCY_TARGET_MS):
-    out = []
-    pts = group.select("http")
-    if not pts:
-        return out
-    cs = sorted({p.get("concurrency") for p in pts})
-    c = 100 if 100 in cs else cs[-1]
-    parts, cells, ratios = [], [], []
-    for m in ("coro", "threads", "tbb_blocking", "procs", "coro_mt"):
-        mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us")
+HTTP_MODELS = ("coro", "threads", "tbb_blocking", "procs", "coro_mt")
+
+
+def _http_closed(group, pts, c, delay):
+    """The closed-loop claims at `c` connections and `delay` µs: each client, then wrk of the
+    same shape (-t 1 against `coro`, one event loop each; -t cores against the others)."""
+    out, parts, cells, ratios = [], [], [], []
+    cores = group.context.get("concbench_cores") or group.context.get("num_cpus") or 0
+    for m in HTTP_MODELS:
+        mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us") == delay
                 and not p.get("rate")]
         if not mine:
             continue
@@ -286,25 +286,46 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
         cpu = measured(group, p, "cpu_per_item_us")
         parts.append(f"{rps.text} at p99 {p99.text} and {cpu.text} of client CPU per request on `{m}`")
         cells += [rps, p99, cpu]
-        peer = _pick(group, "http.peer", "wrk", concurrency=c, delay_us=p.get("delay_us"),
-                     body_bytes=p.get("body_bytes"))
+        jobs = 1 if m == "coro" else cores
+        peer = _pick(group, "http.peer", "wrk", workers=jobs, concurrency=c, delay_us=delay,
+                     body_bytes=p.get("body_bytes")) or \
+            _pick(group, "http.peer", "wrk", concurrency=c, delay_us=delay, body_bytes=p.get("body_bytes"))
         if peer is not None and p.ok and peer.v("wrk_requests_per_s") and p.v("items_per_second"):
             ratios.append((m, p.v("items_per_second") / peer.v("wrk_requests_per_s"), peer))
-    if parts:
-        p0 = next(p for p in pts if p.get("concurrency") == c)
-        out.append(Claim(
-            f"Closed loop, {sig(c)} keep-alive connections, the embedded server waiting {sig(p0.get('delay_us'))} µs "
-            f"per request (the limit: {sig(c / (p0.get('delay_us') * 1e-6))} requests/s): "
-            + _join(parts) + ". Every body is checked.", tuple(cells)))
+    if not parts:
+        return out
+    limit = f" (the limit: {sig(c / (delay * 1e-6))} requests/s)" if delay else " (no limit but the CPUs)"
+    out.append(Claim(
+        f"Closed loop, {sig(c)} keep-alive connections, the embedded server waiting {sig(delay)} µs "
+        f"per request{limit}: " + _join(parts) + ". Every body is checked.", tuple(cells)))
     if ratios:
-        peer = ratios[0][2]
-        w, w99 = measured(group, peer, "wrk_requests_per_s"), measured(group, peer, "wrk_lat_p99_us")
+        seen, peers = set(), []
+        for _, _, q in ratios:
+            if q.name not in seen:
+                seen.add(q.name)
+                peers.append(q)
+        pc = [measured(group, q, "wrk_requests_per_s") for q in peers]
         out.append(Claim(
             f"wrk, the field's tool, with the same {sig(c)} connections on the same server in the "
-            f"same run: {w.text} at p99 {w99.text}; against it, "
-            + _join([f"`{m}` {r:.2f}×" for m, r, _ in ratios]) + " of its requests per second.",
-            (w, w99)))
-    elif group.select("http.peer", ok=False):
+            "same run: " + _join([f"{t.text} on {sig(q.get('workers') or cores)} thread"
+                                  f"{'s' if (q.get('workers') or cores) != 1 else ''}" for t, q in zip(pc, peers)])
+            + "; against it (`coro` against wrk -t 1, one event loop each; the others against wrk on "
+            "every core), " + _join([f"`{m}` {r:.2f}×" for m, r, _ in ratios]) + " of its requests per second.",
+            tuple(pc)))
+    return out
+
+
+def _http(group, target_ms=LATENCY_TARGET_MS):
+    out = []
+    pts = group.select("http")
+    if not pts:
+        return out
+    cs = sorted({p.get("concurrency") for p in pts})
+    c = 100 if 100 in cs else cs[-1]
+    out += _http_closed(group, pts, c, 1000)
+    if 16 in cs:
+        out += _http_closed(group, pts, 16, 0)
+    if not group.select("http.peer") and group.select("http.peer", ok=False):
         bad = group.select("http.peer", ok=False)[0]
         out.append(Claim(f"wrk did not run: {bad.error}", (Cell("", (bad.name,)),)))
     caps, cells, _ = _capacities(group, "http", ("coro", "threads", "tbb_blocking", "procs", "coro_mt"),

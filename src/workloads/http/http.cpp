@@ -2,6 +2,7 @@
 
 
 #include <chrono>
+#include <cstring>
 #include <thread>
 #include <cmath>
 #include <stdexcept>
@@ -64,9 +65,18 @@ std::string target(std::size_t i, const Config& c) {
 }
 
 uint64_t value_of(std::string_view body) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ body.size();
-  for (char c : body) h = (h ^ uint8_t(c)) * 0x100000001b3ULL;
-  return h;
+  // Eight bytes a step (a byte-wise FNV-1a cost 1.6 us per KiB on the client's thread, a tenth
+  // of a request): every byte still counts.
+  uint64_t h = mix64(body.size());
+  std::size_t k = 0;
+  for (; k + 8 <= body.size(); k += 8) {
+    uint64_t w;
+    std::memcpy(&w, body.data() + k, 8);
+    h = mix64(h ^ w);
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, body.data() + k, body.size() - k);
+  return mix64(h ^ tail);
 }
 
 uint64_t asked_delay(const Config& c) { return fault::skip_wait() ? 0 : c.delay_us; }
@@ -178,6 +188,7 @@ const Workload& workload() {
 std::vector<Params> grid(const Suite& s, IoShape shape) {
   std::vector<Params> points;
   if (s.quick()) {
+    points.push_back({{"concurrency", 16}, {"delay_us", 0}, {"body_bytes", 1024}});  // throughput
     points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}});
     for (int64_t r : {10000, 40000})  // the open loop, below and near this machine's capacity
       points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}, {"rate", r}});
@@ -186,7 +197,8 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
       points.push_back({{"concurrency", 100}, {"delay_us", 1000}, {"body_bytes", 1024}, {"rate", r}});
     for (int64_t c : {10, 100, 1000})
       for (int64_t b : {1024, 65536}) points.push_back({{"concurrency", c}, {"delay_us", 1000}, {"body_bytes", b}});
-    points.push_back({{"concurrency", 100}, {"delay_us", 0}, {"body_bytes", 1024}});
+    for (int64_t c : {16, 100}) points.push_back({{"concurrency", c}, {"delay_us", 0}, {"body_bytes", 1024}});
+    points.push_back({{"concurrency", 16}, {"delay_us", 1000}, {"body_bytes", 1024}});
   }
   return io_points(s, shape, points, false);
 }
