@@ -116,8 +116,12 @@ Connection::Connection(const Endpoint& e) {
   socket_.set_option(tcp::no_delay(true));
 }
 
+// The test's breakage where there is no delay to skip: no request at all.
+bool skip_request(const Config& c) { return fault::skip_wait() && c.delay_us == 0; }
+
 TaskResult Connection::get(std::size_t i, const Config& c, const Schedule& s) {
   if (s.open()) std::this_thread::sleep_until(s.due(i));
+  if (skip_request(c)) return {};
   inflight::Scope waiting;
   const auto sent = Clock::now();
   bhttp::write(socket_, request(i, c));
@@ -149,6 +153,7 @@ asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_
     asio::steady_timer due(s.get_executor(), sched.due(i));
     co_await due.async_wait(asio::use_awaitable);
   }
+  if (skip_request(c)) co_return TaskResult{};
   inflight::Scope waiting;
   const auto sent = Clock::now();
   auto req = request(i, c);
