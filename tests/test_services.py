@@ -162,9 +162,11 @@ def wait_for_cluster(folder, proc, within=30.0):
     raise AssertionError("no cluster started")
 
 
-def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path):
+@pytest.mark.parametrize("which", [SLEEP, r"^db/coro/query:pk/concurrency:16/depth:4/",
+                                   r"^db/coro/query:sleep/"])
+def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path, which):
     out = tmp_path / "r.json"
-    p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={SLEEP}",
+    p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={which}",
                           "--benchmark_min_time=20", "--out", str(out), "--progress", "never"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=env_with(tmp_path))
@@ -258,13 +260,14 @@ http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; 
         out = tmp_path / "r.json"
         url = f"http://127.0.0.1:{port}/item.bin"
         r = run(binary, "--suite", "quick", "--http-url", url, "--out", str(out),
-                r"--benchmark_filter=^http(\.peer/wrk)?/(coro|threads/workers:100)?/?concurrency:100/delay_us:1000/body_bytes:1024/real",
+                r"--benchmark_filter=^http(\.peer/wrk/workers:1|/coro|/threads/workers:100)/concurrency:100/delay_us:0/body_bytes:1024/real",
                 env=env_with(tmp_path))
         assert r.returncode == 0, r.stderr
         doc = json.loads(out.read_text())
         assert doc["context"]["http_server"] == url
         names = {b["name"] for b in doc["benchmarks"]}
-        assert "http/coro/concurrency:100/delay_us:1000/body_bytes:1024/real_time" in names
+        assert "http/coro/concurrency:100/delay_us:0/body_bytes:1024/real_time" in names
+        assert any(n.startswith("http.peer/wrk/") for n in names)
         for b in doc["benchmarks"]:
             assert not b.get("error_occurred"), b
     finally:

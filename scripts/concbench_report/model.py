@@ -101,9 +101,8 @@ def merged_context(first, other):
             out[k] = a + [x for x in b if x not in a]
         elif a is None and isinstance(b, list):
             out[k] = b
-    for k in ("python_version", "concbench_language"):
-        if k in other and k not in out:
-            out[k] = other[k]
+    if "python_version" in other and "python_version" not in out:
+        out["python_version"] = other["python_version"]
     return out
 
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 
 namespace concbench {
@@ -46,6 +47,18 @@ double process_cpu_seconds(pid_t pid) {
 double server_cpu_seconds(const ServerInfo& s) {
   double total = process_cpu_seconds(s.pid);
   if (total < 0 || !s.tree) return total;
+  {  // children it has reaped (backends that ended): cutime + cstime, in clock ticks
+    std::ifstream f("/proc/" + std::to_string(s.pid) + "/stat");
+    std::string line;
+    if (std::getline(f, line)) {
+      const auto close = line.rfind(')');
+      std::istringstream rest(line.substr(close + 2));
+      std::string field;
+      unsigned long long v[17] = {};
+      for (int k = 0; k < 15 && rest >> field; ++k) v[k] = std::strtoull(field.c_str(), nullptr, 10);
+      total += double(v[13] + v[14]) / double(sysconf(_SC_CLK_TCK));  // fields 16 and 17
+    }
+  }
   DIR* d = opendir("/proc");
   if (!d) return total;
   while (dirent* e = readdir(d)) {

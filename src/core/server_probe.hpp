@@ -21,7 +21,8 @@ std::optional<ServerInfo> active_server();
 
 // CPU seconds of process `pid` (all its threads, from the scheduler); -1 if unreadable.
 double process_cpu_seconds(pid_t pid);
-// The server's CPU seconds: its process's, and its children's when it has a tree.
+// The server's CPU seconds: its process's, and its children's when it has a tree (those alive
+// now, and those it has reaped).
 double server_cpu_seconds(const ServerInfo& s);
 
 }  // namespace concbench

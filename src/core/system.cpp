@@ -110,7 +110,18 @@ std::string helper_program(const std::string& name, const std::string& what) {
   throw std::runtime_error(name + " (" + what + ") is not beside " + self.string() + ": build every target");
 }
 
-ProgramRun run_program(const std::vector<std::string>& args) {
+ProgramRun run_program(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  std::vector<std::string> vars;
+  for (char** e = environ; *e; ++e) {
+    const std::string v(*e);
+    const std::string name = v.substr(0, v.find('='));
+    if (std::none_of(env.begin(), env.end(), [&](const std::string& x) { return x.substr(0, x.find('=')) == name; }))
+      vars.push_back(v);
+  }
+  vars.insert(vars.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (auto& v : vars) envp.push_back(v.data());
+  envp.push_back(nullptr);
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t fa;
@@ -121,7 +132,7 @@ ProgramRun run_program(const std::vector<std::string>& args) {
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = -1;
-  const int err = posix_spawnp(&pid, args.at(0).c_str(), &fa, nullptr, argv.data(), environ);
+  const int err = posix_spawnp(&pid, args.at(0).c_str(), &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   close(p[1]);
   if (err != 0) {

@@ -44,7 +44,8 @@ struct ProgramRun {
   std::string out;
   int status = 0;  // as waitpid gives it
 };
-ProgramRun run_program(const std::vector<std::string>& args);
+// `env`: "NAME=value" entries added to (or replacing) this process's environment.
+ProgramRun run_program(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 // Set from a signal handler; work loops poll it to stop promptly.
 bool interrupted();

@@ -71,6 +71,7 @@ std::string tail(const std::string& file) {
 pid_t start(const std::vector<std::string>& args, const std::string& log, bool tie_to_parent) {
   const pid_t parent = getpid();
   const pid_t pid = fork();
+  if (pid < 0) fail(std::string("fork: ") + std::strerror(errno));
   if (pid != 0) return pid;
   const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(120);
@@ -110,6 +111,9 @@ uint16_t free_port() {
 
 int main(int argc, char** argv) {
   const int max_connections = argc > 1 ? std::atoi(argv[1]) : 300;
+  // Nothing of the benchmark's but the two pipes (stdin, stdout): its other descriptors
+  // (sockets, pipes) must not live on in the cluster.
+  close_range(3, ~0U, 0);
   const pid_t first = fork();
   if (first < 0) fail(std::string("fork: ") + std::strerror(errno));
   if (first > 0) _exit(0);
@@ -139,17 +143,32 @@ int main(int argc, char** argv) {
     fail("initdb failed (exit " + std::to_string(WIFEXITED(init) ? WEXITSTATUS(init) : -1) + "): " +
          tail(g_dir + "/initdb.log"));
 
-  const uint16_t port = free_port();
-  const pid_t server = start({bin + "/postgres", "-D", data, "-k", g_dir, "-h", "127.0.0.1", "-p",
-                              std::to_string(port), "-c", "max_connections=" + std::to_string(max_connections)},
-                             g_dir + "/postgres.log", true);
-  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres connect_timeout=2";
-  bool ready = false;
-  for (int k = 0; k < 750 && !ready && !g_stop; ++k) {  // 15 s
-    int status = 0;
-    if (waitpid(server, &status, WNOHANG) == server) fail("postgres exited: " + tail(g_dir + "/postgres.log"));
-    ready = PQping(conninfo.c_str()) == PQPING_OK;
-    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // A free port, then postgres on it; another program may take the port in between (seen
+  // with tests in parallel): postgres then exits, and another port is tried.
+  uint16_t port = 0;
+  pid_t server = -1;
+  std::string conninfo;
+  bool ready = false, alive = false;
+  for (int attempt = 0; attempt < 5 && !ready && !g_stop; ++attempt) {
+    port = free_port();
+    server = start({bin + "/postgres", "-D", data, "-k", g_dir, "-h", "127.0.0.1", "-p",
+                    std::to_string(port), "-c", "max_connections=" + std::to_string(max_connections)},
+                   g_dir + "/postgres.log", true);
+    alive = true;
+    conninfo = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres connect_timeout=2";
+    bool exited = false;
+    for (int k = 0; k < 750 && !ready && !g_stop; ++k) {  // 15 s
+      int status = 0;
+      if (waitpid(server, &status, WNOHANG) == server) {
+        exited = true;
+        alive = false;
+        break;
+      }
+      ready = PQping(conninfo.c_str()) == PQPING_OK;
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (exited && attempt == 4) fail("postgres exited: " + tail(g_dir + "/postgres.log"));
+    if (!exited) break;
   }
   if (ready) {
     std::printf("ready %u %s %d\n", unsigned(port), g_dir.c_str(), int(server));
@@ -160,15 +179,17 @@ int main(int argc, char** argv) {
       if (n == 0 || (n < 0 && errno != EINTR)) break;
     }
   }
-  kill(server, SIGQUIT);  // immediate shutdown: the backends go too; nothing is kept
-  bool gone = false;
-  for (int k = 0; k < 500 && !gone; ++k) {  // 5 s
-    gone = waitpid(server, nullptr, WNOHANG) == server;
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (!gone) {
-    kill(server, SIGKILL);
-    wait_for(server);
+  if (alive) {
+    kill(server, SIGQUIT);  // immediate shutdown: the backends go too; nothing is kept
+    bool gone = false;
+    for (int k = 0; k < 500 && !gone; ++k) {  // 5 s
+      gone = waitpid(server, nullptr, WNOHANG) == server;
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!gone) {
+      kill(server, SIGKILL);
+      wait_for(server);
+    }
   }
   if (!ready) fail("postgres did not accept connections within 15 s: " + tail(g_dir + "/postgres.log"));
   nftw(g_dir.c_str(), [](const char* p, const struct stat*, int, FTW*) { return remove(p); }, 16,

@@ -44,6 +44,31 @@ std::string hide_password(const std::string& conninfo) {
   return std::regex_replace(s, keyword, "$1***");
 }
 
+std::pair<std::string, std::string> split_password(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (!opts) {
+    PQfreemem(err);
+    return {conninfo, ""};
+  }
+  std::string out, password;
+  for (PQconninfoOption* o = opts; o->keyword; ++o) {
+    if (!o->val) continue;
+    if (std::string(o->keyword) == "password") {
+      password = o->val;
+      continue;
+    }
+    std::string v;
+    for (const char* ch = o->val; *ch; ++ch) {
+      if (*ch == '\'' || *ch == '\\') v += '\\';
+      v += *ch;
+    }
+    out += std::string(out.empty() ? "" : " ") + o->keyword + "='" + v + "'";
+  }
+  PQconninfoFree(opts);
+  return {out, password};
+}
+
 std::optional<std::string> pg_connect_error(const std::string& conninfo) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
@@ -54,7 +79,9 @@ std::optional<std::string> pg_connect_error(const std::string& conninfo) {
     return hide_password(why);
   }
   PQconninfoFree(opts);
-  PGconn* c = PQconnectdb(conninfo.c_str());
+  const char* keys[] = {"dbname", "connect_timeout", nullptr};
+  const char* values[] = {conninfo.c_str(), "5", nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   std::optional<std::string> why;
   if (PQstatus(c) != CONNECTION_OK) {
     why = PQerrorMessage(c);

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 
 namespace concbench {
@@ -51,7 +52,12 @@ class PgService {
 // "password=" forms), for messages and results files.
 std::string hide_password(const std::string& conninfo);
 
-// Connects once to `conninfo`; the error (password hidden) if it cannot, else nothing.
+// `conninfo` without its password (key=value form), and the password ("" if none): to hand a
+// program the first on its command line and the second in PGPASSWORD.
+std::pair<std::string, std::string> split_password(const std::string& conninfo);
+
+// Connects once to `conninfo` (5 s at most); the error (password hidden) if it cannot, else
+// nothing.
 std::optional<std::string> pg_connect_error(const std::string& conninfo);
 
 }  // namespace concbench

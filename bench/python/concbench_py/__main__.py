@@ -144,6 +144,8 @@ def measure_one(entry, w, model, p, min_time, cores):
             t += time.perf_counter() - t0
             runs += 1
         reference_s = t / runs
+    if hasattr(w, "prepare"):  # data the workers must inherit, before the pool forks
+        w.prepare(model, p)
     t0 = time.perf_counter()
     workers = p.get("workers", 1)
     engine = models.make(model, workers)

@@ -58,13 +58,21 @@ def http_body(i, n):
     return bytes(out[:n])
 
 
+def _readline(proc, seconds):
+    """A line of `proc`'s stdout within `seconds`, or "" (a stalled helper is an error, not a
+    hang)."""
+    import select
+    ready, _, _ = select.select([proc.stdout], [], [], seconds)
+    return proc.stdout.readline() if ready else ""
+
+
 class HttpServer:
     """`concbench --serve http` in its own process group, stopped with the benchmark."""
 
     def __init__(self):
         self.proc = subprocess.Popen([program("concbench"), "--serve", "http"], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-        line = self.proc.stdout.readline()
+        line = _readline(self.proc, 30)
         if not line.startswith("http://"):
             self.close()
             raise RuntimeError(f"concbench --serve http did not start: {line!r}")
@@ -79,9 +87,10 @@ class HttpServer:
 
 
 _session = threading.local()
+BODIES = []  # the expected bodies, built before the pool forks (Http.prepare): every worker has them
 
 
-def requests_get(base, delay_us, size, bodies, i):
+def requests_get(base, delay_us, size, i):
     """One blocking GET on this thread's (or worker process's) requests.Session."""
     import requests
     s = getattr(_session, "s", None)
@@ -92,7 +101,7 @@ def requests_get(base, delay_us, size, bodies, i):
         return 0, t0, time.monotonic_ns()
     r = s.get(f"{base}/item/{i}?delay_us={delay_us}&bytes={size}")
     t1 = time.monotonic_ns()
-    if r.status_code != 200 or r.content != (bodies[i] if bodies else http_body(i, size)):
+    if r.status_code != 200 or r.content != BODIES[i]:
         raise RuntimeError(f"GET item {i}: status {r.status_code}, {len(r.content)} bytes, not its body")
     return mix64(i), t0, t1
 
@@ -124,6 +133,11 @@ class Http:
     def reference(self, p):
         return [mix64(i) for i in range(self.tasks(p))]
 
+    def prepare(self, model, p):
+        """Before the model's pool starts: the bodies every request must get (a forked worker
+        inherits them; building them is not the client's work)."""
+        BODIES[:] = [http_body(i, p["body_bytes"]) for i in range(self.tasks(p))]
+
     def setup(self, model, p, engine):
         n, c, d, size = self.tasks(p), p["concurrency"], p["delay_us"], p["body_bytes"]
         if model in ("py_asyncio", "py_uvloop"):
@@ -133,7 +147,7 @@ class Http:
         server = HttpServer()
         self.close = server.close
         base = server.base
-        bodies = [http_body(i, size) for i in range(n)]
+        bodies = BODIES
         if model in ("py_asyncio", "py_uvloop"):
             async def open_session():
                 return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=c))
@@ -159,10 +173,7 @@ class Http:
             def run():
                 return batch_of(engine.run_lanes(one, n, c))
             return run
-        if model == "py_procs":  # the body is recomputed in the worker: no 2 MB per message
-            task = functools.partial(requests_get, base, d, size, None)
-        else:
-            task = functools.partial(requests_get, base, d, size, bodies)
+        task = functools.partial(requests_get, base, d, size)
 
         def run():
             return batch_of(engine.run_blocking(task, n))
@@ -190,7 +201,7 @@ class Cluster:
         self.proc = subprocess.Popen([program("concbench-pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
         self.proc.wait(timeout=30)  # its first process exits at once; the guardian lives on
-        line = self.proc.stdout.readline().split()
+        line = _readline(self.proc, 30).split()
         if not line or line[0] != "ready":
             raise RuntimeError("PostgreSQL: " + " ".join(line[1:] if line else ["the cluster did not start"]))
         self.dsn = f"host=127.0.0.1 port={line[1]} user=postgres dbname=postgres"

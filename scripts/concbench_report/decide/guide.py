@@ -326,8 +326,9 @@ def py_best_for(approach, claim, cls, aspect="best for"):
     """The claim among the Python models only (a ranking never puts one language's model
     against the other's: their work is calibrated to the same grain, not the same code)."""
     model = PY[approach]
-    mine = [e for e in (cls.ranking if cls else ()) if e.model.startswith("py_")]
-    if not mine or entry_of(cls, model) is None:
+    mine = list(cls.python) if cls and cls.python else \
+        [e for e in (cls.ranking if cls else ()) if e.model.startswith("py_")]
+    if not mine or model not in [e.model for e in mine]:
         return guide_row(approach, model, aspect, claim, "not measured", (), "", "unknown", "Python")
     best = mine[0]
     tol = cls.tolerance
@@ -338,7 +339,7 @@ def py_best_for(approach, claim, cls, aspect="best for"):
         others = [w for w in winners if w != model]
         return guide_row(approach, model, aspect, claim, text, sources,
                          f"tied with {', '.join(others)}" if others else f"{model} wins", "holds", "Python")
-    behind = 1 - entry_of(cls, model).score / best.score
+    behind = 1 - next(e for e in mine if e.model == model).score / best.score
     return guide_row(approach, model, aspect, claim, text, sources,
                      f"{' = '.join(winners)} {'wins' if len(winners) == 1 else 'tie'}; {model} is "
                      f"{percent(behind)} behind", "partly" if behind <= 0.25 else "differs", "Python")

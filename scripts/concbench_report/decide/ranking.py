@@ -38,6 +38,9 @@ class ClassResult:
     tolerance_from: str     # 'repetitions' | 'default'
     summary: str
     at: dict = field(default_factory=dict)   # the name parameters of the case (dispatch too)
+    # The Python arm's entries, ranked among themselves only (never against C++ models: the
+    # same grain, not the same code); empty without a Python file, or when only Python ran.
+    python: tuple = ()
 
     @property
     def dispatch(self):
@@ -119,15 +122,23 @@ def rank(group, key, label, case, workload, show, default_tol=DEFAULT_TOLERANCE,
     Only points of one dispatch compete (params' dispatch; None: those without one), and none
     whose echo server was saturated."""
     params.setdefault("dispatch", None)
-    ranked, missing = [], []
+    ranked, missing, python = [], [], []
     for model in group.models:
         ok, entry = model_entry(group, workload, model, show, params)
-        if entry is not None:
+        if entry is None:
+            continue
+        if model.startswith("py_"):
+            if ok:
+                python.append(entry)
+        else:
             (ranked if ok else missing).append(entry)
+    python.sort(key=lambda e: -e.score)
+    if not ranked and not missing:  # a Python file alone: its models are the ranking
+        ranked, python = python, []
     ranked.sort(key=lambda e: -e.score)
     winners, tol, src = winners_of(ranked, default_tol)
     return ClassResult(key, label, case, tuple(ranked), tuple(missing), tuple(winners),
-                       tol, src, summarize(ranked, winners, tol, src), dict(params))
+                       tol, src, summarize(ranked, winners, tol, src), dict(params), tuple(python))
 
 
 def summarize(ranking, winners, tol, src):

@@ -179,24 +179,36 @@ class AsyncConn {
 
   asio::awaitable<uint64_t> run(std::size_t i, const Config& c) {
     PGconn* k = conn_.get();
+    if (!dead_.empty()) throw std::runtime_error("query " + std::to_string(i) + ": " + dead_);
     const Args a(c, i);
     if (!PQsendQueryPrepared(k, "q", a.n(), a.values.data(), nullptr, nullptr, 0))
       fail(k, "query " + std::to_string(i));
-    if (pipelined_ && !PQpipelineSync(k)) fail(k, "query " + std::to_string(i) + ": sync");
-    for (int f; (f = PQflush(k)) != 0;) {
-      if (f < 0) fail(k, "query " + std::to_string(i) + ": send");
-      co_await socket_.async_wait(asio::posix::stream_descriptor::wait_write, asio::use_awaitable);
-    }
     if (!pipelined_) {
+      co_await flush(i);
       const Result r = co_await result(i);
       co_return value_of(r.get(), i);
     }
+    if (!PQpipelineSync(k)) fail(k, "query " + std::to_string(i) + ": sync");
+    // Queued as it went on the wire (before the flush, which may wait): results come in
+    // this order.
     Waiter w{asio::steady_timer(socket_.get_executor(), Clock::time_point::max())};
     pending_.push_back(&w);
+    try {
+      co_await flush(i);
+    } catch (const std::exception& e) {
+      broken(e.what());
+      throw;
+    }
     while (!w.done) {
       if (pending_.front() == &w && !leading_) {
         leading_ = true;
-        co_await lead(i);
+        try {
+          co_await lead(i);
+        } catch (const std::exception& e) {
+          leading_ = false;
+          broken(e.what());  // every query in flight on it fails, and wakes
+          throw;
+        }
         leading_ = false;
         if (!pending_.empty()) pending_.front()->wake.cancel();  // the next oldest leads
       } else {
@@ -214,6 +226,25 @@ class AsyncConn {
     std::string error{};
     bool done = false;
   };
+
+  asio::awaitable<void> flush(std::size_t i) {
+    for (int f; (f = PQflush(conn_.get())) != 0;) {
+      if (f < 0) fail(conn_.get(), "query " + std::to_string(i) + ": send");
+      co_await socket_.async_wait(asio::posix::stream_descriptor::wait_write, asio::use_awaitable);
+    }
+  }
+
+  // The connection failed under a pipeline: every query queued on it gets the error and is
+  // woken; later ones fail at once.
+  void broken(const std::string& why) {
+    dead_ = why;
+    for (Waiter* w : pending_) {
+      if (w->error.empty()) w->error = why;
+      w->done = true;
+      w->wake.cancel();
+    }
+    pending_.clear();
+  }
 
   asio::awaitable<void> readable() {
     co_await socket_.async_wait(asio::posix::stream_descriptor::wait_read, asio::use_awaitable);
@@ -265,6 +296,7 @@ class AsyncConn {
   bool pipelined_ = false;
   bool leading_ = false;
   std::deque<Waiter*> pending_;
+  std::string dead_;  // why the connection failed, once it has
 };
 
 Lanes::Lanes(const std::vector<asio::io_context*>& loops, const std::string& conninfo, const Config& c) {

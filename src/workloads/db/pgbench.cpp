@@ -107,14 +107,18 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
                                 "-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T", "1",
                                 "--log", "--log-prefix=" + (peer.dir / "tx").string()};
   if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
-  args.push_back(peer.server->conninfo());  // as the database name: libpq expands it
+  // The connection as the database name (libpq expands it), its password in PGPASSWORD: never
+  // on a command line.
+  const auto [conninfo, password] = split_password(peer.server->conninfo());
+  args.push_back(conninfo);
   const int64_t before = lookups(peer.monitor.get());
-  const ProgramRun r = run_program(args);
+  const ProgramRun r = run_program(args, password.empty() ? std::vector<std::string>{}
+                                                          : std::vector<std::string>{"PGPASSWORD=" + password});
   std::smatch m;
   const std::regex tps(R"(tps = ([0-9.]+) \(without initial connection time\))");
   const std::regex processed(R"(number of transactions actually processed: ([0-9]+))");
   const std::regex failed(R"(number of failed transactions: ([0-9]+))");
-  const std::string shown = hide_password(r.out.substr(0, 600));
+  const std::string shown = hide_password(r.out).substr(0, 600);
   if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !std::regex_search(r.out, m, tps)) {
     b.errors.push_back("pgbench failed: " + shown);
     return b;
