@@ -270,10 +270,17 @@ class AsyncConn {
   asio::awaitable<void> lead(std::size_t i) {
     Waiter* mine = pending_.front();
     PGconn* k = conn_.get();
+    int nulls = 0;
     while (!mine->done) {
       while (PQisBusy(k)) co_await readable();
       PGresult* r = PQgetResult(k);
-      if (!r) continue;  // the end of one query's results; its sync follows
+      if (!r) {  // the end of one query's results; its sync follows
+        // A lost connection gives its error, then nothing ever again: not a result to wait for.
+        if (PQstatus(k) == CONNECTION_BAD) fail(k, "query " + std::to_string(i) + ": connection lost");
+        if (++nulls > 1) co_await readable();
+        continue;
+      }
+      nulls = 0;
       Waiter* w = pending_.front();
       const ExecStatusType st = PQresultStatus(r);
       if (st == PGRES_PIPELINE_SYNC) {

@@ -98,7 +98,9 @@ uint64_t blocking_call(std::size_t k, const Config& c) {
 TaskResult blocking_task(std::size_t i, const Config& c, ProbeLog& log) {
   if (i == 0) {
     const auto start = Clock::now();
-    while (!log.done()) {
+    // At least one tick, even where the blocker ended before the probe started (a loaded
+    // machine may run them one after the other).
+    do {
       if (Clock::now() - start > log.deadline(c)) {
         log.stopped_by_deadline();
         break;
@@ -106,7 +108,7 @@ TaskResult blocking_task(std::size_t i, const Config& c, ProbeLog& log) {
       const auto t0 = Clock::now();
       std::this_thread::sleep_for(kProbePeriod);
       log.record(Clock::now() - t0 - kProbePeriod);
-    }
+    } while (!log.done());
     return {probe_value(), 0};
   }
   EndsProbe ends{log};
