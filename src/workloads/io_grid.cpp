@@ -32,4 +32,17 @@ std::vector<Params> io_points(const Suite& s, IoShape shape, const std::vector<P
   return out;
 }
 
+std::vector<Params> peer_points(const Suite& s, const std::vector<Params>& points) {
+  std::vector<int64_t> threads{1};
+  if (s.cores > 1) threads.push_back(s.cores);
+  std::vector<Params> out;
+  for (const Params& p : points)
+    for (int64_t t : threads) {
+      Params q{{"workers", t}};
+      for (auto& [k, v] : p.items()) q.set(k, v);
+      out.push_back(q);
+    }
+  return out;
+}
+
 }  // namespace concbench

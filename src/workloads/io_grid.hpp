@@ -25,6 +25,10 @@ enum class IoShape {
 std::vector<Params> io_points(const Suite& s, IoShape shape,
                               const std::vector<Params>& points, bool queueing = false);
 
+// A peer tool's points (wrk, pgbench): each of `points` on 1 thread (-t 1 / -j 1: one event
+// loop, as `coro`) and on every core (as the clients that use them all), as `workers`.
+std::vector<Params> peer_points(const Suite& s, const std::vector<Params>& points);
+
 // Connections (or any client state) opened up front, for blocking workers: a task borrows one
 // for its request and gives it back, so that C workers share C connections whatever thread
 // runs them (a driver's connection pool, as requests.Session or psycopg_pool keep).

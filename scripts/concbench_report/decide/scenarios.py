@@ -271,6 +271,11 @@ def capacity(group, model, target_ms, workload="http", **params):
 HTTP_MODELS = ("coro", "threads", "tbb_blocking", "procs", "coro_mt")
 
 
+def _distinct_peers(ratios):
+    """The peer points of (model, ratio, peer) triples, each once, in order."""
+    return list({q.name: q for _, _, q in ratios}.values())
+
+
 def _http_closed(group, pts, c, delay):
     """The closed-loop claims at `c` connections and `delay` µs: each client, then wrk of the
     same shape (-t 1 against `coro`, one event loop each; -t cores against the others)."""
@@ -299,11 +304,7 @@ def _http_closed(group, pts, c, delay):
         f"Closed loop, {sig(c)} keep-alive connections, the embedded server waiting {sig(delay)} µs "
         f"per request{limit}: " + _join(parts) + ". Every body is checked.", tuple(cells)))
     if ratios:
-        seen, peers = set(), []
-        for _, _, q in ratios:
-            if q.name not in seen:
-                seen.add(q.name)
-                peers.append(q)
+        peers = _distinct_peers(ratios)
         pc = [measured(group, q, "wrk_requests_per_s") for q in peers]
         out.append(Claim(
             f"wrk, the field's tool, with the same {sig(c)} connections on the same server in the "
@@ -436,11 +437,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             f"memory): " + _join(parts) + ". Every row is checked against the table's known "
             "content.", tuple(cells)))
     if ratios:
-        seen, peers = set(), []
-        for _, _, q in ratios:
-            if q.name not in seen:
-                seen.add(q.name)
-                peers.append(q)
+        peers = _distinct_peers(ratios)
         pc = [measured(group, q, "pgbench_tps") for q in peers]
         out.append(Claim(
             "pgbench, the field's tool, with the same query, prepared, and the same connections "

@@ -174,17 +174,10 @@ const bool registered = register_case({
     .model = "pgbench",
     .grid =
         [](const Suite& s) {
-          std::vector<Params> out;
-          for (const Params& p : grid(s, IoShape::loop)) {
-            if (p.has("depth")) continue;
-            for (int64_t j : {int64_t(1), int64_t(s.cores)}) {
-              if (j == s.cores && j == 1) continue;
-              Params q{{"workers", j}};
-              for (auto& [k, v] : p.items()) q.set(k, v);
-              out.push_back(q);
-            }
-          }
-          return out;
+          std::vector<Params> points;
+          for (const Params& p : grid(s, IoShape::loop))
+            if (!p.has("depth")) points.push_back(p);
+          return peer_points(s, points);
         },
     .make =
         [](const Params& p) {

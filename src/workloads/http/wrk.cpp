@@ -90,18 +90,10 @@ const bool registered = register_case({
     .model = "wrk",
     .grid =
         [](const Suite& s) {
-          // -t 1: one event loop, as `coro`; -t cores: as the clients on every core.
-          std::vector<Params> out;
-          for (const Params& p : grid(s, IoShape::loop)) {
-            if (p.has("rate")) continue;
-            for (int64_t t : {int64_t(1), int64_t(s.cores)}) {
-              if (t == s.cores && t == 1) continue;
-              Params q{{"workers", t}};
-              for (auto& [k, v] : p.items()) q.set(k, v);
-              out.push_back(q);
-            }
-          }
-          return out;
+          std::vector<Params> points;
+          for (const Params& p : grid(s, IoShape::loop))
+            if (!p.has("rate")) points.push_back(p);
+          return peer_points(s, points);
         },
     .make =
         [](const Params& p) {
