@@ -99,10 +99,11 @@ std::string check_io_run(const Case& c, const Params& p, const Batch& b, double 
                std::to_string(double(b.results[i].latency_ns) * 1e-3) + " us, less than its " +
                std::to_string(floor_ns / 1000) + " us wait: the wait was skipped or cut short";
   }
-  const double ideal = w.ideal_seconds(p, cores);
+  const double ideal = w.floor_seconds ? w.floor_seconds(p, cores) : w.ideal_seconds(p, cores);
   if (seconds < ideal * 0.999)
-    return "the run took " + std::to_string(seconds) + " s, less than the ideal makespan " +
-           std::to_string(ideal) + " s: waits were skipped or overlapped beyond the concurrency";
+    return "the run took " + std::to_string(seconds) + " s, less than the " +
+           (w.floor_seconds ? "least makespan " : "ideal makespan ") + std::to_string(ideal) +
+           " s: waits were skipped or overlapped beyond the concurrency";
   const int64_t allowed = allowed_in_flight(c, p, w.in_flight(p), b.results.size());
   if (peak == 0 && w.wait_floor_us)
     return "no task was seen waiting (0 in flight): the waits were skipped";

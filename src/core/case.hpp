@@ -130,6 +130,10 @@ struct Workload {
   std::function<int64_t(const Params&)> bytes{};
   // I/O: the shortest possible run on `cores` cores at the concurrency asked.
   std::function<double(const Params&, int cores)> ideal_seconds{};
+  // I/O: the least a run can take for certain, which a shorter one proves its waits were
+  // skipped; empty: ideal_seconds. Differs where the ideal includes calibrated CPU work
+  // (mixed), which a faster moment of the machine runs a little quicker than calibrated.
+  std::function<double(const Params&, int cores)> floor_seconds{};
   // I/O: operations in flight at once (memory per in-flight operation divides by this).
   std::function<int64_t(const Params&)> in_flight{};
   // I/O: the least time every task must take (its wait), in microseconds; a task that took
