@@ -85,7 +85,8 @@ uint64_t asked_delay(const Config& c) { return fault::skip_wait() ? 0 : c.delay_
 namespace {
 bhttp::request<bhttp::empty_body> request(std::size_t i, const Config& c) {
   bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target(i, c), 11};
-  req.set(bhttp::field::host, "127.0.0.1");
+  const auto url = HttpService::external_url();  // the Host its first GET was fetched with
+  req.set(bhttp::field::host, url ? url->at.host : std::string("127.0.0.1"));
   req.keep_alive(true);
   return req;
 }
