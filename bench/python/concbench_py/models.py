@@ -71,18 +71,19 @@ class Loop:
         return self.run(each() if dispatch == "each" else whole())
 
     def run_lanes(self, task, n, lanes):
-        """task(i) -> awaitable of a result, at most `lanes` at once, in index order."""
+        """task(i, lane) -> awaitable of a result, at most `lanes` at once, in index order; a
+        lane is one coroutine (a workload may keep one connection per lane), as in C++."""
         async def main():
             out = [None] * n
             nxt = 0
 
-            async def lane():
+            async def lane(k):
                 nonlocal nxt
                 while nxt < n:
                     i = nxt
                     nxt += 1
-                    out[i] = await task(i)
-            await asyncio.gather(*(lane() for _ in range(min(lanes, n))))
+                    out[i] = await task(i, k)
+            await asyncio.gather(*(lane(k) for k in range(min(lanes, n))))
             return out
         return self.run(main())
 

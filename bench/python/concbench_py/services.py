@@ -9,7 +9,6 @@
         against the table's known content (the C++ db workload's table and formula)
 Both need the C++ build (build/release, or CONCBENCH_BUILD_DIR); without it, or without the
 Python library, the benchmark is skipped with the reason and the fix."""
-import asyncio
 import functools
 import os
 import pathlib
@@ -19,7 +18,7 @@ import threading
 import time
 
 from .measure import mix64
-from .workloads import Batch, batch_of, skip_wait
+from .workloads import batch_of, skip_wait
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -159,7 +158,7 @@ class Http:
                 previous()
             self.close = close
 
-            async def one(i):
+            async def one(i, _lane):
                 t0 = time.monotonic_ns()
                 if skip_wait():
                     return 0, t0, time.monotonic_ns()
@@ -305,20 +304,15 @@ class Db:
                 engine.run(shut())
                 previous()
             self.close = close
-            lane_of = {}
 
-            async def one(i):
-                # lanes are coroutines on one loop: the task's lane is the one running it
-                me = asyncio.current_task()
-                k = lane_of.setdefault(me, len(lane_of))
+            async def one(i, lane):  # each lane its own connection and statement
                 t0 = time.monotonic_ns()
                 if skip_wait():
                     return 0, t0, time.monotonic_ns()
-                v = await stmts[k].fetchval(row_of(i))
+                v = await stmts[lane].fetchval(row_of(i))
                 return v, t0, time.monotonic_ns()
 
             def run():
-                lane_of.clear()
                 return batch_of(engine.run_lanes(one, n, c))
             return run
         task = functools.partial(psycopg_lookup, cluster.dsn)

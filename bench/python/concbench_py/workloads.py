@@ -19,7 +19,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import measure
 from .measure import MASK, mix64
 
 BREAK = os.environ.get("CONCBENCH_TEST_BREAK", "")
@@ -148,7 +147,7 @@ class IoSleep:
     def setup(self, model, p, engine):
         n, secs = self.tasks(p), p["latency_us"] * 1e-6
         if model in ("py_asyncio", "py_uvloop"):
-            async def one(i):
+            async def one(i, _lane):
                 t0 = time.monotonic_ns()
                 if not skip_wait():
                     await asyncio.sleep(secs)
