@@ -1,6 +1,7 @@
 #include "models/event_loop.hpp"
 
 #include <future>
+#include <tuple>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -185,17 +186,18 @@ std::string what(std::exception_ptr e) {
   }
 }
 
-// map: one coroutine runs [first, last) on its loop.
-asio::awaitable<void> map_range(CpuRun& run, std::size_t first, std::size_t last) {
-  for (std::size_t i = first; i < last; ++i) {
-    try {
-      run.batch.results[i] = run.compute(i);
-    } catch (const std::exception& e) {
-      run.error("task " + std::to_string(i) + ": " + e.what());
-      if (interrupted()) break;
+// map: one coroutine per loop claims guided chunks (models/tasks.hpp) until none is left.
+asio::awaitable<void> map_chunks(CpuRun& run, const Guided& guided) {
+  for (auto [b, e] = guided.claim(run.next); b < e; std::tie(b, e) = guided.claim(run.next)) {
+    for (std::size_t i = b; i < e; ++i) {
+      try {
+        run.batch.results[i] = run.compute(i);
+      } catch (const std::exception& ex) {
+        run.error("task " + std::to_string(i) + ": " + ex.what());
+        if (interrupted()) co_return;
+      }
     }
   }
-  co_return;
 }
 
 // each: one coroutine per task.
@@ -238,11 +240,12 @@ Batch run_cpu(const std::vector<asio::io_context*>& loops, std::size_t n, const 
   if (n == 0) return {};
   const std::size_t p = loops.size();
   CpuRun run(n, task, p);
+  const Guided guided(n, p);
   auto finished = run.done.get_future();
   std::vector<std::unique_ptr<Spawner>> spawners;
   for (std::size_t k = 0; k < p; ++k) {
     if (dispatch == Dispatch::map) {
-      asio::co_spawn(*loops[k], map_range(run, n * k / p, n * (k + 1) / p),
+      asio::co_spawn(*loops[k], map_chunks(run, guided),
                      [&run](std::exception_ptr e) {
                        if (e) run.error(what(e));
                        run.loop_finished();

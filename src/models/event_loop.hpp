@@ -76,8 +76,8 @@ Batch run_tasks(LoopGroup& group, std::size_t n, InFlight in_flight, const Async
 // The same on a fresh io_context run by the calling thread (one loop per worker process).
 Batch run_tasks_here(std::size_t n, InFlight in_flight, const AsyncTask& task);
 
-// CPU: map: each loop runs one coroutine over its contiguous share of [0, n) (one loop: all
-// of it), as a coroutine mapping over a list does; each: one co_spawn per task, the loops
+// CPU: map: each loop runs one coroutine over guided chunks of [0, n) claimed from one index
+// (models/tasks.hpp; one loop: all of it), as a coroutine mapping over a list does; each: one co_spawn per task, the loops
 // claiming indices one at a time, at most 1,024 spawned and unfinished per loop (a server
 // taking requests as they come; the bound keeps 200,000 tasks from being 200,000 frames).
 Batch run_tasks(EventLoop& loop, std::size_t n, const CpuTask& task, Dispatch dispatch);

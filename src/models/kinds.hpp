@@ -36,7 +36,7 @@ inline constexpr ModelKind kModelKinds[] = {
      "one io_context on one thread, C++20 coroutines", "co_spawn_us"},
     {"coro_mt", "loop", "threads", true, true, true, false, "one io_context per worker thread", "co_spawn_us"},
     {"procs_coro", "loop", "processes", true, false, true, false,
-     "one io_context per pre-forked worker process, each handed a contiguous shard", "process_switch_us"},
+     "one io_context per pre-forked worker process, each handed a shard of the tasks", "process_switch_us"},
     {"threads", "blocking", "threads", true, true, true, false,
      "a pool of P std::threads with one shared queue (ThreadPoolExecutor)", "thread_switch_us"},
     {"threads_ws", "blocking", "threads", true, true, true, false,

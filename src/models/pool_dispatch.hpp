@@ -1,7 +1,7 @@
-// How a pool of P workers with submit(std::function<void()>), workers() and kModel runs a for_each (threads,
-// threads_ws): dispatch:each submits one task per index; dispatch:map submits min(P, n)
-// claimers that take guided chunks (what is left / 2P, at least n / 64P) from one atomic index
-// (OpenMP's schedule(guided)). Tasks count down an atomic that the caller waits on: no lock per completion.
+// How a pool of P workers with submit(std::function<void()>), workers() and kModel runs a
+// for_each (threads, threads_ws): dispatch:each submits one task per index; dispatch:map
+// submits min(P, n) claimers that take guided chunks (models/tasks.hpp) from one atomic index.
+// Tasks count down an atomic that the caller waits on: no lock per completion.
 #pragma once
 
 #include <algorithm>
@@ -11,15 +11,16 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/case.hpp"
 #include "core/fault.hpp"
 #include "core/trace.hpp"
+#include "models/tasks.hpp"
 
 namespace concbench {
 
-// One for_each: its tasks count down `left`; the caller waits on it (a futex, no lock).
 // One for_each: its tasks count down `left`; the caller waits on it (a futex, no lock).
 struct Batchwork {
   Batchwork(const std::function<void(std::size_t)>& b, std::size_t tasks, std::string_view m)
@@ -27,7 +28,6 @@ struct Batchwork {
   const std::function<void(std::size_t)>& body;
   std::atomic<std::size_t> left;
   std::atomic<std::size_t> next{0};  // map: the next unclaimed index
-  std::size_t n = 0, chunk = 1;  // map: the tasks, the smallest chunk
   std::string_view model;             // whose tasks these are, for core/fault.hpp
   std::atomic<uint64_t> injected{0};  // core/fault.hpp (test builds only)
   std::mutex mu;                      // errors only: the success path takes no lock
@@ -77,26 +77,14 @@ std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
     work.wait();
     return std::move(work.errors);
   }
-  // Guided self-scheduling (OpenMP's schedule(guided)): each claim takes what is left / 2P,
-  // at least N / 64P, so that chunks are large while there is much to do and small at the
-  // end, where a large last chunk would leave the other workers idle (a fixed N / 8P at
-  // 200 tasks of 1 ms left 12 ms of imbalance per run).
-  const std::size_t p = pool.workers();
-  const std::size_t claimers = std::min(p, n);
+  // Guided chunks (models/tasks.hpp) claimed from one index.
+  const Guided guided(n, pool.workers());
+  const std::size_t claimers = std::min(guided.p, n);
   Batchwork work(body, claimers, Pool::kModel);
-  work.n = n;
-  work.chunk = std::max<std::size_t>(1, n / (64 * p));
   for (std::size_t k = 0; k < claimers; ++k)
-    pool.submit([w = &work, p] {
-      for (;;) {
-        std::size_t b = w->next.load(std::memory_order_relaxed), c;
-        do {
-          if (b >= w->n) break;
-          c = std::max(w->chunk, (w->n - b) / (2 * p));
-        } while (!w->next.compare_exchange_weak(b, b + c, std::memory_order_relaxed));
-        if (b >= w->n) break;
-        for (std::size_t i = b, e = std::min(w->n, b + c); i < e; ++i) w->run(i);
-      }
+    pool.submit([w = &work, &guided] {
+      for (auto [b, e] = guided.claim(w->next); b < e; std::tie(b, e) = guided.claim(w->next))
+        for (std::size_t i = b; i < e; ++i) w->run(i);
       w->finished(1);
     });
   work.wait();

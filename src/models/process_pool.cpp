@@ -566,13 +566,11 @@ void decode_reply(const Reply& reply, std::size_t first, std::size_t count, Batc
 }
 
 Batch run_tasks(ProcessPool& pool, std::size_t n, Dispatch dispatch, std::size_t depth) {
-  const std::size_t chunk =
-      dispatch == Dispatch::map ? std::max<std::size_t>(1, (n + 4 * pool.workers() - 1) /
-                                                               (4 * pool.workers()))
-                                : 1;
   std::vector<Range> ranges;
-  for (std::size_t first = 0; first < n; first += chunk)
-    ranges.push_back({first, std::min(chunk, n - first)});
+  if (dispatch == Dispatch::map)
+    for (auto [b, e] : Guided(n, pool.workers()).chunks()) ranges.push_back({b, e - b});
+  else
+    for (std::size_t i = 0; i < n; ++i) ranges.push_back({i, 1});
   std::vector<std::string_view> payloads;
   payloads.reserve(ranges.size());
   for (auto& r : ranges) payloads.emplace_back(reinterpret_cast<const char*>(&r), sizeof r);

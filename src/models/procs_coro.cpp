@@ -34,11 +34,17 @@ Batch run_tasks(ProcessPool& pool, std::size_t n, InFlight in_flight) {
   // Exactly `lanes` in flight in all: with fewer lanes than workers, only `lanes` workers
   // get a shard (a shard without a lane could not run).
   const std::size_t p = std::max<std::size_t>(1, std::min(pool.workers(), lanes));
+  // One lane per process (CPU work): guided chunks, handed out as processes free, as procs'
+  // map. Several lanes per process (I/O): one shard each, whose lanes stay in flight to the end.
   std::vector<Shard> shards;
-  for (std::size_t k = 0; k < p; ++k) {
-    const std::size_t first = n * k / p, last = n * (k + 1) / p;
-    const std::size_t shard_lanes = lanes / p + (k < lanes % p ? 1 : 0);
-    if (last > first) shards.push_back({first, last - first, shard_lanes});
+  if (lanes == p) {
+    for (auto [b, e] : Guided(n, p).chunks()) shards.push_back({b, e - b, 1});
+  } else {
+    for (std::size_t k = 0; k < p; ++k) {
+      const std::size_t first = n * k / p, last = n * (k + 1) / p;
+      const std::size_t shard_lanes = lanes / p + (k < lanes % p ? 1 : 0);
+      if (last > first) shards.push_back({first, last - first, shard_lanes});
+    }
   }
   std::vector<std::string_view> payloads;
   for (auto& s : shards) payloads.emplace_back(reinterpret_cast<const char*>(&s), sizeof s);

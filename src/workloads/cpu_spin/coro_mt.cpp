@@ -1,5 +1,5 @@
 // cpu.spin on `coro_mt`: as `coro`, one loop per worker thread; each: the loops claim tasks
-// one at a time, map: each loop its contiguous share.
+// one at a time, map: guided chunks.
 #include "models/event_loop.hpp"
 #include "workloads/cpu_spin/cpu_spin.hpp"
 
