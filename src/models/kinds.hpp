@@ -15,8 +15,9 @@ namespace concbench {
 
 struct ModelKind {
   std::string_view model;
-  // "loop": awaits I/O on an event loop; "suspend": a waiting task is suspended and its
-  // thread runs others (resumable TBB tasks); "blocking": a worker blocks per wait.
+  // "loop": awaits I/O on an event loop; "suspend": a waiting task gives its thread back to
+  // run others (a TBB async_node message or resumable task); "blocking": a worker blocks per
+  // wait.
   std::string_view waits;
   std::string_view workers;  // "threads" or "processes"
   bool sized;                // has the `workers` parameter (coro is exactly one loop thread)
@@ -42,8 +43,8 @@ inline constexpr ModelKind kModelKinds[] = {
     {"threads_ws", "blocking", "threads", true, true, true, false,
      "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)", "thread_switch_us"},
     {"tbb", "suspend", "threads", true, true, true, false,
-     "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait suspends "
-     "the task (tbb::task::suspend) and frees its thread", "tbb_task_us"},
+     "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait is an "
+     "async_node message or a suspended task (tbb::task::suspend), its thread free meanwhile", "tbb_task_us"},
     {"tbb_blocking", "blocking", "threads", true, true, false, false,
      "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait", "tbb_task_us"},
     {"thread_per_task", "blocking", "threads", true, true, false, true,

@@ -1,12 +1,14 @@
 #include "models/tbb_arena.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <atomic>
 #include <mutex>
 #include <thread>
 
 #include <boost/asio/steady_timer.hpp>
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
@@ -77,26 +79,92 @@ std::vector<std::string> TbbArena::for_each(std::size_t n,
   return errors;
 }
 
-TbbSuspending::TbbSuspending(std::size_t workers) : arena_(workers), reactors_(workers) {}
+TbbIo::TbbIo(std::size_t workers) : arena_(workers), reactors_(workers) {}
 
-std::vector<boost::asio::io_context*> TbbSuspending::reactors() {
+std::vector<boost::asio::io_context*> TbbIo::reactors() {
   std::vector<boost::asio::io_context*> r;
   for (std::size_t k = 0; k < reactors_.workers(); ++k) r.push_back(&reactors_.loop(k).context());
   return r;
 }
 
-void TbbSuspending::suspend_until(const std::function<void(std::function<void()>)>& start) {
+void TbbIo::suspend_until(const std::function<void(std::function<void()>)>& start) {
   tbb::task::suspend([&](tbb::task::suspend_point sp) { start([sp] { tbb::task::resume(sp); }); });
 }
 
-void TbbSuspending::wait_for(std::chrono::microseconds d, std::size_t lane) {
+void TbbIo::wait_for(std::chrono::microseconds d, std::size_t lane) {
   boost::asio::steady_timer timer(reactor(lane), d);
   suspend_until([&](std::function<void()> resume) {
     timer.async_wait([resume = std::move(resume)](const boost::system::error_code&) { resume(); });
   });
 }
 
-Batch TbbSuspending::run(std::size_t n, InFlight in_flight, const Task& task) {
+void TbbIo::after(std::chrono::microseconds d, std::size_t lane, std::function<void()> fire) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(reactor(lane), d);
+  timer->async_wait([timer, fire = std::move(fire)](const boost::system::error_code&) { fire(); });
+}
+
+Batch TbbIo::run_async(std::size_t n, InFlight in_flight, const Start& start) {
+  namespace flow = tbb::flow;
+  struct Job {
+    std::size_t i, lane;
+    uint64_t span;  // --trace: the task's async span, 0 when off
+  };
+  struct Done {
+    Job job;
+    Rest rest;  // empty: start failed, its error is recorded
+  };
+  Batch batch;
+  batch.results.resize(n);
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  auto error = [&](std::size_t i, const std::string& what) {
+    std::lock_guard lock(mu);
+    batch.errors.push_back("task " + std::to_string(i) + ": " + what);
+  };
+  const std::size_t lanes = std::max<std::size_t>(1, std::min(in_flight.lanes, n));
+  arena_.execute([&] {
+    flow::graph g;  // made inside the arena: its tasks run there
+    using Waiting = flow::async_node<Job, Done>;
+    Waiting waiting(g, flow::unlimited, [&](const Job& job, Waiting::gateway_type& gateway) {
+      gateway.reserve_wait();  // the graph is not done while the operation is in flight
+      try {
+        if (interrupted()) throw Interrupted();
+        start(job.i, job.lane, [&gateway, job](Rest rest) {
+          gateway.try_put(Done{job, std::move(rest)});
+          gateway.release_wait();
+        });
+      } catch (const std::exception& e) {
+        error(job.i, e.what());
+        gateway.try_put(Done{job, {}});
+        gateway.release_wait();
+      }
+    });
+    auto launch = [&](std::size_t lane) {
+      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= n || interrupted()) return;
+      const uint64_t span = trace::on() ? trace::next_id() : 0;
+      if (span) trace::async_begin("async task", "tbb", span, int64_t(i));
+      waiting.try_put(Job{i, lane, span});
+    };
+    flow::function_node<Done> finish(g, flow::unlimited, [&](const Done& d) {
+      if (d.rest) {
+        try {
+          batch.results[d.job.i] = d.rest();
+        } catch (const std::exception& e) {
+          error(d.job.i, e.what());
+        }
+      }
+      if (d.job.span) trace::async_end("async task", "tbb", d.job.span);
+      launch(d.job.lane);
+    });
+    flow::make_edge(waiting, finish);
+    for (std::size_t lane = 0; lane < lanes; ++lane) launch(lane);
+    g.wait_for_all();
+  });
+  return batch;
+}
+
+Batch TbbIo::run(std::size_t n, InFlight in_flight, const Task& task) {
   Batch batch;
   batch.results.resize(n);
   std::atomic<std::size_t> next{0};

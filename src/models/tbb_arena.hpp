@@ -1,5 +1,5 @@
 // `tbb`: a oneTBB task_arena of P slots (work stealing) with task_group for fork-join; for I/O,
-// TbbSuspending: an arena sized to the cores whose tasks wait by suspending themselves
+// TbbIo: an arena sized to the cores whose tasks wait by suspending themselves
 // (tbb::task::suspend), resumed by a reactor thread when the wait ends, as oneTBB's experts
 // do instead of blocking. `tbb_blocking` keeps the blocking shape: a blocking call occupies
 // its slot, as in any pool.
@@ -47,16 +47,22 @@ class TbbArena {
   tbb::task_arena arena_;
 };
 
-// `tbb` for I/O: an arena of P threads whose tasks suspend while they wait, and P reactor
-// threads (an io_context each) on which the waits are asio operations whose completions
-// resume the suspended tasks; lane k waits on reactor k % P, so that one reactor thread does
+// `tbb` for I/O: an arena of P threads and P reactor threads (an io_context each) on which the
+// waits are asio operations; lane k waits on reactor k % P, so that one reactor thread does
 // not bound how many waits end per second (seen: one reactor, 10,000 waits of 100 ms,
-// efficiency 0.68 on 16 cores). C waits in flight cost C suspended tasks (each keeps its
-// stack), not C threads.
-class TbbSuspending {
+// efficiency 0.68 on 16 cores). Two shapes, both oneTBB's own:
+// - run_tasks(e, n, in_flight, start): continuation-passing tasks, a flow graph's async_node
+//   (oneTBB's node for work handed to an outside activity): a wait in flight is a pending
+//   message, nothing else (io.sleep, mixed);
+// - run_tasks(e, n, in_flight, task): tasks that suspend mid-body (tbb::task::suspend), for
+//   code that awaits in the middle of a call chain (io.echo, fanout). Each suspended task
+//   keeps a stack: oneTBB caches 4 per arena slot and maps and unmaps the rest, so with
+//   C >> P waits in flight every wait costs an mmap and an munmap (seen: 1,000 waits of 1 ms
+//   on 2 cores, 20 us of CPU per wait, efficiency 0.07; 10,000 of 100 ms on 16 cores, 0.63).
+class TbbIo {
  public:
   // REQUIRES: workers >= 1. Starts the arena and the reactor threads.
-  explicit TbbSuspending(std::size_t workers);
+  explicit TbbIo(std::size_t workers);
   std::size_t workers() const { return arena_.workers(); }
   // The reactor of lane `lane`, and all of them (lane k on reactors()[k % P]).
   boost::asio::io_context& reactor(std::size_t lane) {
@@ -77,14 +83,30 @@ class TbbSuspending {
   using Task = std::function<TaskResult(std::size_t i, std::size_t lane)>;
   Batch run(std::size_t n, InFlight in_flight, const Task& task);
 
+  // Continuation-passing I/O: `in_flight.lanes` lanes; task i of a lane is start(i, lane,
+  // resume), run on an arena thread, which arms an operation (e.g. after()) whose completion
+  // calls resume(rest) exactly once, from any thread; rest() then runs on an arena thread and
+  // returns task i's result, and the lane's next task starts. `start` may throw only before
+  // it arms its operation (then task i is an error and the lane goes on).
+  using Rest = std::function<TaskResult()>;
+  using Resume = std::function<void(Rest)>;
+  using Start = std::function<void(std::size_t i, std::size_t lane, Resume resume)>;
+  Batch run_async(std::size_t n, InFlight in_flight, const Start& start);
+  // Calls fire() on lane's reactor thread once `d` has passed.
+  void after(std::chrono::microseconds d, std::size_t lane, std::function<void()> fire);
+
  private:
   TbbArena arena_;
   LoopGroup reactors_;
 };
 
-inline Batch run_tasks(TbbSuspending& e, std::size_t n, InFlight in_flight,
-                       const TbbSuspending::Task& task) {
+inline Batch run_tasks(TbbIo& e, std::size_t n, InFlight in_flight,
+                       const TbbIo::Task& task) {
   return e.run(n, in_flight, task);
+}
+inline Batch run_tasks(TbbIo& e, std::size_t n, InFlight in_flight,
+                       const TbbIo::Start& start) {
+  return e.run_async(n, in_flight, start);
 }
 
 }  // namespace concbench

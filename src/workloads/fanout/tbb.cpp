@@ -25,7 +25,7 @@ struct Slots {
   std::vector<char> cancel;
 };
 
-Batch run(TbbSuspending& e, const Config& c) {
+Batch run(TbbIo& e, const Config& c) {
   Outcome o(c);
   Slots s(c.tasks);
   auto cancel = [&](std::size_t j) {
@@ -49,7 +49,7 @@ Batch run(TbbSuspending& e, const Config& c) {
     if (!fault::skip_wait()) {
       asio::steady_timer timer(io);
       boost::system::error_code ec;
-      TbbSuspending::suspend_until([&](std::function<void()> resume) {
+      TbbIo::suspend_until([&](std::function<void()> resume) {
         asio::post(io, [&, resume] {
           std::unique_lock lock(s.mu);
           if (s.cancel[i]) {
@@ -90,8 +90,8 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          return make_trial<TbbSuspending>(std::make_unique<TbbSuspending>(std::size_t(available_cores())),
-                                           [c](TbbSuspending& e) { return run(e, c); });
+          return make_trial<TbbIo>(std::make_unique<TbbIo>(std::size_t(available_cores())),
+                                           [c](TbbIo& e) { return run(e, c); });
         },
     .needs =
         [](const Params& p) {

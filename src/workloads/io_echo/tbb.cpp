@@ -20,7 +20,7 @@ TaskResult suspended_round_trip(boost::asio::ip::tcp::socket& s, std::size_t i, 
   boost::system::error_code error;
   inflight::Scope waiting;
   const auto t0 = std::chrono::steady_clock::now();
-  TbbSuspending::suspend_until([&](std::function<void()> resume) {
+  TbbIo::suspend_until([&](std::function<void()> resume) {
     asio::async_write(s, asio::buffer(req), [&, resume](boost::system::error_code ec, std::size_t) {
       if (ec) {
         error = ec;
@@ -46,10 +46,10 @@ const bool registered = register_case({
           const Config c = config(p);
           // The server is forked before this trial starts any thread.
           auto server = std::make_shared<EchoService>();
-          auto engine = std::make_unique<TbbSuspending>(p.get("workers"));
+          auto engine = std::make_unique<TbbIo>(p.get("workers"));
           auto sockets = std::make_shared<Sockets>(engine->reactors(),
                                                    server->endpoint(), c.concurrency);
-          return make_trial<TbbSuspending>(std::move(engine), [c, server, sockets](TbbSuspending& e) {
+          return make_trial<TbbIo>(std::move(engine), [c, server, sockets](TbbIo& e) {
             return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
               return suspended_round_trip(sockets->lanes[lane], i, c.delay_us);
             });

@@ -1,6 +1,6 @@
-// io.sleep on `tbb`: an arena of one thread per core; C tasks each wait by suspending on a
-// reactor timer (one reactor thread per arena thread) (tbb::task::suspend), so the threads run other tasks meanwhile: C waits in
-// flight on P threads, as a loop does.
+// io.sleep on `tbb`: an arena of one thread per core; each wait is an async_node message: a
+// timer on a reactor thread (one per arena thread) puts it back into the graph, so the arena
+// threads run other tasks meanwhile: C waits in flight on P threads, as a loop does.
 #include "models/tbb_arena.hpp"
 #include "workloads/io_sleep/io_sleep.hpp"
 
@@ -13,17 +13,23 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          return make_trial<TbbSuspending>(
-              std::make_unique<TbbSuspending>(p.get("workers")), [c](TbbSuspending& e) {
-                return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
-                  const auto t0 = std::chrono::steady_clock::now();
-                  if (!fault::skip_wait()) {
-                    inflight::Scope waiting;
-                    e.wait_for(c.latency, lane);
-                  }
-                  return TaskResult{value(i), uint64_t(std::chrono::nanoseconds(
-                                                  std::chrono::steady_clock::now() - t0).count())};
-                });
+          return make_trial<TbbIo>(
+              std::make_unique<TbbIo>(p.get("workers")), [c](TbbIo& e) {
+                return run_tasks(e, c.tasks, InFlight{c.concurrency},
+                                 [&](std::size_t i, std::size_t lane, TbbIo::Resume resume) {
+                                   const auto t0 = std::chrono::steady_clock::now();
+                                   auto rest = [i, t0] {
+                                     return TaskResult{value(i), uint64_t(std::chrono::nanoseconds(
+                                                                     std::chrono::steady_clock::now() - t0)
+                                                                     .count())};
+                                   };
+                                   if (fault::skip_wait()) return resume(rest);
+                                   inflight::enter();
+                                   e.after(c.latency, lane, [rest, resume = std::move(resume)] {
+                                     inflight::leave();
+                                     resume(rest);
+                                   });
+                                 });
               });
         },
 });

@@ -1,5 +1,5 @@
-// mixed on `tbb`: an arena of one thread per core; each task waits by suspending on a reactor
-// timer (tbb::task::suspend), then computes on an arena thread: waits overlap, computing runs
+// mixed on `tbb`: an arena of one thread per core; each task waits as an async_node message (a
+// reactor timer), then computes on an arena thread: waits overlap, computing runs
 // on every core.
 #include "models/tbb_arena.hpp"
 #include "workloads/mixed/mixed.hpp"
@@ -13,16 +13,19 @@ const bool registered = register_case({
     .make =
         [](const Params& p) {
           const Config c = config(p);
-          return make_trial<TbbSuspending>(
-              std::make_unique<TbbSuspending>(p.get("workers")), [c](TbbSuspending& e) {
-                return run_tasks(e, c.tasks, InFlight{c.concurrency}, [&](std::size_t i, std::size_t lane) {
-                  const auto t0 = std::chrono::steady_clock::now();
-                  if (!fault::skip_wait()) {
-                    inflight::Scope waiting;
-                    e.wait_for(c.latency, lane);
-                  }
-                  return finish(i, c, t0);
-                });
+          return make_trial<TbbIo>(
+              std::make_unique<TbbIo>(p.get("workers")), [c](TbbIo& e) {
+                return run_tasks(e, c.tasks, InFlight{c.concurrency},
+                                 [&](std::size_t i, std::size_t lane, TbbIo::Resume resume) {
+                                   const auto t0 = std::chrono::steady_clock::now();
+                                   auto rest = [i, t0, &c] { return finish(i, c, t0); };
+                                   if (fault::skip_wait()) return resume(rest);
+                                   inflight::enter();
+                                   e.after(c.latency, lane, [rest, resume = std::move(resume)] {
+                                     inflight::leave();
+                                     resume(rest);
+                                   });
+                                 });
               });
         },
 });
