@@ -203,13 +203,14 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
         pytest.skip("pgbench is not installed")
     out = tmp_path / "r.json"
     r = run(binary, "--suite", "quick", "--out", str(out),
-            r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/|^db/coro/query:pk/concurrency:16/(rate|real)",
+            r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:(pk|builtin)/concurrency:16/|^db/coro/query:pk/concurrency:16/(rate|real)",
             env=env_with(tmp_path))
     assert r.returncode == 0, r.stderr
     by = {b["name"]: b for b in json.loads(out.read_text())["benchmarks"]}
     closed = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/real_time"]
     opened = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/rate:10000/real_time"]
-    for b in (closed, opened):
+    builtin = by["db.peer/pgbench/workers:1/query:builtin/concurrency:16/real_time"]  # pgbench -S itself
+    for b in (closed, opened, builtin):
         assert not b.get("error_occurred"), b
         assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
     assert 8000 < opened["pgbench_tps"] < 12000  # -R 10000
@@ -217,13 +218,15 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
                          capture_output=True, text=True, timeout=300)
     assert rep.returncode == 0, rep.stdout + rep.stderr
     md = (tmp_path / "report" / "report.md").read_text()
-    assert "(question 7)" in md and "of its transactions per second" in md
+    assert "(question 7)" in md and "of its transactions per second" in md and "pgbench -S itself" in md
     assert (tmp_path / "report" / "scenario_db.svg").exists()
-    broken = run(binary, "--suite", "quick", r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:pk/concurrency:16/real",
+    broken = run(binary, "--suite", "quick", r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:(pk|builtin)/concurrency:16/real",
                  "--out", str(out), env=env_with(tmp_path, CONCBENCH_TEST_BREAK="skip_wait"))
     assert broken.returncode == 1
-    (b,) = json.loads(out.read_text())["benchmarks"]
-    assert "did not reach it" in b["error_message"], b["error_message"]
+    bs = json.loads(out.read_text())["benchmarks"]
+    assert len(bs) == 2
+    for b in bs:
+        assert "did not reach it" in b["error_message"], b["error_message"]
     assert_nothing_left(tmp_path)
 
 

@@ -45,7 +45,7 @@ WORD_PARAMS = {"dispatch": ("each", "map"),
                "block": ("async", "sleep", "cpu", "to_thread", "to_procs"),
                "wait": ("all", "each", "first"),
                "fail": ("throw", "abort", "segv"),
-               "query": ("pk", "rw", "sleep")}
+               "query": ("pk", "rw", "sleep", "builtin")}
 
 
 def declared_words(context):

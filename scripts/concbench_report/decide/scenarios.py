@@ -412,7 +412,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
     def peer(jobs, **params):
         return _pick(group, "db.peer", "pgbench", workers=jobs, **params)
 
-    parts, cells, ratios = [], [], []
+    parts, cells, ratios, mine = [], [], [], {}
     for m in DB_MODELS + ("coro·pipeline",):
         model, extra = ("coro", {"depth": 4}) if m == "coro·pipeline" else (m, {})
         p = next((x for x in pts if x.model == model and x.get("query") == "pk"
@@ -420,6 +420,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
                   and (x.get("depth") or None) == extra.get("depth")), None)
         if p is None:
             continue
+        mine[m] = p
         qps, p99 = measured(group, p, "items_per_second"), measured(group, p, "lat_p99_us")
         cpu = measured(group, p, "cpu_per_item_us")
         name = "`coro` with 4 queries pipelined per connection" if extra else f"`{m}`"
@@ -447,7 +448,21 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             "pgbench -j 1, one event loop each; the others against pgbench on every core), "
             + _join([f"{n} {r:.2f}×" for n, r, _ in ratios]) + " of its transactions per second.",
             tuple(pc)))
-    elif group.select("db.peer", ok=False):
+    builtin = [q for q in group.select("db.peer", "pgbench", query="builtin", concurrency=c)
+               if q.ok and q.v("pgbench_tps") and not q.get("rate")]
+    if builtin:
+        bc = [measured(group, q, "pgbench_tps") for q in builtin]
+        vs = ""
+        one = next((q for q in builtin if q.get("workers") == 1), None)
+        if one is not None and "coro" in mine and mine["coro"].ok and mine["coro"].v("items_per_second"):
+            vs = (f"; `coro` gets {mine['coro'].v('items_per_second') / one.v('pgbench_tps'):.2f}× "
+                  "of its transactions per second on one thread")
+        out.append(Claim(
+            "pgbench -S itself, as its users run it (its builtin select-only script on its own "
+            "pgbench_accounts, 100,000 rows, prepared): " + _join(
+                [f"{t.text} on {sig(q.get('workers'))} thread{'s' if q.get('workers') != 1 else ''}"
+                 for t, q in zip(bc, builtin)]) + vs + ".", tuple(bc)))
+    if not ratios and group.select("db.peer", ok=False):
         bad = group.select("db.peer", ok=False)[0]
         out.append(Claim(f"pgbench did not run: {bad.error}", (Cell("", (bad.name,)),)))
     caps, cells, found = _capacities(group, "db", DB_MODELS, target_ms, query="pk")

@@ -23,7 +23,7 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-const bool words = register_words("query", {"pk", "rw", "sleep"});
+const bool words = register_words("query", {"pk", "rw", "sleep", "builtin"});
 
 [[noreturn]] void fail(PGconn* conn, const std::string& what) {
   std::string why = conn ? PQerrorMessage(conn) : "";
@@ -43,6 +43,7 @@ const char* query_name(Query q) {
     case Query::pk: return "pk";
     case Query::rw: return "rw";
     case Query::sleep: return "sleep";
+    case Query::builtin: return "builtin";
   }
   return "?";
 }
@@ -70,6 +71,7 @@ std::string statement(const Config& c) {
       return "WITH u AS (UPDATE concbench_items SET hits = hits + 1 WHERE id = $1 RETURNING v) "
              "INSERT INTO concbench_history (id, v) SELECT $1, v FROM u RETURNING v";
     case Query::sleep: return "SELECT v FROM concbench_items, pg_sleep($2::float8 / 1e6) WHERE id = $1";
+    case Query::builtin: break;  // pgbench's own script: the peer only
   }
   throw std::invalid_argument("db: unknown query");
 }

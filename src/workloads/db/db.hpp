@@ -5,6 +5,7 @@
 //   rw     a short read-write transaction: one statement that updates the row and inserts a
 //          history row, committed (its WAL flushed) before the answer
 //   sleep  the lookup with a server-side wait, pg_sleep(sleep_us): a slow backend
+//   builtin  the peer only: pgbench's own select-only script (-S) on its own tables
 // Clients: coro, libpq in non-blocking mode on the loop (PQsendQueryPrepared, the socket
 // awaited through asio), one connection per lane (coro_mt: spread over one loop per core, as
 // pgbench -j spreads its clients over threads); `depth` > 1 pipelines that many queries on
@@ -42,7 +43,7 @@ const Workload& workload();
 inline constexpr int64_t kRows = 100'000;
 
 // The word parameter `query`, in its registered order.
-enum class Query : int64_t { pk, rw, sleep };
+enum class Query : int64_t { pk, rw, sleep, builtin };
 const char* query_name(Query q);
 
 struct Config {

@@ -5,6 +5,9 @@
 // count, as `coro_mt`), 1 s; with `rate`, -R at the same rate (its
 // latency then counts from each transaction's scheduled start, as ours). Every transaction's
 // time comes from its per-transaction log (--log), from which the percentiles are taken.
+// `query:builtin` is pgbench -S itself, its builtin select-only script on its own
+// pgbench_accounts (scale 1: 100,000 rows, made by pgbench -i where the server has none, never
+// replaced), beside the closed-loop pk points: the tool exactly as its users run it.
 // Skipped, with the command that fixes it, where pgbench or the server is missing.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,14 +45,16 @@ std::string script(const Config& c) {
     case Query::sleep:
       return id + "SELECT v FROM concbench_items, pg_sleep(" + std::to_string(double(c.sleep_us) * 1e-6) +
              ") WHERE id = :id;\n";
+    case Query::builtin: break;  // -S
   }
   return id;
 }
 
 // Index scans of the table so far, as the server counts them (each of the queries is one): how
 // the run checks that pgbench's transactions reached the server.
-int64_t lookups(PGconn* monitor) {
-  Result r(PQexec(monitor, "SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'concbench_items'"));
+int64_t lookups(PGconn* monitor, const char* table = "concbench_items") {
+  Result r(PQexec(monitor, (std::string("SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = '") +
+                            table + "'").c_str()));
   if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1)
     throw std::runtime_error(std::string("cannot read the server's statistics: ") + PQerrorMessage(monitor));
   return std::stoll(PQgetvalue(r.get(), 0, 0));
@@ -96,22 +101,44 @@ const Workload& peer_workload() {
   return w;
 }
 
+// pgbench -S's tables: made by pgbench -i -s 1 where the server has no pgbench_accounts (an
+// external server's own are used as they are, never replaced).
+void ensure_pgbench_tables(Peer& peer, const std::string& conninfo, const std::string& password) {
+  Result r(PQexec(peer.monitor.get(), "SELECT to_regclass('pgbench_accounts') IS NOT NULL"));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+    throw std::runtime_error(std::string("cannot look for pgbench_accounts: ") + PQerrorMessage(peer.monitor.get()));
+  if (std::string(PQgetvalue(r.get(), 0, 0)) == "t") return;
+  const ProgramRun init = run_program({pgbench_program(), "-i", "-q", "-s", "1", conninfo},
+                                      password.empty() ? std::vector<std::string>{}
+                                                       : std::vector<std::string>{"PGPASSWORD=" + password});
+  if (!WIFEXITED(init.status) || WEXITSTATUS(init.status) != 0)
+    throw std::runtime_error("pgbench -i failed: " + hide_password(init.out).substr(0, 600));
+}
+
 Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   Batch b;
+  // query:builtin runs pgbench -S; the test's breakage runs the custom script without a query.
+  const bool builtin = c.query == Query::builtin && !fault::skip_wait();
+  const char* table = c.query == Query::builtin ? "pgbench_accounts" : "concbench_items";
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(peer.dir, ec)) std::filesystem::remove(e.path(), ec);
   const auto file = peer.dir / "query.sql";
   std::ofstream(file) << script(c);
   const std::size_t threads = std::max<std::size_t>(1, std::min(c.concurrency, jobs));
-  std::vector<std::string> args{pgbench_program(), "-n", "-M", "prepared", "-f", file.string(),
-                                "-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T", "1",
-                                "--log", "--log-prefix=" + (peer.dir / "tx").string()};
-  if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
   // The connection as the database name (libpq expands it), its password in PGPASSWORD: never
   // on a command line.
   const auto [conninfo, password] = split_password(peer.server->conninfo());
+  if (c.query == Query::builtin) ensure_pgbench_tables(peer, conninfo, password);
+  std::vector<std::string> args{pgbench_program(), "-n", "-M", "prepared"};
+  if (builtin)
+    args.push_back("-S");
+  else
+    args.insert(args.end(), {"-f", file.string()});
+  args.insert(args.end(), {"-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T", "1",
+                           "--log", "--log-prefix=" + (peer.dir / "tx").string()});
+  if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
   args.push_back(conninfo);
-  const int64_t before = lookups(peer.monitor.get());
+  const int64_t before = lookups(peer.monitor.get(), table);
   const ProgramRun r = run_program(args, password.empty() ? std::vector<std::string>{}
                                                           : std::vector<std::string>{"PGPASSWORD=" + password});
   std::smatch m;
@@ -148,10 +175,10 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   }
   // A backend reports its counts when it ends, shortly after pgbench does.
   int64_t seen = 0;
-  for (int k = 0; k < 200 && (seen = lookups(peer.monitor.get()) - before) < done; ++k)
+  for (int k = 0; k < 200 && (seen = lookups(peer.monitor.get(), table) - before) < done; ++k)
     usleep(10'000);
   if (seen < done) {
-    b.errors.push_back("the server ran " + std::to_string(seen) + " lookups of the table, pgbench reported " +
+    b.errors.push_back("the server ran " + std::to_string(seen) + " lookups of " + table + ", pgbench reported " +
                        std::to_string(done) + " transactions: its queries did not reach it");
     return b;
   }
@@ -175,8 +202,12 @@ const bool registered = register_case({
     .grid =
         [](const Suite& s) {
           std::vector<Params> points;
-          for (const Params& p : grid(s, IoShape::loop))
-            if (!p.has("depth")) points.push_back(p);
+          for (const Params& p : grid(s, IoShape::loop)) {
+            if (p.has("depth")) continue;
+            points.push_back(p);
+            if (Query(p.get("query")) == Query::pk && !p.has("rate"))
+              points.push_back(Params(p).set("query", int64_t(Query::builtin)));
+          }
           return peer_points(s, points);
         },
     .make =
