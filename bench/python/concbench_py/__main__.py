@@ -241,8 +241,9 @@ def check_io(w, p, b, dt, model):
         if t < floor:
             return (f"task {i} took {t / 1e3:.1f} us, less than its {w.wait_us(p)} us wait: the wait "
                     "was skipped or cut short")
-    if dt < w.ideal(p) * 0.999 - EARLY_NS.get(model, 0) * 1e-9:
-        return f"the run took {dt:.6f} s, less than the ideal makespan {w.ideal(p):.6f} s"
+    least = w.floor(p) if hasattr(w, "floor") else w.ideal(p)
+    if dt < least * 0.999 - EARLY_NS.get(model, 0) * 1e-9:
+        return f"the run took {dt:.6f} s, less than its least possible makespan {least:.6f} s"
     peak = measure.peak_overlap(b.intervals)
     if peak == 0 and length > 0:
         return "no task was seen waiting (0 in flight): the waits were skipped"

@@ -5,6 +5,9 @@ harness does: the checksum against the reference's, every wait at least its leng
 no shorter than its ideal makespan, tasks in flight within the concurrency.
   cpu.spin       a pure-Python loop of `grain_us` per task (calibrated: spin_iterations_per_us)
   io.sleep       `concurrency` waits of `latency_us` in flight (asyncio.sleep / time.sleep)
+  mixed          each task waits `latency_us`, then computes `grain_us` of cpu.spin's work:
+                 a loop overlaps the waits and serialises the computing, threads too (the
+                 GIL), processes do both
   loop.blocking  a 1 ms probe's lateness while another task blocks `block_ms` at a time:
                  async (asyncio.sleep), sleep (time.sleep), cpu (inline), to_thread
                  (asyncio.to_thread), to_procs (run_in_executor on a process pool)
@@ -182,6 +185,73 @@ def batch_of(got):
                  intervals=[(a, b) for _, a, b in got])
 
 
+# ------------------------------------------------------------------ mixed
+
+class Mixed:
+    name = "mixed"
+    kind = "io"
+
+    def grid(self, suite, model, cores):
+        grains = [100, 1000] if suite == "quick" else [10, 100, 1000, 10000]
+        c = 32
+        return [dict({"workers": c} if model in ("py_threads", "py_procs") else {},
+                     concurrency=c, latency_us=1000, grain_us=g) for g in grains]
+
+    def tasks(self, p):
+        return 4 * p["concurrency"]
+
+    def iterations(self, p):
+        return max(1, int(SPIN_RATE[0] * p["grain_us"]))
+
+    def ideal(self, p):
+        n, lat, w = self.tasks(p), p["latency_us"] * 1e-6, p["grain_us"] * 1e-6
+        from .measure import available_cores
+        return max(-(-n // p["concurrency"]) * (lat + w), n * w / available_cores())
+
+    def floor(self, p):
+        """What a run cannot beat: its waits (the grain is calibrated work, not a timer)."""
+        return -(-self.tasks(p) // p["concurrency"]) * p["latency_us"] * 1e-6
+
+    def wait_us(self, p):
+        return p["latency_us"]
+
+    def reference(self, p):
+        n = self.iterations(p)
+        return [spin(n, mix64(i)) for i in range(self.tasks(p))]
+
+    def setup(self, model, p, engine):
+        n, secs, it = self.tasks(p), p["latency_us"] * 1e-6, self.iterations(p)
+        if model in ("py_asyncio", "py_uvloop"):
+            async def one(i, _lane):
+                t0 = time.monotonic_ns()
+                if not skip_wait():
+                    await asyncio.sleep(secs)
+                t1 = time.monotonic_ns()
+                return spin_task(it, mix64(i)), t0, t1
+
+            def run():
+                return batch_of(engine.run_lanes(one, n, p["concurrency"]))
+            return run
+        task = functools.partial(mixed_task, secs, it)
+        if model == "py_procs":
+            def run():
+                return batch_of([f.result() for f in [engine.pool.submit(task, i) for i in range(n)]])
+            return run
+
+        def run():
+            return batch_of(engine.run_blocking(task, n))
+        return run
+
+
+def mixed_task(secs, it, i):
+    """Wait, then compute (a thread's or a worker process's): value, wait start, wait end."""
+    t0 = time.monotonic_ns()
+    if not skip_wait():
+        time.sleep(secs)
+    t1 = time.monotonic_ns()
+    return spin_task(it, mix64(i)), t0, t1
+
+
 # ------------------------------------------------------------------ loop.blocking
 
 BLOCKS = ("async", "sleep", "cpu", "to_thread", "to_procs")
@@ -333,4 +403,4 @@ def _blocker(n, secs, block):
     return took
 
 
-WORKLOADS = {w.name: w for w in (CpuSpin(), IoSleep(), LoopBlocking())}
+WORKLOADS = {w.name: w for w in (CpuSpin(), IoSleep(), Mixed(), LoopBlocking())}
