@@ -1,4 +1,9 @@
 """The real services in Python, against the C++ side's own servers (issue 11's db and http rows):
+  io.echo  the embedded echo server (`concbench --serve echo`, its own process): 64-byte
+        round trips over loopback TCP, the server waiting latency_us before each reply;
+        asyncio streams on the loop (one connection per lane) against blocking sockets
+        (py_threads, py_procs: one connection per worker, opened before the timed runs);
+        every reply checked, the same checksum as C++ (io_echo.cpp's request and value_of)
   http  the embedded HTTP server (`concbench --serve http`, its own process): aiohttp on the
         loop (py_asyncio, py_uvloop: one ClientSession, C connections) against requests
         (py_threads: a Session per thread; py_procs: a Session per worker process); every body
@@ -65,17 +70,18 @@ def _readline(proc, seconds):
     return proc.stdout.readline() if ready else ""
 
 
-class HttpServer:
-    """`concbench --serve http` in its own process group, stopped with the benchmark."""
+class Served:
+    """`concbench --serve WHICH` (http or echo) in its own process group, stopped with the
+    benchmark; `address` is what it printed first (http://HOST:PORT/ or HOST:PORT)."""
 
-    def __init__(self):
-        self.proc = subprocess.Popen([program("concbench"), "--serve", "http"], stdout=subprocess.PIPE,
+    def __init__(self, which):
+        self.proc = subprocess.Popen([program("concbench"), "--serve", which], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         line = _readline(self.proc, 30)
-        if not line.startswith("http://"):
+        if not line.strip() or not (line.startswith("http://") or which != "http"):
             self.close()
-            raise RuntimeError(f"concbench --serve http did not start: {line!r}")
-        self.base = line.split()[0].rstrip("/")
+            raise RuntimeError(f"concbench --serve {which} did not start: {line!r}")
+        self.address = line.split()[0].rstrip("/")
 
     def close(self):
         try:
@@ -83,6 +89,142 @@ class HttpServer:
             self.proc.wait(timeout=10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             self.proc.kill()
+
+
+# ------------------------------------------------------------------------------- io.echo
+
+ECHO_BYTES = 64
+
+
+def echo_request(i, delay_us):
+    """Request i (src/workloads/io_echo/io_echo.cpp's request): the delay, the index, then
+    bytes derived from the index."""
+    out = bytearray(delay_us.to_bytes(8, "little") + i.to_bytes(8, "little"))
+    for k in range(16, ECHO_BYTES, 8):
+        out += mix64(i * 7 + k).to_bytes(8, "little")
+    return bytes(out)
+
+
+def echo_value(reply):
+    """FNV-1a of the reply's bytes (io_echo.cpp's value_of)."""
+    h = 0xcbf29ce484222325
+    for c in reply:
+        h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+_echo = threading.local()  # a worker thread's (or process's) connection
+
+
+def _echo_connect(host, port, hold):
+    """Opens this worker's connection, then holds the worker `hold` s so that each of the
+    pool's workers takes one of these calls; returns who it was."""
+    import socket
+    _echo.sock = socket.create_connection((host, port))
+    _echo.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    time.sleep(hold)
+    return os.getpid(), threading.get_ident()
+
+
+def echo_once(delay_us, i):
+    """One blocking round trip on this worker's connection: value, start, end."""
+    req = echo_request(i, delay_us)
+    t0 = time.monotonic_ns()
+    if skip_wait():
+        return echo_value(req), t0, t0  # the reply an echo would give, without asking
+    sock = _echo.sock
+    sock.sendall(req)
+    got = b""
+    while len(got) < ECHO_BYTES:
+        part = sock.recv(ECHO_BYTES - len(got))
+        if not part:
+            raise RuntimeError(f"round trip {i}: the server closed the connection")
+        got += part
+    t1 = time.monotonic_ns()
+    if got != req:
+        raise RuntimeError(f"round trip {i}: the reply differs from the request")
+    return echo_value(got), t0, t1
+
+
+class Echo:
+    name = "io.echo"
+    kind = "io"
+    always_waits = True  # every task is a round trip: none in flight is an error, even at 0 us
+
+    def grid(self, suite, model, cores):
+        pts = [(10, 0), (100, 1000)]
+        if suite != "quick":
+            pts += [(100, 0), (1000, 1000)]
+        out = []
+        for c, l in pts:
+            if model == "py_procs" and c > 100:
+                continue  # a Python process per connection: as io.sleep
+            p = {"workers": c} if model in ("py_threads", "py_procs") else {}
+            p.update({"concurrency": c, "latency_us": l})
+            out.append(p)
+        return out
+
+    def tasks(self, p):
+        return max(8 * p["concurrency"], 2000)
+
+    def ideal(self, p):
+        return -(-self.tasks(p) // p["concurrency"]) * p["latency_us"] * 1e-6
+
+    def wait_us(self, p):
+        return p["latency_us"]
+
+    def reference(self, p):
+        return [echo_value(echo_request(i, p["latency_us"])) for i in range(self.tasks(p))]
+
+    def setup(self, model, p, engine):
+        n, c, d = self.tasks(p), p["concurrency"], p["latency_us"]
+        server = Served("echo")
+        self.close = server.close
+        host, _, port = server.address.rpartition(":")
+        port = int(port)
+        if model in ("py_asyncio", "py_uvloop"):
+            import asyncio
+
+            async def connect_all():
+                out = []
+                for _ in range(c):
+                    r, w = await asyncio.open_connection(host, port)
+                    out.append((r, w))
+                return out
+            conns = engine.run(connect_all())  # before the timed runs, as the pools'
+            previous = self.close
+
+            def close():
+                for _, w in conns:
+                    w.close()
+                previous()
+            self.close = close
+
+            async def one(i, lane):
+                req = echo_request(i, d)
+                t0 = time.monotonic_ns()
+                if skip_wait():
+                    return echo_value(req), t0, t0
+                r, w = conns[lane]
+                w.write(req)
+                got = await r.readexactly(ECHO_BYTES)
+                t1 = time.monotonic_ns()
+                if got != req:
+                    raise RuntimeError(f"round trip {i}: the reply differs from the request")
+                return echo_value(got), t0, t1
+
+            def run():
+                return batch_of(engine.run_lanes(one, n, c))
+            return run
+        who = {f.result() for f in [engine.pool.submit(_echo_connect, host, port, 0.05 + 0.002 * c)
+                                    for _ in range(c)]}
+        if len(who) != c:
+            raise RuntimeError(f"{len(who)} of {c} workers connected")
+        task = functools.partial(echo_once, d)
+
+        def run():
+            return batch_of(engine.run_blocking(task, n))
+        return run
 
 
 _session = threading.local()
@@ -143,9 +285,9 @@ class Http:
             aiohttp = library("aiohttp", "python3-aiohttp")
         else:
             library("requests", "python3-requests")
-        server = HttpServer()
+        server = Served("http")
         self.close = server.close
-        base = server.base
+        base = server.address
         bodies = BODIES
         if model in ("py_asyncio", "py_uvloop"):
             async def open_session():
@@ -325,4 +467,4 @@ class Db:
         return run
 
 
-WORKLOADS = (Db(), Http())
+WORKLOADS = (Echo(), Db(), Http())
