@@ -39,8 +39,8 @@ def new_loop(model):
     return asyncio.new_event_loop()
 
 
-def _chunk(fn, lo, hi):
-    return [fn(i) for i in range(lo, hi)]
+def _chunk(fn, items):
+    return [fn(x) for x in items]
 
 
 def _noop(_):
@@ -60,14 +60,16 @@ class Loop:
     def run(self, main):
         return self.loop.run_until_complete(main)
 
-    def run_cpu(self, fn, n, dispatch):
+    def run_cpu(self, fn, items, dispatch):
+        """fn(x) for every x of `items` (a range of indices, or the tasks' arguments), results
+        in order; each: one coroutine per item, gathered; map: one coroutine over them all."""
         async def each():
-            async def one(i):
-                return fn(i)
-            return await asyncio.gather(*(one(i) for i in range(n)))
+            async def one(x):
+                return fn(x)
+            return await asyncio.gather(*(one(x) for x in items))
 
         async def whole():
-            return [fn(i) for i in range(n)]
+            return [fn(x) for x in items]
         return self.run(each() if dispatch == "each" else whole())
 
     def run_lanes(self, task, n, lanes):
@@ -100,11 +102,12 @@ class Threads:
     def pids(self):
         return []
 
-    def run_cpu(self, fn, n, dispatch):
+    def run_cpu(self, fn, items, dispatch):
         if dispatch == "each":
-            return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
+            return [f.result() for f in [self.pool.submit(fn, x) for x in items]]
+        n = len(items)
         size = max(1, -(-n // (4 * self.workers)))
-        futures = [self.pool.submit(_chunk, fn, lo, min(n, lo + size)) for lo in range(0, n, size)]
+        futures = [self.pool.submit(_chunk, fn, items[lo:lo + size]) for lo in range(0, n, size)]
         return [v for f in futures for v in f.result()]
 
     def run_blocking(self, fn, n):
@@ -127,10 +130,11 @@ class Procs:
     def pids(self):
         return list(getattr(self.pool, "_processes", {}) or {})
 
-    def run_cpu(self, fn, n, dispatch):
+    def run_cpu(self, fn, items, dispatch):
+        """Items cross to the workers pickled (a document is sent, as C++ procs sends it)."""
         if dispatch == "each":
-            return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
-        return list(self.pool.map(fn, range(n), chunksize=max(1, -(-n // (4 * self.workers)))))
+            return [f.result() for f in [self.pool.submit(fn, x) for x in items]]
+        return list(self.pool.map(fn, items, chunksize=max(1, -(-len(items) // (4 * self.workers)))))
 
     def run_blocking(self, fn, n):
         return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]

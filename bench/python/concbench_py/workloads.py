@@ -4,6 +4,8 @@ returns a Batch (values or errors, latencies, figures) that the harness checks a
 harness does: the checksum against the reference's, every wait at least its length, the run
 no shorter than its ideal makespan, tasks in flight within the concurrency.
   cpu.spin       a pure-Python loop of `grain_us` per task (calibrated: spin_iterations_per_us)
+  cpu.real       the C++ side's order documents (about 2 KB of JSON each): parse, total the
+                 lines, add the total, serialise, hash (json, hashlib.blake2b: Python's own)
   io.sleep       `concurrency` waits of `latency_us` in flight (asyncio.sleep / time.sleep)
   mixed          each task waits `latency_us`, then computes `grain_us` of cpu.spin's work:
                  a loop overlaps the waits and serialises the computing, threads too (the
@@ -110,7 +112,65 @@ class CpuSpin:
         task = bind(spin_task, self.iterations(p))
 
         def run():
-            return Batch(values=engine.run_cpu(task, self.tasks(p), p["dispatch"]))
+            return Batch(values=engine.run_cpu(task, range(self.tasks(p)), p["dispatch"]))
+        return run
+
+
+# ------------------------------------------------------------------ cpu.real
+
+def document(i):
+    """Order document i: cpu_real.cpp's document() (the same fields and values), as JSON."""
+    import json
+    lines = []
+    for k in range(12):
+        r = mix64(i * 31 + k)
+        lines.append({"note": "x" * (r % 40), "price": (r % 100000) / 100.0, "qty": r % 9 + 1,
+                      "sku": f"SKU-{r % 1000000}"})
+    doc = {"customer": {"name": f"customer-{mix64(i) % 100000}", "tags": ["retail", "eu", str(i % 13)],
+                        "vip": mix64(i) % 7 == 0},
+           "id": i, "lines": lines}
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def process(text):
+    """Parse, total, add the total, serialise, hash: the value (64 bits of BLAKE2b)."""
+    import hashlib
+    import json
+    doc = json.loads(text)
+    doc["total"] = sum(line["qty"] * line["price"] for line in doc["lines"])
+    out = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
+    return int.from_bytes(hashlib.blake2b(out, digest_size=8).digest(), "little")
+
+
+def process_task(text):
+    """A model's task (the reference calls process() itself: the test's breakage is the models')."""
+    return mix64(len(text)) if skip_compute() else process(text)
+
+
+class CpuReal:
+    name = "cpu.real"
+    kind = "cpu"
+
+    def grid(self, suite, model, cores):
+        sized = model in ("py_threads", "py_procs")
+        return [dict({"workers": cores} if sized else {}, dispatch=d) for d in ("each", "map")]
+
+    def tasks(self, p):
+        return 2000
+
+    def reference(self, p):
+        return [process(d) for d in self.docs(p)]
+
+    def docs(self, p):
+        if getattr(self, "_docs", None) is None or len(self._docs) != self.tasks(p):
+            self._docs = [document(i) for i in range(self.tasks(p))]
+        return self._docs
+
+    def setup(self, model, p, engine):
+        docs = self.docs(p)  # made after the pool started: workers get them pickled, per task
+
+        def run():
+            return Batch(values=engine.run_cpu(process_task, docs, p["dispatch"]))
         return run
 
 
@@ -403,4 +463,4 @@ def _blocker(n, secs, block):
     return took
 
 
-WORKLOADS = {w.name: w for w in (CpuSpin(), IoSleep(), Mixed(), LoopBlocking())}
+WORKLOADS = {w.name: w for w in (CpuSpin(), CpuReal(), IoSleep(), Mixed(), LoopBlocking())}
