@@ -79,7 +79,8 @@ Outputs
   records the cores, versions, build type, git revision, suite and every counter's unit.
   Counters: items_per_second, speedup and efficiency (1 = the physical limit), cpu_user_s,
   cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
-  lat_p50_us/lat_p99_us/lat_max_us and peak_in_flight (I/O), server_cpu_s and
+  lat_p50_us/lat_p99_us/lat_max_us (I/O), peak_in_flight (waits at once for I/O, tasks
+  handed over and unfinished for the rest), server_cpu_s and
   server_saturated (io.echo), setup_s (model start, not in the timed loop).
   Loop models also report loop_lag_us_p50/p99/max; each scenario its own figures (lag_us_*,
   slow_steps, unit_us, mem_per_unit_bytes, first_result_ms, released_ms, failures, ...).

@@ -80,7 +80,9 @@ inline constexpr Info all[] = {
     {cores, "1", "cores this process could use"},
     {peak_in_flight, "1",
      "io: most operations seen waiting at once (worker processes included); at most the "
-     "concurrency, or the workers for a model whose workers block"},
+     "concurrency, or the workers for a model whose workers block. Other workloads: most "
+     "tasks handed to the engine and not yet finished (queued or running; a claimed chunk "
+     "counts its tasks), sampled every 64 hand-overs"},
     {server_cpu_s, "s", "io.echo: CPU of the embedded echo server per run"},
     {server_saturated, "1",
      "io.echo: 1 when the echo server used >= 90 % of the CPU left to it (its loops, at most "

@@ -216,7 +216,9 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
     } else if (const uint64_t sum = checksum(b.results); sum != ref.checksum) {
       error = name + ": checksum " + std::to_string(sum) + " != expected " +
               std::to_string(ref.checksum) + " (the sequential reference's)";
-    } else if (w.kind == Kind::io) {
+    } else if (w.kind != Kind::io) {
+      peak_in_flight = std::max(peak_in_flight, inflight::tasks_peak());
+    } else {
       const int64_t peak = inflight::peak();
       peak_in_flight = std::max(peak_in_flight, peak);
       if (std::string why = check_io_run(c, p, b, dt, peak, cores); !why.empty()) error = name + ": " + why;
@@ -271,6 +273,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   const int64_t workers = p.get_or("workers", 1);
   set(st, k::workers, double(workers));
 
+  if (w.kind != Kind::io && peak_in_flight > 0) set(st, k::peak_in_flight, double(peak_in_flight));
   switch (w.kind) {
     case Kind::cpu: {
       // After the timed loop: the reference is not in the model's time.

@@ -111,9 +111,11 @@ def test_a_run_writes_strict_json_with_context_and_counters(binary, tmp_path):
     for name, f in floors.items():
         assert f["value"] > 0 and f["unit"] == "us" and f["how"], name
     for c in ["items_per_second", "speedup", "efficiency", "cpu_user_s", "cpu_sys_s",
-              "ctx_voluntary", "ctx_involuntary", "peak_rss_bytes", "setup_s"]:
+              "ctx_voluntary", "ctx_involuntary", "peak_rss_bytes", "setup_s", "peak_in_flight"]:
         assert c in b, c
     assert b["speedup"] > 0.5
+    # Tasks handed over and unfinished: at least one, at most the run's tasks.
+    assert 1 <= b["peak_in_flight"] <= b["tasks"]
 
 
 class CorruptingEchoServer:

@@ -41,10 +41,20 @@ struct Scope {
   Scope& operator=(const Scope&) = delete;
 };
 
-inline void reset() {
-  gauge().now.store(0);
-  gauge().peak.store(0);
-}
+// CPU work (issue 9: every benchmark reports its peak tasks in flight): tasks handed to an
+// engine and not yet finished. The threads that hand tasks over count them (handed) and the
+// ones that run them count their ends (finished), each thread on its own cache line, so that
+// a task costs two uncontended adds; a thread that hands over samples the difference every
+// 64 hand-overs, and once more at the end (sample()), into tasks_peak(). A sampled peak: it
+// can miss a peak that lasted less than 64 hand-overs.
+namespace tasks {
+void handed(int64_t k = 1);
+void finished(int64_t k = 1);
+void sample();
+}  // namespace tasks
+int64_t tasks_peak();
+
+void reset();
 inline int64_t peak() { return gauge().peak.load(); }
 
 }  // namespace concbench::inflight

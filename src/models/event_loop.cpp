@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/fault.hpp"
+#include "core/inflight.hpp"
 #include "core/loop_watch.hpp"
 #include "core/trace.hpp"
 #include "core/system.hpp"
@@ -189,6 +190,12 @@ std::string what(std::exception_ptr e) {
 // map: one coroutine per loop claims guided chunks (models/tasks.hpp) until none is left.
 asio::awaitable<void> map_chunks(CpuRun& run, const Guided& guided) {
   for (auto [b, e] = guided.claim(run.next); b < e; std::tie(b, e) = guided.claim(run.next)) {
+    inflight::tasks::handed(int64_t(e - b));  // a claimed chunk is in flight
+    inflight::tasks::sample();
+    struct Ended {
+      int64_t k;
+      ~Ended() { inflight::tasks::finished(k); }
+    } ended{int64_t(e - b)};
     for (std::size_t i = b; i < e; ++i) {
       try {
         run.batch.results[i] = run.compute(i);
@@ -226,8 +233,10 @@ struct Spawner {
         return;
       }
       ++live;
+      inflight::tasks::handed();
       asio::co_spawn(ctx, one_task(run, i), [this, i](std::exception_ptr e) {
         if (e) run.error("task " + std::to_string(i) + ": " + what(e));
+        inflight::tasks::finished();
         --live;
         more();
       });

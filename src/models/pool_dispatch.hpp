@@ -16,6 +16,7 @@
 
 #include "core/case.hpp"
 #include "core/fault.hpp"
+#include "core/inflight.hpp"
 #include "core/trace.hpp"
 #include "models/tasks.hpp"
 
@@ -69,11 +70,14 @@ std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
     // A two-word capture: std::function keeps it inline, no allocation per task.
     for (std::size_t i = 0; i < n; ++i) {
       if (work.seq) trace::flow_out(work.seq + i);
+      inflight::tasks::handed();
       pool.submit([w = &work, i] {
         w->run(i);
+        inflight::tasks::finished();
         w->finished(1);
       });
     }
+    inflight::tasks::sample();
     work.wait();
     return std::move(work.errors);
   }
@@ -83,8 +87,12 @@ std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
   Batchwork work(body, claimers, Pool::kModel);
   for (std::size_t k = 0; k < claimers; ++k)
     pool.submit([w = &work, &guided] {
-      for (auto [b, e] = guided.claim(w->next); b < e; std::tie(b, e) = guided.claim(w->next))
+      for (auto [b, e] = guided.claim(w->next); b < e; std::tie(b, e) = guided.claim(w->next)) {
+        inflight::tasks::handed(int64_t(e - b));  // a claimed chunk is in flight
+        inflight::tasks::sample();
         for (std::size_t i = b; i < e; ++i) w->run(i);
+        inflight::tasks::finished(int64_t(e - b));
+      }
       w->finished(1);
     });
   work.wait();

@@ -1,5 +1,7 @@
 #include "models/process_pool.hpp"
 
+#include "core/inflight.hpp"
+
 #include "core/trace.hpp"
 
 #include <fcntl.h>
@@ -254,8 +256,8 @@ void ProcessPool::replace(std::size_t w, std::string* why) {
 }
 
 std::vector<Reply> ProcessPool::run(const std::vector<std::string_view>& payloads,
-                                    std::size_t depth) {
-  return dispatch(payloads, false, std::max<std::size_t>(1, depth));
+                                    std::size_t depth, const std::vector<std::size_t>& tasks) {
+  return dispatch(payloads, false, std::max<std::size_t>(1, depth), tasks);
 }
 
 std::vector<Reply> ProcessPool::broadcast(std::string_view payload) {
@@ -263,8 +265,10 @@ std::vector<Reply> ProcessPool::broadcast(std::string_view payload) {
 }
 
 std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& payloads,
-                                         bool one_each, std::size_t depth) {
+                                         bool one_each, std::size_t depth,
+                                         const std::vector<std::size_t>& tasks) {
   const std::size_t n = payloads.size();
+  auto carried = [&](std::size_t t) { return int64_t(t < tasks.size() ? tasks[t] : 1); };
   std::vector<Reply> replies(n);
   // The tasks sent to each worker and not yet answered, oldest first (a worker answers in
   // order); `idle` holds one entry per free slot: a worker appears up to `depth` times.
@@ -332,7 +336,9 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
       }
       task_of[w].push_back(t);
       ++in_flight;
+      inflight::tasks::handed(carried(t));
     }
+    inflight::tasks::sample();
     if (in_flight == 0) continue;
     const int ready = epoll_wait(epoll_fd_, events.data(), int(events.size()), 200);
     if (ready < 0 && errno != EINTR) throw_errno("procs: epoll_wait");
@@ -351,6 +357,7 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
       task_of[w].pop_front();
       replies[task] = {h.kind == kOk, std::move(data)};
       data = {};
+      inflight::tasks::finished(carried(task));
       ++done;
       --in_flight;
       idle.push_back(w);
@@ -434,6 +441,7 @@ std::vector<Reply> ForkPerTask::run(std::size_t n,
                                     describe_exit(status)};
     }
     live.erase(live.begin() + std::ptrdiff_t(k));
+    inflight::tasks::finished();
   };
 
   while (next < n || !live.empty()) {
@@ -480,6 +488,8 @@ std::vector<Reply> ForkPerTask::run(std::size_t n,
       fcntl(p[0], F_SETFL, O_NONBLOCK);
       live.push_back({pid, p[0], next++, {}});
       most_alive_ = std::max(most_alive_, live.size());
+      inflight::tasks::handed();
+      inflight::tasks::sample();
     }
     if (live.empty()) continue;
     fds.resize(live.size());
@@ -572,9 +582,13 @@ Batch run_tasks(ProcessPool& pool, std::size_t n, Dispatch dispatch, std::size_t
   else
     for (std::size_t i = 0; i < n; ++i) ranges.push_back({i, 1});
   std::vector<std::string_view> payloads;
+  std::vector<std::size_t> carried;
   payloads.reserve(ranges.size());
-  for (auto& r : ranges) payloads.emplace_back(reinterpret_cast<const char*>(&r), sizeof r);
-  const auto replies = pool.run(payloads, depth > 0 ? depth : dispatch == Dispatch::each ? 2 : 1);
+  for (auto& r : ranges) {
+    payloads.emplace_back(reinterpret_cast<const char*>(&r), sizeof r);
+    carried.push_back(r.count);
+  }
+  const auto replies = pool.run(payloads, depth > 0 ? depth : dispatch == Dispatch::each ? 2 : 1, carried);
   Batch b;
   b.results.resize(n);
   for (std::size_t k = 0; k < ranges.size(); ++k)

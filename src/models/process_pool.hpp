@@ -49,8 +49,10 @@ class ProcessPool {
   // order. A worker that dies turns the task it was running into an error naming the signal
   // (the ones queued behind it never started: they are sent again) and is replaced by a new
   // fork, so the pool stays usable and every other task completes. Stops dispatching when
-  // interrupted().
-  std::vector<Reply> run(const std::vector<std::string_view>& payloads, std::size_t depth = 1);
+  // interrupted(). `tasks[k]` (default 1) is how many tasks payload k carries, for the
+  // count of tasks in flight (core/inflight.hpp).
+  std::vector<Reply> run(const std::vector<std::string_view>& payloads, std::size_t depth = 1,
+                         const std::vector<std::size_t>& tasks = {});
   // Runs `payload` once on every worker (warm-up, per-process set-up).
   std::vector<Reply> broadcast(std::string_view payload);
 
@@ -73,7 +75,7 @@ class ProcessPool {
   Worker spawn();
   void replace(std::size_t w, std::string* why);
   std::vector<Reply> dispatch(const std::vector<std::string_view>& payloads, bool one_each,
-                              std::size_t depth);
+                              std::size_t depth, const std::vector<std::size_t>& tasks = {});
 
   Handler handler_;
   std::vector<Worker> workers_;

@@ -15,6 +15,7 @@
 #include <oneapi/tbb/task.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "core/inflight.hpp"
 #include "core/trace.hpp"
 
 namespace concbench {
@@ -67,12 +68,22 @@ std::vector<std::string> TbbArena::for_each(std::size_t n,
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, n),
           [&](const tbb::blocked_range<std::size_t>& r) {
+            inflight::tasks::handed(int64_t(r.size()));  // a range split off is in flight
+            inflight::tasks::sample();
             for (std::size_t i = r.begin(); i != r.end(); ++i) guarded(i);
+            inflight::tasks::finished(int64_t(r.size()));
           },
           tbb::auto_partitioner());
     } else {
       tbb::task_group group;
-      for (std::size_t i = 0; i < n; ++i) group.run([&guarded, i] { guarded(i); });
+      for (std::size_t i = 0; i < n; ++i) {
+        inflight::tasks::handed();
+        group.run([&guarded, i] {
+          guarded(i);
+          inflight::tasks::finished();
+        });
+      }
+      inflight::tasks::sample();
       group.wait();
     }
   });

@@ -1,5 +1,7 @@
 #include "models/thread_per_task.hpp"
 
+#include "core/inflight.hpp"
+
 #include <condition_variable>
 #include <exception>
 #include <memory>
@@ -27,6 +29,7 @@ std::vector<std::string> ThreadPerTask::for_each(std::size_t n,
       st->changed.wait(lock, [&] { return st->live < max_live_; });
       ++st->live;
     }
+    inflight::tasks::handed();
     try {
       std::thread([st, &body, i] {
         std::string error;
@@ -37,6 +40,7 @@ std::vector<std::string> ThreadPerTask::for_each(std::size_t n,
         } catch (...) {
           error = "unknown exception";
         }
+        inflight::tasks::finished();
         std::lock_guard lock(st->mu);
         if (!error.empty()) st->errors.push_back(std::move(error));
         --st->live;
@@ -46,10 +50,12 @@ std::vector<std::string> ThreadPerTask::for_each(std::size_t n,
     } catch (const std::system_error& e) {  // no thread: this task fails, the rest go on
       std::lock_guard lock(st->mu);
       st->errors.push_back("task " + std::to_string(i) + ": cannot start a thread: " + e.what());
+      inflight::tasks::finished();
       --st->live;
       ++st->done;
     }
   }
+  inflight::tasks::sample();
   std::unique_lock lock(st->mu);
   st->changed.wait(lock, [&] { return st->done == n; });
   return std::move(st->errors);
