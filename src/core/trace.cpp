@@ -222,6 +222,7 @@ void after_fork() {
   fresh->process_name = g_state->process_name + " / worker";
   g_state = fresh;
   t_buffer = nullptr;
+  if (on()) buffer().thread_name = "worker";  // the forked thread's track
 }
 
 void child_exit() {
@@ -242,11 +243,14 @@ void async_begin(const char* name, const char* cat, uint64_t id, int64_t arg) {
 void async_end(const char* name, const char* cat, uint64_t id) {
   if (on()) record({'e', name, cat, ns(Clock::now()), 0, id, -1});
 }
-void flow_out(uint64_t id) {
-  if (on()) record({'s', "submit", "flow", ns(Clock::now()), 0, id, -1});
+void flow_out(uint64_t id, const char* cat) {
+  if (!on()) return;
+  const int64_t at = ns(Clock::now());
+  record({'X', "submit", cat, at, 100, 0, -1});  // 0.1 us: a slice for the arrow to leave
+  record({'s', "submit", cat, at, 0, id, -1});
 }
-void flow_in(uint64_t id) {
-  if (on()) record({'f', "submit", "flow", ns(Clock::now()), 0, id, -1});
+void flow_end(const char* cat, Clock::time_point at, uint64_t id) {
+  if (on()) record({'f', "submit", cat, ns(at), 0, id, -1});
 }
 void counter(const char* name, int64_t value) {
   if (on()) record({'C', name, "inflight", ns(Clock::now()), 0, 0, value});

@@ -38,9 +38,14 @@ void child_exit();
 // A slice on this thread: name and category must be string literals (stored as pointers).
 void complete(const char* name, const char* cat, Clock::time_point start, Clock::time_point end,
               int64_t arg = -1);
+// The end of a flow arrow (see flow_out below), at a slice that starts at `at`.
+void flow_end(const char* cat, Clock::time_point at, uint64_t id);
 struct Span {
-  Span(const char* name, const char* cat, int64_t arg = -1)
-      : name_(name), cat_(cat), arg_(arg), t0_(on() ? Clock::now() : Clock::time_point{}) {}
+  // `flow`: the id of a flow_out() whose arrow ends at this slice (0: none).
+  Span(const char* name, const char* cat, int64_t arg = -1, uint64_t flow = 0)
+      : name_(name), cat_(cat), arg_(arg), t0_(on() ? Clock::now() : Clock::time_point{}) {
+    if (flow && t0_ != Clock::time_point{}) flow_end(cat, t0_, flow);
+  }
   ~Span() {
     if (t0_ != Clock::time_point{}) complete(name_, cat_, t0_, Clock::now(), arg_);
   }
@@ -57,10 +62,12 @@ struct Span {
 uint64_t next_id();
 void async_begin(const char* name, const char* cat, uint64_t id, int64_t arg = -1);
 void async_end(const char* name, const char* cat, uint64_t id);
-// A flow arrow from a slice on this thread (out) to the slice that starts next on another
-// (in): submit -> run.
-void flow_out(uint64_t id);
-void flow_in(uint64_t id);
+// A flow arrow from where a task is handed over to the slice that runs it (a Span given the
+// same id), submit -> run: flow_out records a short "submit" slice of category `cat` here and
+// the arrow's start on it; the Span, the arrow's end on its own first instant. Each end has
+// its slice's timestamp, thread and category, so that both Perfetto's and Chrome DevTools'
+// importers bind it (DevTools' binds a flow event only to a slice with exactly those).
+void flow_out(uint64_t id, const char* cat);
 void counter(const char* name, int64_t value);
 // Track names.
 void name_thread(const std::string& name);

@@ -38,8 +38,7 @@ struct Batchwork {
   const uint64_t seq = trace::on() ? trace::next_id() << 24 : 0;
 
   void run(std::size_t i) noexcept {
-    if (seq) trace::flow_in(seq + i);
-    trace::Span span("task", model.data(), int64_t(i));
+    trace::Span span("task", model.data(), int64_t(i), seq ? seq + i : 0);
     try {
       body(i);
       if (fault::repeat_task(model, injected)) body(i);
@@ -69,7 +68,7 @@ std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
     Batchwork work(body, n, Pool::kModel);
     // A two-word capture: std::function keeps it inline, no allocation per task.
     for (std::size_t i = 0; i < n; ++i) {
-      if (work.seq) trace::flow_out(work.seq + i);
+      if (work.seq) trace::flow_out(work.seq + i, Pool::kModel);
       inflight::tasks::handed();
       pool.submit([w = &work, i] {
         w->run(i);
