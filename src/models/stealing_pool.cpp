@@ -53,12 +53,13 @@ StealingPool::~StealingPool() {
 void StealingPool::submit(std::function<void()> task) {
   const std::size_t k = t_pool == this ? t_self
                                        : next_.fetch_add(1, std::memory_order_relaxed) % queues_.size();
-  // Counted before it is queued, so that a thief never takes what is not counted yet
-  // (seq_cst: pairs with a sleeper's sleeping_ increment and pending_ check).
-  pending_.fetch_add(1);
   {
-    std::lock_guard lock(queues_[k]->mu);
-    queues_[k]->tasks.push_back(std::move(task));
+    Queue& q = *queues_[k];
+    std::lock_guard lock(q.mu);
+    q.tasks.push_back(std::move(task));
+    // seq_cst, as the load of sleeping_ below and a sleeper's increment of it and its look at
+    // the sizes: either this submit sees the sleeper, or the sleeper sees this task.
+    q.size.store(q.tasks.size());
   }
   if (sleeping_.load() > 0) {
     std::lock_guard lock(sleep_mu_);
@@ -74,7 +75,7 @@ bool StealingPool::take(std::size_t self, std::function<void()>& task) {
     if (!own.tasks.empty()) {
       task = std::move(own.tasks.front());  // oldest first: FIFO for the tasks handed to it
       own.tasks.pop_front();
-      pending_.fetch_sub(1, std::memory_order_relaxed);
+      own.size.store(own.tasks.size(), std::memory_order_relaxed);
       return true;
     }
   }
@@ -84,9 +85,15 @@ bool StealingPool::take(std::size_t self, std::function<void()>& task) {
     if (!lock || victim.tasks.empty()) continue;
     task = std::move(victim.tasks.back());  // the far end: the victim works from the front
     victim.tasks.pop_back();
-    pending_.fetch_sub(1, std::memory_order_relaxed);
+    victim.size.store(victim.tasks.size(), std::memory_order_relaxed);
     return true;
   }
+  return false;
+}
+
+bool StealingPool::any_queued() const {
+  for (const auto& q : queues_)
+    if (q->size.load() > 0) return true;
   return false;
 }
 
@@ -99,15 +106,14 @@ void StealingPool::worker_loop(std::size_t self) {
       continue;
     }
     const auto until = std::chrono::steady_clock::now() + kSpin;
-    while (pending_.load(std::memory_order_relaxed) == 0 && !stopping_ &&
-           std::chrono::steady_clock::now() < until)
+    while (!any_queued() && !stopping_ && std::chrono::steady_clock::now() < until)
       std::this_thread::yield();
-    if (pending_.load(std::memory_order_relaxed) > 0) continue;
+    if (any_queued()) continue;
     std::unique_lock lock(sleep_mu_);
     sleeping_.fetch_add(1);
-    wake_.wait(lock, [&] { return stopping_ || pending_.load() > 0; });
+    wake_.wait(lock, [&] { return stopping_ || any_queued(); });
     sleeping_.fetch_sub(1);
-    if (stopping_ && pending_.load() == 0) return;
+    if (stopping_ && !any_queued()) return;
   }
 }
 

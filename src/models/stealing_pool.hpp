@@ -4,7 +4,8 @@
 // where tasks wait: a task submitted from outside goes to the next worker's queue in turn,
 // so the submitter contends with one worker at a time instead of all of them (issue 8: a
 // shared queue at 1 us tasks, dispatch:each, 16 workers: 0.33x; one queue per worker
-// removes that lock from the hot path).
+// removes that lock from the hot path). No line is written by every task: idle workers look
+// at each queue's size, not at a shared count of pending tasks.
 #pragma once
 
 #include <atomic>
@@ -44,14 +45,15 @@ class StealingPool {
   struct alignas(64) Queue {
     std::mutex mu;
     std::deque<std::function<void()>> tasks;
+    std::atomic<std::size_t> size{0};  // tasks.size(), written under mu, read by idle workers
   };
   bool take(std::size_t self, std::function<void()>& task);  // own queue first, then steal
+  bool any_queued() const;
   void worker_loop(std::size_t self);
 
   std::vector<std::unique_ptr<Queue>> queues_;
-  alignas(64) std::atomic<std::size_t> next_{0};     // the queue of the next outside submit
-  alignas(64) std::atomic<std::size_t> pending_{0};  // queued, not yet taken
-  std::atomic<int> sleeping_{0};
+  alignas(64) std::atomic<std::size_t> next_{0};  // the queue of the next outside submit
+  alignas(64) std::atomic<int> sleeping_{0};
   std::mutex sleep_mu_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
