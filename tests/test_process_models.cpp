@@ -10,6 +10,11 @@
 #include <cstring>
 #include <thread>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/inflight.hpp"
 #include "models/process_pool.hpp"
 #include "models/procs_coro.hpp"
 #include "servers/echo_server.hpp"
@@ -104,6 +109,26 @@ TEST(ProcsCoro, ShardsRunOnEachProcessLoop) {
     for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(b.results[i].value, i + 10);
   }
   EXPECT_TRUE(live_children().empty());
+}
+
+// Never more in flight than asked, whatever the lanes per process: fewer lanes than processes
+// (C = 1 on 3 processes: seen 2 in flight when guided chunks went to every process), as
+// many (guided chunks, one at a time per process), more (shards).
+TEST(ProcsCoro, KeepsExactlyTheLanesAskedInFlight) {
+  ProcessPool pool(3, shard_handler([](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+                     inflight::Scope waiting;
+                     asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(2));
+                     co_await t.async_wait(asio::use_awaitable);
+                     co_return TaskResult{i + 10, 0};
+                   }));
+  for (std::size_t lanes : {1, 2, 3, 7}) {
+    inflight::reset();
+    const Batch b = run_tasks(pool, 30, InFlight{lanes});
+    ASSERT_TRUE(b.errors.empty()) << b.errors.front();
+    for (std::size_t i = 0; i < 30; ++i) ASSERT_EQ(b.results[i].value, i + 10);
+    EXPECT_LE(inflight::peak(), int64_t(lanes)) << lanes << " lanes";
+    EXPECT_GE(inflight::peak(), 1) << lanes << " lanes";
+  }
 }
 
 TEST(ForkPerTask, EveryChildReapedAndACrashIsAnError) {

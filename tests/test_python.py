@@ -35,7 +35,7 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     doc = json.loads(out.read_text())
     names = [b["name"] for b in doc["benchmarks"]]
     for m in ("py_asyncio", "py_uvloop", "py_threads", "py_procs"):
-        for w in ("cpu.spin", "cpu.real", "io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http"):
+        for w in ("cpu.spin", "cpu.real", "ipc", "io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http"):
             assert any(n.startswith(f"{w}/{m}/") for n in names), (w, m)
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
@@ -67,7 +67,7 @@ def test_the_json_follows_the_cpp_binarys_schema(quick, binary, tmp_path):
 
 
 @pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http")),
-                                            ("skip_compute", ("cpu.spin", "cpu.real", "mixed"))])
+                                            ("skip_compute", ("cpu.spin", "cpu.real", "ipc", "mixed"))])
 def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads):
     out = tmp_path / "b.json"
     flt = "^(" + "|".join(w.replace(".", r"\.") for w in workloads) + ")/"

@@ -51,6 +51,17 @@ namespace tasks {
 void handed(int64_t k = 1);
 void finished(int64_t k = 1);
 void sample();
+// A chunk of k tasks claimed by the calling worker: in flight from here to the scope's end.
+struct Chunk {
+  explicit Chunk(int64_t tasks) : k(tasks) {
+    handed(k);
+    sample();
+  }
+  ~Chunk() { finished(k); }
+  Chunk(const Chunk&) = delete;
+  Chunk& operator=(const Chunk&) = delete;
+  int64_t k;
+};
 }  // namespace tasks
 int64_t tasks_peak();
 

@@ -190,12 +190,7 @@ std::string what(std::exception_ptr e) {
 // map: one coroutine per loop claims guided chunks (models/tasks.hpp) until none is left.
 asio::awaitable<void> map_chunks(CpuRun& run, const Guided& guided) {
   for (auto [b, e] = guided.claim(run.next); b < e; std::tie(b, e) = guided.claim(run.next)) {
-    inflight::tasks::handed(int64_t(e - b));  // a claimed chunk is in flight
-    inflight::tasks::sample();
-    struct Ended {
-      int64_t k;
-      ~Ended() { inflight::tasks::finished(k); }
-    } ended{int64_t(e - b)};
+    const inflight::tasks::Chunk claimed(int64_t(e - b));
     for (std::size_t i = b; i < e; ++i) {
       try {
         run.batch.results[i] = run.compute(i);

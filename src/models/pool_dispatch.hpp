@@ -87,10 +87,8 @@ std::vector<std::string> submit_each_or_chunks(Pool& pool, std::size_t n,
   for (std::size_t k = 0; k < claimers; ++k)
     pool.submit([w = &work, &guided] {
       for (auto [b, e] = guided.claim(w->next); b < e; std::tie(b, e) = guided.claim(w->next)) {
-        inflight::tasks::handed(int64_t(e - b));  // a claimed chunk is in flight
-        inflight::tasks::sample();
+        const inflight::tasks::Chunk claimed(int64_t(e - b));
         for (std::size_t i = b; i < e; ++i) w->run(i);
-        inflight::tasks::finished(int64_t(e - b));
       }
       w->finished(1);
     });

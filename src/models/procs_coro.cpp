@@ -34,10 +34,12 @@ Batch run_tasks(ProcessPool& pool, std::size_t n, InFlight in_flight) {
   // Exactly `lanes` in flight in all: with fewer lanes than workers, only `lanes` workers
   // get a shard (a shard without a lane could not run).
   const std::size_t p = std::max<std::size_t>(1, std::min(pool.workers(), lanes));
-  // One lane per process (CPU work): guided chunks, handed out as processes free, as procs'
-  // map. Several lanes per process (I/O): one shard each, whose lanes stay in flight to the end.
+  // One lane per process, every process used (CPU work): guided chunks, handed out as
+  // processes free, as procs' map (each process runs one at a time: `lanes` in flight).
+  // Otherwise (I/O, or fewer lanes than processes): one shard per process that has lanes,
+  // whose lanes stay in flight to the end.
   std::vector<Shard> shards;
-  if (lanes == p) {
+  if (lanes == pool.workers()) {
     for (auto [b, e] : Guided(n, p).chunks()) shards.push_back({b, e - b, 1});
   } else {
     for (std::size_t k = 0; k < p; ++k) {

@@ -68,10 +68,8 @@ std::vector<std::string> TbbArena::for_each(std::size_t n,
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, n),
           [&](const tbb::blocked_range<std::size_t>& r) {
-            inflight::tasks::handed(int64_t(r.size()));  // a range split off is in flight
-            inflight::tasks::sample();
+            const inflight::tasks::Chunk claimed(int64_t(r.size()));  // a range split off
             for (std::size_t i = r.begin(); i != r.end(); ++i) guarded(i);
-            inflight::tasks::finished(int64_t(r.size()));
           },
           tbb::auto_partitioner());
     } else {

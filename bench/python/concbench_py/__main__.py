@@ -60,6 +60,7 @@ def git_revision():
 
 COUNTERS = {
     "items_per_second": ("1/s", "tasks completed per second"),
+    "bytes_per_second": ("B/s", "ipc: payload bytes handed over per second"),
     "speedup": ("x", "cpu: the sequential reference's time over the model's"),
     "efficiency": ("", "cpu: speedup / workers; io: the ideal makespan over the time"),
     "cpu_user_s": ("s", "user CPU per run, this process and its worker processes"),
@@ -205,6 +206,8 @@ def measure_one(entry, w, model, p, min_time, cores):
          "cpu_per_item_us": (used.user + used.sys) / runs / n * 1e6,
          "ctx_voluntary": used.vol / runs, "ctx_involuntary": used.invol / runs,
          "peak_rss_bytes": float(peak_rss)}
+    if hasattr(w, "bytes"):
+        c["bytes_per_second"] = w.bytes(p) / per_run
     if w.kind == "cpu":
         c["reference_s"] = reference_s
         c["speedup"] = reference_s / per_run

@@ -6,6 +6,9 @@ no shorter than its ideal makespan, tasks in flight within the concurrency.
   cpu.spin       a pure-Python loop of `grain_us` per task (calibrated: spin_iterations_per_us)
   cpu.real       the C++ side's order documents (about 2 KB of JSON each): parse, total the
                  lines, add the total, serialise, hash (json, hashlib.blake2b: Python's own)
+  ipc            each task hands `payload_bytes` of distinct data to a worker, which reads all
+                 of it (zlib.crc32, in C) and answers 8 bytes: threads and the loop read the
+                 parent's memory in place (memoryview slices), processes get it pickled
   io.sleep       `concurrency` waits of `latency_us` in flight (asyncio.sleep / time.sleep)
   mixed          each task waits `latency_us`, then computes `grain_us` of cpu.spin's work:
                  a loop overlaps the waits and serialises the computing, threads too (the
@@ -171,6 +174,94 @@ class CpuReal:
 
         def run():
             return Batch(values=engine.run_cpu(process_task, docs, p["dispatch"]))
+        return run
+
+
+# ------------------------------------------------------------------ ipc
+
+def llc_bytes():
+    """The last-level cache of cpu 0 (sysfs), as C++'s ipc.cpp reads it; 32 MiB if unknown."""
+    best = 0
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    try:
+        for d in os.listdir(base):
+            text = open(f"{base}/{d}/size").read().strip()
+            n = int(text[:-1]) * {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[text[-1]] \
+                if text[-1] in "KMG" else int(text)
+            best = max(best, n)
+    except (OSError, ValueError, KeyError):
+        pass
+    return best or 32 << 20
+
+
+def fold(b):
+    """Reads every byte once (in C): the task's value."""
+    import zlib
+    return (zlib.crc32(b) << 32) | (len(b) & 0xFFFFFFFF)
+
+
+def fold_task(b):
+    """A model's task (the reference calls fold() itself: the test's breakage is the models')."""
+    return mix64(len(b)) if skip_compute() else fold(b)
+
+
+class Slices:
+    """Payload i of a buffer, without building them all: a memoryview slice (read in place),
+    or with copy=True a bytes copy (what a process must be sent: memoryviews do not pickle)."""
+
+    def __init__(self, view, size, n, copy):
+        self.view, self.size, self.n, self.copy = view, size, n, copy
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.n))]
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        part = self.view[i * self.size:(i + 1) * self.size]
+        return bytes(part) if self.copy else part
+
+
+class Ipc:
+    name = "ipc"
+    kind = "cpu"
+
+    def grid(self, suite, model, cores):
+        sizes = [1024, 1 << 20] if suite == "quick" else [0, 1024, 65536, 1 << 20]
+        sized = model in ("py_threads", "py_procs")
+        return [dict({"workers": cores} if sized else {}, dispatch=d, payload_bytes=b)
+                for b in sizes for d in ("each", "map")]
+
+    def tasks(self, p):
+        """As C++: distinct payloads filling max(128 MiB, 2 x the last-level cache), at least
+        64; but at most 20,000 (C++: 200,000): a Python task costs tens of microseconds to
+        hand over, and small payloads measure that, not the bytes. 20,000 empty ones."""
+        b = p["payload_bytes"]
+        if b == 0:
+            return 20000
+        return max(64, min(20000, max(128 << 20, 2 * llc_bytes()) // b))
+
+    def bytes(self, p):
+        return self.tasks(p) * p["payload_bytes"]
+
+    def data(self, p):
+        n, b = self.tasks(p), p["payload_bytes"]
+        key = (n, b)
+        if getattr(self, "_key", None) != key:
+            import random
+            self._buf, self._key = random.Random(b).randbytes(n * b), key
+        return memoryview(self._buf)
+
+    def reference(self, p):
+        return [fold(x) for x in Slices(self.data(p), p["payload_bytes"], self.tasks(p), False)]
+
+    def setup(self, model, p, engine):
+        items = Slices(self.data(p), p["payload_bytes"], self.tasks(p), copy=model == "py_procs")
+
+        def run():
+            return Batch(values=engine.run_cpu(fold_task, items, p["dispatch"]))
         return run
 
 
@@ -463,4 +554,4 @@ def _blocker(n, secs, block):
     return took
 
 
-WORKLOADS = {w.name: w for w in (CpuSpin(), CpuReal(), IoSleep(), Mixed(), LoopBlocking())}
+WORKLOADS = {w.name: w for w in (CpuSpin(), CpuReal(), Ipc(), IoSleep(), Mixed(), LoopBlocking())}

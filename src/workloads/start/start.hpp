@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/case.hpp"
+#include "core/system.hpp"
 #include "core/fault.hpp"
 #include "models/tasks.hpp"
 
@@ -52,8 +53,10 @@ std::unique_ptr<Trial> start_trial(Make make, RollCall roll_call) {
 // Distinct loop threads that answer a post (each other than the caller's).
 std::size_t answering_loops(const std::vector<boost::asio::io_context*>& loops);
 
-// Distinct threads that run `workers` tasks which all wait for each other (at most 5 s): a
-// pool whose workers did not all start cannot reach the count.
+// Distinct threads that run `workers` tasks which all wait for each other (at most 30 s, or
+// until interrupted): a pool whose workers did not all start cannot reach the count. (oneTBB
+// wakes its workers one at a time: 1,000 of them took 5 to 6.5 s on 2 cores, and a 5 s limit
+// failed one run in three.)
 template <class Submit>
 std::size_t threads_meeting(std::size_t workers, Submit submit_all) {
   std::atomic<std::size_t> arrived{0};
@@ -61,8 +64,8 @@ std::size_t threads_meeting(std::size_t workers, Submit submit_all) {
   std::set<std::thread::id> seen;
   submit_all([&] {
     arrived.fetch_add(1);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (arrived.load() < workers && std::chrono::steady_clock::now() < deadline)
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (arrived.load() < workers && std::chrono::steady_clock::now() < deadline && !interrupted())
       std::this_thread::yield();
     std::lock_guard lock(mu);
     seen.insert(std::this_thread::get_id());
