@@ -100,13 +100,6 @@ void TbbIo::suspend_until(const std::function<void(std::function<void()>)>& star
   tbb::task::suspend([&](tbb::task::suspend_point sp) { start([sp] { tbb::task::resume(sp); }); });
 }
 
-void TbbIo::wait_for(std::chrono::microseconds d, std::size_t lane) {
-  boost::asio::steady_timer timer(reactor(lane), d);
-  suspend_until([&](std::function<void()> resume) {
-    timer.async_wait([resume = std::move(resume)](const boost::system::error_code&) { resume(); });
-  });
-}
-
 void TbbIo::after(std::chrono::microseconds d, std::size_t lane, std::function<void()> fire) {
   auto timer = std::make_shared<boost::asio::steady_timer>(reactor(lane), d);
   timer->async_wait([timer, fire = std::move(fire)](const boost::system::error_code&) { fire(); });

@@ -75,9 +75,6 @@ class TbbIo {
   // REQUIRES: called from a task of this engine's arena.
   static void suspend_until(const std::function<void(std::function<void()> resume)>& start);
 
-  // Suspends the calling task of lane `lane` for `d` (an asio timer on its reactor resumes it).
-  void wait_for(std::chrono::microseconds d, std::size_t lane);
-
   // I/O: `in_flight.lanes` tasks (lanes), each claiming the next index i and running
   // task(i, lane), which may suspend; results in task order, one error line per failed task.
   using Task = std::function<TaskResult(std::size_t i, std::size_t lane)>;
