@@ -62,7 +62,8 @@ COUNTERS = {
     "items_per_second": ("1/s", "tasks completed per second"),
     "bytes_per_second": ("B/s", "ipc: payload bytes handed over per second"),
     "speedup": ("x", "cpu: the sequential reference's time over the model's"),
-    "efficiency": ("", "cpu: speedup / workers; io: the ideal makespan over the time"),
+    "efficiency": ("", "cpu: speedup / min(workers, cores); io: the ideal makespan over the time"),
+    "overhead_per_task_us": ("us", "cpu: (wall x min(workers, cores) - sequential time) / tasks"),
     "cpu_user_s": ("s", "user CPU per run, this process and its worker processes"),
     "cpu_sys_s": ("s", "system CPU per run, this process and its worker processes"),
     "cpu_per_item_us": ("us", "CPU (user + system) per task"),
@@ -72,7 +73,7 @@ COUNTERS = {
     "rss_per_inflight_bytes": ("B", "io: memory growth per wait in flight"),
     "lat_p50_us": ("us", "io: median time of one wait"), "lat_p99_us": ("us", "io: 99th percentile"),
     "lat_max_us": ("us", "io: longest wait"), "lat_mean_us": ("us", "io: mean wait"),
-    "peak_in_flight": ("", "io: most waits seen at once"), "concurrency": ("", "io: waits allowed at once"),
+    "peak_in_flight": ("", "io: most waits seen at once; else the most tasks handed over and not finished"), "concurrency": ("", "io: waits allowed at once"),
     "ideal_s": ("s", "io: the ideal makespan"), "reference_s": ("s", "cpu: the sequential reference's time"),
     "setup_s": ("s", "pool start and set-up, outside the timed runs"), "tasks": ("", "tasks per run"),
     "workers": ("", "the model's workers"), "cores": ("", "cores this process may use"),
@@ -208,10 +209,14 @@ def measure_one(entry, w, model, p, min_time, cores):
          "peak_rss_bytes": float(peak_rss)}
     if hasattr(w, "bytes"):
         c["bytes_per_second"] = w.bytes(p) / per_run
-    if w.kind == "cpu":
+    if w.kind == "cpu":  # as bench/harness.cpp: the limit is min(workers, cores)
+        usable = min(workers, cores)
         c["reference_s"] = reference_s
         c["speedup"] = reference_s / per_run
-        c["efficiency"] = c["speedup"] / workers
+        c["efficiency"] = c["speedup"] / usable
+        c["overhead_per_task_us"] = (per_run * usable - reference_s) / n * 1e6
+    if w.kind != "io" and engine.peak:
+        c["peak_in_flight"] = float(engine.peak)
     if w.kind == "io":
         ideal = w.ideal(p)
         c.update({"ideal_s": ideal, "efficiency": ideal / per_run, "concurrency": float(p["concurrency"]),

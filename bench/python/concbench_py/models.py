@@ -4,14 +4,16 @@
   py_threads  concurrent.futures.ThreadPoolExecutor(max_workers=W)            waits: blocking
   py_procs    concurrent.futures.ProcessPoolExecutor(max_workers=W), fork     waits: blocking
 Independent tasks are handed over in the two shapes of the C++ side (dispatch:each, one
-submit() per task; dispatch:map, the whole range: Executor.map with a chunksize on py_procs,
-chunks of ceil(n / 4W) per submit on py_threads, one coroutine over the range on a loop).
-Pools are started, and their workers forked, before the timed runs."""
+submit() per task; dispatch:map, the whole range: on the pools chunks of ceil(n / 4W) per
+submit, as ProcessPoolExecutor.map(chunksize=...) sends them; one coroutine over the range on
+a loop). Pools are started, and their workers forked, before the timed runs. Each engine
+counts the tasks handed over and not yet finished (`peak`, as C++'s inflight::tasks)."""
 import asyncio
 import concurrent.futures as cf
 import functools
 import multiprocessing
 import os
+import threading
 import time
 
 # As context concbench_model_kinds (models/kinds.hpp's fields), for the report.
@@ -43,6 +45,39 @@ def _chunk(fn, items):
     return [fn(x) for x in items]
 
 
+class InFlight:
+    """Tasks handed to a pool and not finished, sampled at each hand-over: `peak` is the most.
+    A finished future's callback runs on a pool thread (threads) or the result thread (procs)."""
+
+    def __init__(self):
+        self.peak = 0
+        self._lock = threading.Lock()
+        self._now = 0
+
+    def handed(self, future, k=1):
+        with self._lock:
+            self._now += k
+            self.peak = max(self.peak, self._now)
+        future.add_done_callback(lambda _f: self.finished(k))
+        return future
+
+    def finished(self, k):
+        with self._lock:
+            self._now -= k
+
+
+def pool_cpu(pool, tasks, fn, items, dispatch, workers):
+    """fn(x) for every x of `items` on a concurrent.futures pool, in order: each, a submit per
+    item; map, chunks of ceil(n / 4W) (ProcessPoolExecutor.map's chunks, counted as they go)."""
+    if dispatch == "each":
+        return [f.result() for f in [tasks.handed(pool.submit(fn, x)) for x in items]]
+    n = len(items)
+    size = max(1, -(-n // (4 * workers)))
+    futures = [tasks.handed(pool.submit(_chunk, fn, items[lo:lo + size]), len(range(lo, min(n, lo + size))))
+               for lo in range(0, n, size)]
+    return [v for f in futures for v in f.result()]
+
+
 def _noop(_):
     return os.getpid()
 
@@ -53,6 +88,7 @@ class Loop:
     def __init__(self, model, workers=1):
         self.loop = new_loop(model)
         self.workers = 1
+        self.peak = 0
 
     def pids(self):
         return []
@@ -70,6 +106,8 @@ class Loop:
 
         async def whole():
             return [fn(x) for x in items]
+        # Either way every task is handed over before the first runs: gather() makes them all.
+        self.peak = max(self.peak, len(items))
         return self.run(each() if dispatch == "each" else whole())
 
     def run_lanes(self, task, n, lanes):
@@ -98,17 +136,17 @@ class Threads:
         self.workers = workers
         self.pool = cf.ThreadPoolExecutor(max_workers=workers)
         list(self.pool.map(_noop, range(workers)))  # threads started before the timed runs
+        self.tasks = InFlight()
+
+    @property
+    def peak(self):
+        return self.tasks.peak
 
     def pids(self):
         return []
 
     def run_cpu(self, fn, items, dispatch):
-        if dispatch == "each":
-            return [f.result() for f in [self.pool.submit(fn, x) for x in items]]
-        n = len(items)
-        size = max(1, -(-n // (4 * self.workers)))
-        futures = [self.pool.submit(_chunk, fn, items[lo:lo + size]) for lo in range(0, n, size)]
-        return [v for f in futures for v in f.result()]
+        return pool_cpu(self.pool, self.tasks, fn, items, dispatch, self.workers)
 
     def run_blocking(self, fn, n):
         return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
@@ -126,15 +164,18 @@ class Procs:
         started = {f.result() for f in [self.pool.submit(_hold, workers) for _ in range(workers)]}
         if len(started) != workers:
             raise RuntimeError(f"py_procs: {len(started)} of {workers} workers started")
+        self.tasks = InFlight()
+
+    @property
+    def peak(self):
+        return self.tasks.peak
 
     def pids(self):
         return list(getattr(self.pool, "_processes", {}) or {})
 
     def run_cpu(self, fn, items, dispatch):
         """Items cross to the workers pickled (a document is sent, as C++ procs sends it)."""
-        if dispatch == "each":
-            return [f.result() for f in [self.pool.submit(fn, x) for x in items]]
-        return list(self.pool.map(fn, items, chunksize=max(1, -(-len(items) // (4 * self.workers)))))
+        return pool_cpu(self.pool, self.tasks, fn, items, dispatch, self.workers)
 
     def run_blocking(self, fn, n):
         return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]

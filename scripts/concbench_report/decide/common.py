@@ -163,7 +163,7 @@ def entry_of(cls, model):
     """`model`'s Entry in the ranking of class `cls`, or None."""
     if cls is None:
         return None
-    return next((e for e in cls.ranking if e.model == model), None)
+    return next((e for e in cls.ranking + cls.python if e.model == model), None)
 
 
 def sources_of(*cells):

@@ -207,54 +207,60 @@ def best_for_claim(approach, model, claim, cls, loops_ok=False, also=(), threads
 
 # ------------------------------------------------------------------------------ overhead
 
-def overhead_evidence(rows, classes, dispatch):
-    """(parts, sources, worse) for procs against threads in one dispatch: per task (the
+def overhead_evidence(rows, classes, dispatch, procs="procs", threads="threads"):
+    """(parts, sources, worse) for `procs` against `threads` in one dispatch: per task (the
     headline's overhead row, with each model's multiple of its floor) and for moving data
     (the large-payload ipc class); worse[k] is True where procs cost more."""
     key = shape_key("overhead", dispatch)
-    po, to = cell_of(rows, key, "procs"), cell_of(rows, key, "threads")
+    po, to = cell_of(rows, key, procs), cell_of(rows, key, threads)
     ipc = class_of(classes, shape_key("ipc_large", dispatch))
-    pi, ti = entry_of(ipc, "procs"), entry_of(ipc, "threads")
+    pi, ti = entry_of(ipc, procs), entry_of(ipc, threads)
     parts, sources, worse = [], [], {}
     if po and to and po.value is not None and to.value is not None:
-        parts.append(f"per task: procs {po.text} vs threads {to.text} ({po.note})")
+        parts.append(f"per task: {procs} {po.text} vs {threads} {to.text} ({po.note})")
         sources += sources_of(po, to)
         worse["task"] = po.value > to.value * (1 + DEFAULT_TOLERANCE)
     if pi and ti:
         ps, ts = pi.point.v("speedup"), ti.point.v("speedup")
-        what = (f"procs {pi.cell.text} (speedup {ps:.2f}×) vs threads {ti.cell.text}"
+        what = (f"{procs} {pi.cell.text} (speedup {ps:.2f}×) vs {threads} {ti.cell.text}"
                 f" (speedup {ts:.2f}×)") if ps is not None and ts is not None else \
-            f"procs {pi.cell.text} vs threads {ti.cell.text}"
+            f"{procs} {pi.cell.text} vs {threads} {ti.cell.text}"
         parts.append(f"{ipc.case}: {what}")
         sources += sources_of(pi.cell, ti.cell)
         worse["data"] = pi.score < ti.score * (1 - DEFAULT_TOLERANCE)
     return parts, sources, worse
 
 
-def overhead_claim(rows, classes, dispatch=None, shape=""):
-    """multiprocessing: 'high per-task and data-transfer overhead', within one dispatch."""
+def overhead_claim(rows, classes, dispatch=None, shape="", language="C++"):
+    """multiprocessing: 'high per-task and data-transfer overhead', within one dispatch; in
+    Python, py_procs against py_threads (whose per-task figure includes the core the GIL leaves
+    idle: the formula's limit is min(P, cores) in both languages)."""
     claim = "high per-task and data-transfer overhead"
     aspect = "overhead" + shape
-    parts, sources, worse = overhead_evidence(rows, classes, dispatch)
+    procs, threads = ("procs", "threads") if language == "C++" else ("py_procs", "py_threads")
+    parts, sources, worse = overhead_evidence(rows, classes, dispatch, procs, threads)
     if not worse:
-        return guide_row(MULTIPROCESSING, "procs", aspect, claim, "not measured", (), "",
-                         "unknown")
+        return guide_row(MULTIPROCESSING, procs, aspect, claim, "not measured", (), "",
+                         "unknown", language)
     what = {"task": "per task", "data": "for moving data"}
     costly = [what[k] for k, w in worse.items() if w]
     cheap = [what[k] for k, w in worse.items() if not w]
     # Handed the whole range (map), procs sends tasks in chunks as Pool.map does: that, not a
     # cheap process, is why its per-task cost can match threads'.
     chunked = dispatch != "each" and "task" in worse and not worse["task"]
+    gil = ""
+    if language != "C++" and "task" in worse and not worse["task"]:
+        gil = f"; {threads}' per-task figure counts the core the GIL leaves idle"
     if costly and not cheap:
-        verdict, kind = f"procs costs more than threads {' and '.join(costly)}", "holds"
+        verdict, kind = f"{procs} costs more than {threads} {' and '.join(costly)}", "holds"
     elif costly:
-        verdict, kind = (f"procs costs more than threads {' and '.join(costly)}, not "
+        verdict, kind = (f"{procs} costs more than {threads} {' and '.join(costly)}, not "
                          f"{' and '.join(cheap)}" + (" (tasks go in chunks, as Pool.map sends "
-                                                     "them)" if chunked else ""), "partly")
+                                                     "them)" if chunked else "") + gil, "partly")
     else:
-        verdict, kind = f"procs was as cheap as threads {' and '.join(cheap)}", "differs"
-    return guide_row(MULTIPROCESSING, "procs", aspect, claim, "; ".join(parts), sources,
-                     verdict, kind)
+        verdict, kind = f"{procs} was as cheap as {threads} {' and '.join(cheap)}" + gil, "differs"
+    return guide_row(MULTIPROCESSING, procs, aspect, claim, "; ".join(parts), sources,
+                     verdict, kind, language)
 
 
 # ------------------------------------------------------------------------------- the table
@@ -366,6 +372,10 @@ def python_rows(group, rows, classes, cpp_rows):
             cls = {ASYNC: class_of(classes, "io_high"), THREADING: class_of(classes, "io_low"),
                    MULTIPROCESSING: class_of(classes, shape_key("cpu_coarse", d))}[a]
             out.append(py_best_for(a, r.claim, cls, r.aspect))
+        elif r.aspect.startswith("overhead"):
+            shape = r.aspect[len("overhead"):]
+            d = next((d for d, sh in spin_cases(group, "cpu.spin", "ipc") if sh == shape), None)
+            out.append(overhead_claim(rows, classes, d, shape, "Python"))
         else:
             out.append(guide_row(a, PY[a], r.aspect, r.claim, "not measured in Python", (), "",
                                  "unknown", "Python"))
