@@ -35,7 +35,8 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     doc = json.loads(out.read_text())
     names = [b["name"] for b in doc["benchmarks"]]
     for m in ("py_asyncio", "py_uvloop", "py_threads", "py_procs"):
-        for w in ("cpu.spin", "cpu.real", "ipc", "io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http"):
+        for w in ("cpu.spin", "cpu.real", "ipc", "io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http",
+                  "errors") + (("fanout",) if m != "py_procs" else ()):
             assert any(n.startswith(f"{w}/{m}/") for n in names), (w, m)
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
@@ -49,6 +50,11 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     spin = by["cpu.spin/py_procs/workers:2/dispatch:each/grain_us:10/real_time"]
     assert "overhead_per_task_us" in spin and 1 <= spin["peak_in_flight"] <= spin["tasks"]
     assert spin["efficiency"] == pytest.approx(spin["speedup"] / min(2, spin["cores"]))
+    first = by["fanout/py_asyncio/wait:first/tasks:100/real_time"]
+    assert first["cancelled"] >= 1 and first["first_result_ms"] >= 5
+    assert by["fanout/py_threads/workers:100/wait:each/tasks:100/real_time"]["all_results_ms"] >= 25
+    err = by["errors/py_procs/workers:2/dispatch:each/fail:throw/fail_pct:10/real_time"]
+    assert err["failures"] > 0 and err["failures"] + err["successes"] == err["tasks"]
     lb = by["loop.blocking/py_asyncio/block:sleep/block_ms:10/real_time"]
     assert lb["lag_us_p99"] > 0 and lb["lag_us_max"] >= lb["lag_us_p50"]
 
@@ -69,8 +75,9 @@ def test_the_json_follows_the_cpp_binarys_schema(quick, binary, tmp_path):
         assert key in cb and key in pb, key
 
 
-@pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http")),
-                                            ("skip_compute", ("cpu.spin", "cpu.real", "ipc", "mixed"))])
+@pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http",
+                                                          "fanout")),
+                                            ("skip_compute", ("cpu.spin", "cpu.real", "ipc", "mixed", "errors"))])
 def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads):
     out = tmp_path / "b.json"
     flt = "^(" + "|".join(w.replace(".", r"\.") for w in workloads) + ")/"

@@ -21,9 +21,9 @@ import subprocess
 import sys
 import time
 
-from . import measure, models, services, workloads
+from . import measure, models, scenarios, services, workloads
 
-ALL = {**workloads.WORKLOADS, **{w.name: w for w in services.WORKLOADS}}
+ALL = {**workloads.WORKLOADS, **{w.name: w for w in scenarios.WORKLOADS + services.WORKLOADS}}
 
 SCHEMA = 2  # concbench_schema: the C++ binary's (bench/registration.cpp); a test keeps them equal
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -110,8 +110,10 @@ def context(suite, cores, rate):
         "concbench_counters": {k: {"unit": u, "meaning": m} for k, (u, m) in COUNTERS.items()},
         "concbench_scenarios": {"loop.blocking": {
             "question": lb.question,
-            "figures": ["lag_us_p50", "lag_us_p99", "lag_us_max", "probe_ticks_per_s", "blocked_ms_mean"]}},
-        "concbench_words": {"dispatch": ["each", "map"], "block": list(workloads.BLOCKS)},
+            "figures": ["lag_us_p50", "lag_us_p99", "lag_us_max", "probe_ticks_per_s", "blocked_ms_mean"]},
+            **{w.name: {"question": w.question, "figures": list(w.figures)} for w in scenarios.WORKLOADS}},
+        "concbench_words": {"dispatch": ["each", "map"], "block": list(workloads.BLOCKS),
+                            "wait": ["all", "each", "first"], "fail": ["throw", "abort", "segv"]},
     }
 
 

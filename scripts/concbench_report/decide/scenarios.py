@@ -183,7 +183,9 @@ def _fanout(group):
     if not ks:
         return out
     k = 100 if 100 in ks else ks[-1]
-    for m in ("coro", "threads", "tbb", "fork_per_task"):
+    # In Python (the guide's own asyncio.gather, as_completed, wait(FIRST_COMPLETED) and
+    # cancel(); threads woken from an Event) where the run has the Python arm.
+    for m in ("coro", "threads", "tbb", "fork_per_task", "py_asyncio", "py_uvloop", "py_threads"):
         a = _pick(group, "fanout", m, wait="all", tasks=k)
         e = _pick(group, "fanout", m, wait="each", tasks=k)
         f = _pick(group, "fanout", m, wait="first", tasks=k)
@@ -205,7 +207,8 @@ def _fanout(group):
 def _errors(group):
     out = []
     costs, cells = [], []
-    for m in ("coro", "threads", "tbb", "procs", "fork_per_task"):
+    for m in ("coro", "threads", "tbb", "procs", "fork_per_task", "py_asyncio", "py_uvloop", "py_threads",
+              "py_procs"):
         ok = _pick(group, "errors", m, fail="throw", fail_pct=0)
         bad = _pick(group, "errors", m, fail="throw", fail_pct=100)
         if ok is None or bad is None:

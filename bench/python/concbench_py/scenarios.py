@@ -1,0 +1,271 @@
+"""The guide's asyncio questions 4 and 6 in CPython, with the C++ scenarios' names, parameters,
+values and checks (src/workloads/fanout, src/workloads/errors):
+  fanout  K tasks wait uneven delays (5 to 25 ms, a permutation): wait:all (asyncio.gather /
+          concurrent.futures.wait), wait:each (as_completed), wait:first (asyncio.wait
+          FIRST_COMPLETED, then cancel() the rest; on threads an Event each task waits on, set
+          for the rest). Figures: first_result_ms, all_results_ms, released_ms, cancelled.
+  errors  1,000 tasks of 10 us of cpu.spin's loop, fail_pct of them (picked as C++ picks them)
+          raising after computing; the results come back with gather(return_exceptions=True) or
+          each future's exception(). A failure must name its task and carry the value it
+          computed; anything else is an error entry. Figures: failures, successes."""
+import asyncio
+import concurrent.futures as cf
+import threading
+import time
+
+from .measure import mix64
+from .workloads import SPIN_RATE, Batch, skip_compute, skip_wait, sleep_at_least, spin
+
+LOOPS = ("py_asyncio", "py_uvloop")
+
+
+# ------------------------------------------------------------------ fanout
+
+def fanout_delay(i, k):
+    """Task i's wait in seconds: fanout.cpp's delay() (5 ms + 20 ms x a permutation / K)."""
+    j = i if k % 7919 == 0 else (i * 7919) % k
+    return (5000 + 20000 * j // max(1, k)) * 1e-6
+
+
+class Outcome:
+    """fanout.cpp's Outcome: each task's end (completed or cancelled) reported once, what the
+    consumer was handed and when, and the checks."""
+
+    def __init__(self, k, wait):
+        self.k, self.wait = k, wait
+        self.state = [0] * k   # 1 completed, 2 cancelled
+        self.took = [0.0] * k
+        self.twice = False
+        self.first_delivery = self.last_delivery = self.released = None
+        self.lock = threading.Lock()
+        self.start = time.perf_counter()
+
+    def ended(self, i, took, completed):
+        with self.lock:
+            if self.state[i]:
+                self.twice = True
+            self.state[i] = 1 if completed else 2
+            self.took[i] = took
+
+    def delivered(self, n=1):
+        now = time.perf_counter()
+        if self.first_delivery is None:
+            self.first_delivery = now
+        self.last_delivery = now
+
+    def batch(self):
+        b = Batch(values=[mix64(i ^ 0xFA0) for i in range(self.k)])
+        if self.twice or 0 in self.state:
+            b.errors.append(f"{sum(1 for s in self.state if s)} task endings reported for {self.k} "
+                            "tasks: one was lost or reported twice")
+            return b
+        cancelled = self.state.count(2)
+        for i in range(self.k):
+            d = fanout_delay(i, self.k)
+            if self.state[i] == 1 and self.took[i] < d:
+                b.errors.append(f"task {i} completed in {self.took[i] * 1e6:.0f} us, less than its "
+                                f"{d * 1e6:.0f} us wait: it was skipped")
+                return b
+        completed = self.k - cancelled
+        if self.wait == "first" and self.k > 1 and (cancelled == 0 or completed == 0):
+            b.errors.append(f"wait:first cancelled {cancelled} and completed {completed} of {self.k} "
+                            "tasks: the first result did not cancel the rest")
+        if self.wait != "first" and cancelled:
+            b.errors.append(f"{cancelled} tasks were cancelled under wait:{self.wait}")
+        b.figures["first_result_ms"] = (self.first_delivery - self.start) * 1e3
+        if self.wait == "first":
+            b.figures["released_ms"] = (self.released - self.first_delivery) * 1e3
+            b.figures["cancelled"] = float(cancelled)
+        else:
+            b.figures["all_results_ms"] = (self.last_delivery - self.start) * 1e3
+        return b
+
+
+async def _fanout_loop(k, wait):
+    o = Outcome(k, wait)
+
+    async def task(i):
+        t0 = time.perf_counter()
+        try:
+            if not skip_wait():
+                await sleep_at_least(fanout_delay(i, k), time.monotonic_ns())
+        except asyncio.CancelledError:
+            o.ended(i, time.perf_counter() - t0, False)
+            raise
+        o.ended(i, time.perf_counter() - t0, True)
+        return i
+
+    o.start = time.perf_counter()
+    tasks = [asyncio.create_task(task(i)) for i in range(k)]
+    if wait == "all":
+        await asyncio.gather(*tasks)
+        for _ in tasks:
+            o.delivered()
+    elif wait == "each":
+        for f in asyncio.as_completed(tasks):
+            await f
+            o.delivered()
+    else:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        o.delivered()
+        for t in pending:
+            t.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        o.released = time.perf_counter()
+    return o.batch()
+
+
+def _fanout_threads(pool, k, wait):
+    o = Outcome(k, wait)
+    stop = [threading.Event() for _ in range(k)]
+
+    def task(i):
+        t0 = time.perf_counter()
+        d = fanout_delay(i, k)
+        cancelled = False
+        if not skip_wait():  # a wait a thread can be woken from: an Event, set to cancel it
+            while (left := d - (time.perf_counter() - t0)) > 0:
+                if stop[i].wait(left):
+                    cancelled = True
+                    break
+        o.ended(i, time.perf_counter() - t0, not cancelled)
+        return i
+
+    o.start = time.perf_counter()
+    futures = [pool.submit(task, i) for i in range(k)]
+    if wait == "all":
+        cf.wait(futures)
+        for f in futures:
+            f.result()
+            o.delivered()
+    elif wait == "each":
+        for f in cf.as_completed(futures):
+            f.result()
+            o.delivered()
+    else:
+        done, pending = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+        o.delivered()
+        first = {futures.index(f) for f in done}
+        for i in range(k):
+            if i not in first:
+                stop[i].set()
+        cf.wait(pending)
+        o.released = time.perf_counter()
+    return o.batch()
+
+
+class Fanout:
+    name = "fanout"
+    kind = "scenario"
+    question = ("gather() vs create_task(): how long until all results, until each, and until "
+                "the first with the rest cancelled, and how long do the cancelled tasks take to "
+                "release what they held?")
+    figures = ("first_result_ms", "all_results_ms", "released_ms", "cancelled")
+
+    def grid(self, suite, model, cores):
+        if model == "py_procs":
+            return []  # a running worker process cannot be cancelled, only killed
+        ks = [100] if suite == "quick" else [10, 100, 1000]
+        return [dict({"workers": k} if model == "py_threads" else {}, wait=w, tasks=k)
+                for k in ks for w in ("all", "each", "first")]
+
+    def tasks(self, p):
+        return p["tasks"]
+
+    def reference(self, p):
+        return [mix64(i ^ 0xFA0) for i in range(p["tasks"])]
+
+    def setup(self, model, p, engine):
+        k, wait = p["tasks"], p["wait"]
+        if model in LOOPS:
+            return lambda: engine.run(_fanout_loop(k, wait))
+        return lambda: _fanout_threads(engine.pool, k, wait)
+
+
+# ------------------------------------------------------------------ errors
+
+THROWN = "injected failure in task "
+
+
+def picked(i, pct):
+    return mix64(i ^ 0xFA11) % 100 < pct
+
+
+def ok_value(i, it):
+    return spin(it, mix64(i))
+
+
+def failed_value(v):
+    return mix64(v ^ 0xE7707)
+
+
+def errors_task(it, pct, i):
+    """A model's task: computes, then raises if picked (the failure carries what it computed)."""
+    v = mix64(i) if skip_compute() else ok_value(i, it)
+    if picked(i, pct):
+        raise RuntimeError(f"{THROWN}{i} after computing {v}")
+    return v
+
+
+class Errors:
+    name = "errors"
+    kind = "scenario"
+    question = ("Exceptions in tasks; gather(return_exceptions=True): is every result and every "
+                "error handed back, what does the failure path cost, and does a worker process "
+                "that crashes become an error rather than a hang?")
+    figures = ("failures", "successes")
+
+    def grid(self, suite, model, cores):
+        sized = model in ("py_threads", "py_procs")
+        return [dict({"workers": cores} if sized else {}, dispatch="each", fail="throw", fail_pct=pct)
+                for pct in (0, 10, 100)]
+
+    def tasks(self, p):
+        return 1000
+
+    def iterations(self, p):
+        return max(1, int(SPIN_RATE[0] * 10))
+
+    def reference(self, p):
+        it, pct = self.iterations(p), p["fail_pct"]
+        return [failed_value(ok_value(i, it)) if picked(i, pct) else ok_value(i, it)
+                for i in range(self.tasks(p))]
+
+    def setup(self, model, p, engine):
+        from .models import bind
+        n, it, pct = self.tasks(p), self.iterations(p), p["fail_pct"]
+        task = bind(errors_task, it, pct)
+        if model in LOOPS:
+            async def main():
+                async def one(i):
+                    return task(i)
+                return await asyncio.gather(*(one(i) for i in range(n)), return_exceptions=True)
+            collect = lambda: engine.run(main())  # noqa: E731
+        else:
+            def collect():
+                futures = [engine.pool.submit(task, i) for i in range(n)]
+                cf.wait(futures)
+                return [f.exception() or f.result() for f in futures]
+
+        def run():
+            b = Batch()
+            failures = 0
+            for i, r in enumerate(collect()):
+                if not isinstance(r, BaseException):
+                    b.values.append(r)
+                    continue
+                text = str(r)
+                at = text.rfind(" after computing ")
+                if isinstance(r, RuntimeError) and text.startswith(f"{THROWN}{i} ") and at > 0:
+                    b.values.append(failed_value(int(text[at + 17:])))
+                    failures += 1
+                else:  # not an injected failure: a real error
+                    b.errors.append(f"task {i}: {type(r).__name__}: {text}")
+                    return b
+            b.figures["failures"] = float(failures)
+            b.figures["successes"] = float(n - failures)
+            return b
+        return run
+
+
+WORKLOADS = (Fanout(), Errors())
