@@ -36,7 +36,7 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     names = [b["name"] for b in doc["benchmarks"]]
     for m in ("py_asyncio", "py_uvloop", "py_threads", "py_procs"):
         for w in ("cpu.spin", "cpu.real", "ipc", "io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http",
-                  "errors") + (("fanout",) if m != "py_procs" else ()):
+                  "errors", "spawn") + (("fanout",) if m != "py_procs" else ()):
             assert any(n.startswith(f"{w}/{m}/") for n in names), (w, m)
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
@@ -53,6 +53,9 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     first = by["fanout/py_asyncio/wait:first/tasks:100/real_time"]
     assert first["cancelled"] >= 1 and first["first_result_ms"] >= 5
     assert by["fanout/py_threads/workers:100/wait:each/tasks:100/real_time"]["all_results_ms"] >= 25
+    for m in ("py_asyncio", "py_threads", "py_procs"):
+        unit = by[f"spawn/{m}/units:100/real_time"]
+        assert unit["create_us"] > 0 and unit["mem_per_unit_bytes"] > 0
     err = by["errors/py_procs/workers:2/dispatch:each/fail:throw/fail_pct:10/real_time"]
     assert err["failures"] > 0 and err["failures"] + err["successes"] == err["tasks"]
     lb = by["loop.blocking/py_asyncio/block:sleep/block_ms:10/real_time"]
@@ -76,7 +79,7 @@ def test_the_json_follows_the_cpp_binarys_schema(quick, binary, tmp_path):
 
 
 @pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http",
-                                                          "fanout")),
+                                                          "fanout", "spawn")),
                                             ("skip_compute", ("cpu.spin", "cpu.real", "ipc", "mixed", "errors"))])
 def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads):
     out = tmp_path / "b.json"
@@ -152,3 +155,21 @@ def test_the_report_puts_python_beside_cpp_claim_by_claim(quick, binary, tmp_pat
     assert "not measured in Python" not in md
     assert "per task: py_procs" in md
     assert "`py_threads`" in md and "the GIL" in md
+
+
+def test_a_coroutine_called_without_await_never_runs():
+    """The guide's question 3, in its own language: calling an async def makes a coroutine
+    object and runs none of its body until it is awaited or made a task."""
+    import asyncio
+    import warnings
+    ran = []
+
+    async def unit():
+        ran.append(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "coroutine ... was never awaited"
+        made = unit()
+        made.close()
+    assert ran == []
+    asyncio.run(unit())
+    assert ran == [1]

@@ -54,7 +54,8 @@ def hwm_bytes(pid="self"):
 
 
 class Usage:
-    """CPU and switches of this process (all its threads) plus `workers` (live pids)."""
+    """CPU and switches of this process (all its threads), its reaped children, plus `workers`
+    (live pids, read from /proc: a pool's workers are reaped only after the runs)."""
 
     def __init__(self, user=0.0, sys=0.0, vol=0, invol=0):
         self.user, self.sys, self.vol, self.invol = user, sys, vol, invol
@@ -62,7 +63,9 @@ class Usage:
     @staticmethod
     def now(workers=()):
         r = resource.getrusage(resource.RUSAGE_SELF)
-        u = Usage(r.ru_utime, r.ru_stime, r.ru_nvcsw, r.ru_nivcsw)
+        c = resource.getrusage(resource.RUSAGE_CHILDREN)  # units forked and reaped in a run
+        u = Usage(r.ru_utime + c.ru_utime, r.ru_stime + c.ru_stime, r.ru_nvcsw + c.ru_nvcsw,
+                  r.ru_nivcsw + c.ru_nivcsw)
         for pid in workers:
             st = _proc_stat(pid)
             if st is None:

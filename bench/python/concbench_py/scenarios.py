@@ -4,16 +4,23 @@ values and checks (src/workloads/fanout, src/workloads/errors):
           concurrent.futures.wait), wait:each (as_completed), wait:first (asyncio.wait
           FIRST_COMPLETED, then cancel() the rest; on threads an Event each task waits on, set
           for the rest). Figures: first_result_ms, all_results_ms, released_ms, cancelled.
+  spawn   `units` units created, each signalling that it waits at a gate, then the gate opened
+          and every unit completed: a task of a coroutine (asyncio.create_task), a
+          threading.Thread, a multiprocessing.Process (fork). Figures: create_us, complete_us,
+          unit_us, mem_per_unit_bytes (the memory the waiting units hold, over their number).
   errors  1,000 tasks of 10 us of cpu.spin's loop, fail_pct of them (picked as C++ picks them)
           raising after computing; the results come back with gather(return_exceptions=True) or
           each future's exception(). A failure must name its task and carry the value it
           computed; anything else is an error entry. Figures: failures, successes."""
 import asyncio
 import concurrent.futures as cf
+import gc
+import multiprocessing
+import os
 import threading
 import time
 
-from .measure import mix64
+from .measure import mix64, rss_bytes
 from .workloads import SPIN_RATE, Batch, skip_compute, skip_wait, sleep_at_least, spin
 
 LOOPS = ("py_asyncio", "py_uvloop")
@@ -182,6 +189,203 @@ class Fanout:
         return lambda: _fanout_threads(engine.pool, k, wait)
 
 
+# ------------------------------------------------------------------ spawn
+
+def unit_value(i):
+    return mix64(i ^ 0x5BA7)
+
+
+def unit_status(i):
+    """The exit status a unit process must end with (checked: it ran, and it was this one)."""
+    return unit_value(i) % 200 + 1
+
+
+class Timeline:
+    def __init__(self):
+        gc.collect()
+        self.rss0 = rss_bytes()
+        self.memory = None
+        self.t0 = time.perf_counter()
+
+    def waiting(self, memory=None):
+        self.t1 = time.perf_counter()
+        self.memory = max(0, rss_bytes() - self.rss0) if memory is None else memory
+
+    def opening(self):
+        self.t2 = time.perf_counter()
+
+    def done(self, b, n):
+        t3 = time.perf_counter()
+        b.figures["create_us"] = (self.t1 - self.t0) * 1e6 / n
+        b.figures["complete_us"] = (t3 - self.t2) * 1e6 / n
+        b.figures["unit_us"] = b.figures["create_us"] + b.figures["complete_us"]
+        b.figures["mem_per_unit_bytes"] = self.memory / n
+        return b
+
+
+async def _spawn_loop(n):
+    """n tasks, each awaiting one gate (a Future) once it has arrived; the last to arrive
+    wakes the creator."""
+    loop = asyncio.get_running_loop()
+    gate, arrived_all = loop.create_future(), loop.create_future()
+    arrived = early = 0
+
+    async def unit(i):
+        nonlocal arrived, early
+        arrived += 1
+        if arrived == n:
+            arrived_all.set_result(None)
+        if not skip_wait():
+            await gate
+        early += not gate.done()
+        return unit_value(i)
+
+    t = Timeline()
+    tasks = [asyncio.create_task(unit(i)) for i in range(n)]
+    await arrived_all
+    t.waiting()
+    t.opening()
+    gate.set_result(None)
+    values = await asyncio.gather(*tasks)
+    b = Batch(values=values)
+    if early:
+        b.errors.append(f"{early} units went past the gate before it opened: they did not wait")
+    return t.done(b, n)
+
+
+def _spawn_threads(n):
+    gate, arrived = threading.Event(), threading.Semaphore(0)
+    values, early = [0] * n, []
+
+    def unit(i):
+        arrived.release()
+        if not skip_wait():
+            gate.wait()
+        if not gate.is_set():
+            early.append(i)
+        values[i] = unit_value(i)
+
+    t = Timeline()
+    threads = [threading.Thread(target=unit, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for _ in range(n):
+        arrived.acquire()
+    t.waiting()
+    t.opening()
+    gate.set()
+    for th in threads:
+        th.join()
+    b = Batch(values=values)
+    if early:
+        b.errors.append(f"{len(early)} units went past the gate before it opened: they did not wait")
+    return t.done(b, n)
+
+
+def _unit_process(i, arrive_w, gate_r):
+    os.write(arrive_w, b"A")
+    if not skip_wait():
+        os.read(gate_r, 1)
+    os._exit(unit_status(i))
+
+
+def _private_bytes(pid):
+    """A child's own memory: private pages (smaps_rollup) and its page tables."""
+    total = 0
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1]) * 1024
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmPTE:"):
+                total += int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return total
+
+
+def _spawn_procs(n):
+    """As run_processes in spawn.cpp: each child writes a byte to the arrival pipe, then reads
+    its gate byte; the parent opens the gate and reaps each exit status."""
+    ctx = multiprocessing.get_context("fork")
+    arrive_r, arrive_w = os.pipe()
+    gate_r, gate_w = os.pipe()
+    b = Batch()
+    try:
+        t = Timeline()
+        procs = [ctx.Process(target=_unit_process, args=(i, arrive_w, gate_r)) for i in range(n)]
+        for p in procs:
+            p.start()
+        got = 0
+        while got < n:
+            chunk = os.read(arrive_r, n - got)
+            if not chunk:
+                break
+            got += len(chunk)
+        sample = procs[:: max(1, n // 16)][:16]
+        t.waiting(sum(_private_bytes(p.pid) for p in sample) / len(sample) * n)
+        t.opening()
+        os.write(gate_w, b"G" * n)
+        for i, p in enumerate(procs):
+            p.join()
+            if p.exitcode == unit_status(i):
+                b.values.append(unit_value(i))
+            else:
+                b.errors.append(f"unit {i} ended with {p.exitcode}, expected {unit_status(i)}")
+        left = len(os.read(gate_r, 65536)) if not b.errors and _readable(gate_r) else 0
+        if left:
+            b.errors.append(f"{left} units never read their gate byte: they did not wait")
+        return t.done(b, n)
+    finally:
+        for fd in (arrive_r, arrive_w, gate_r, gate_w):
+            os.close(fd)
+
+
+def _readable(fd):
+    import select
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+class Spawn:
+    name = "spawn"
+    kind = "scenario"
+    question = ("async def vs await: what does one unit cost to create, to complete and to keep "
+                "suspended (a coroutine, a thread, a TBB task, a fork, a fork+exec)? A coroutine "
+                "called without await does not run.")
+    figures = ("create_us", "complete_us", "unit_us", "mem_per_unit_bytes")
+
+    def grid(self, suite, model, cores):
+        units = [100] if suite == "quick" else [1, 100, 10000]
+        if model == "py_procs":
+            units = [u for u in units if u <= 100]  # a Python interpreter per unit
+        return [{"units": u} for u in units]
+
+    def tasks(self, p):
+        return p["units"]
+
+    def reference(self, p):
+        return [unit_value(i) for i in range(p["units"])]
+
+    def setup(self, model, p, engine):
+        n = p["units"]
+        if model in LOOPS:
+            once = lambda: engine.run(_spawn_loop(n))  # noqa: E731
+        elif model == "py_threads":
+            once = lambda: _spawn_threads(n)  # noqa: E731
+        else:
+            once = lambda: _spawn_procs(n)  # noqa: E731
+        most = [0.0]
+
+        def run():
+            # The memory the waiting units hold is their first run's growth: later runs reuse
+            # what it freed (pymalloc's arenas, malloc's free lists), and grow by nothing.
+            b = once()
+            most[0] = max(most[0], b.figures.get("mem_per_unit_bytes", 0.0))
+            b.figures["mem_per_unit_bytes"] = most[0]
+            return b
+        return run
+
+
 # ------------------------------------------------------------------ errors
 
 THROWN = "injected failure in task "
@@ -268,4 +472,4 @@ class Errors:
         return run
 
 
-WORKLOADS = (Fanout(), Errors())
+WORKLOADS = (Spawn(), Fanout(), Errors())

@@ -149,7 +149,9 @@ def _spawn(group):
     out = []
     names = {"coro": "a coroutine (co_spawn)", "thread_per_task": "a thread",
              "tbb": "a suspended TBB task", "fork_per_task": "a fork()",
-             "exec_per_task": "a posix_spawn() of a tiny program"}
+             "exec_per_task": "a posix_spawn() of a tiny program",
+             "py_asyncio": "an asyncio task (create_task)", "py_uvloop": "a uvloop task",
+             "py_threads": "a threading.Thread", "py_procs": "a multiprocessing.Process (fork)"}
     life, mem = [], []
     for m, what in names.items():
         p = _largest(group, "spawn", m)
@@ -173,7 +175,8 @@ def _spawn(group):
             [f"{c.text} per `{m}` unit" for (m, _), c in zip(big, cells)])
             + " (fork copies the parent's page tables; posix_spawn does not).", tuple(cells)))
     out.append(Claim("A coroutine that is created but neither awaited nor spawned never runs "
-                     "(tests/test_thread_models.cpp checks it)."))
+                     "(tests/test_thread_models.cpp checks it for C++, tests/test_python.py for "
+                     "CPython)."))
     return out
 
 
