@@ -36,7 +36,7 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     names = [b["name"] for b in doc["benchmarks"]]
     for m in ("py_asyncio", "py_uvloop", "py_threads", "py_procs"):
         for w in ("cpu.spin", "cpu.real", "ipc", "io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http",
-                  "errors", "spawn") + (("fanout",) if m != "py_procs" else ()):
+                  "errors", "spawn", "file") + (("fanout",) if m != "py_procs" else ()):
             assert any(n.startswith(f"{w}/{m}/") for n in names), (w, m)
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
@@ -79,7 +79,7 @@ def test_the_json_follows_the_cpp_binarys_schema(quick, binary, tmp_path):
 
 
 @pytest.mark.parametrize("brk, workloads", [("skip_wait", ("io.sleep", "io.echo", "mixed", "loop.blocking", "db", "http",
-                                                          "fanout", "spawn")),
+                                                          "fanout", "spawn", "file")),
                                             ("skip_compute", ("cpu.spin", "cpu.real", "ipc", "mixed", "errors"))])
 def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads):
     out = tmp_path / "b.json"
@@ -173,3 +173,27 @@ def test_a_coroutine_called_without_await_never_runs():
     assert ran == []
     asyncio.run(unit())
     assert ran == [1]
+
+
+def test_a_file_task_that_raises_with_its_file_open_leaks_no_descriptor(tmp_path):
+    """The guide's question 9: the file workload's scopes (`with open`, `async with
+    aiofiles.open`) close the file on the way out of a body that raises."""
+    import asyncio
+    import sys
+    sys.path.insert(0, str(ROOT / "bench" / "python"))
+    from concbench_py import scenarios
+
+    def fds():
+        return len(os.listdir("/proc/self/fd"))
+    before = fds()
+    for i in range(50):
+        with pytest.raises(RuntimeError, match=f"task {i} with its file open"):
+            scenarios.file_task(str(tmp_path), 4096, 100, i)
+
+    async def each():
+        for i in range(50):
+            with pytest.raises(RuntimeError, match=f"task {i} with its file open"):
+                await scenarios.file_task_async(str(tmp_path), 4096, 100, i)
+    asyncio.run(each())
+    assert fds() == before
+    assert scenarios.file_task(str(tmp_path), 4096, 0, 7) == scenarios.file_digest(scenarios.file_data(7, 4096))

@@ -8,6 +8,11 @@ values and checks (src/workloads/fanout, src/workloads/errors):
           and every unit completed: a task of a coroutine (asyncio.create_task), a
           threading.Thread, a multiprocessing.Process (fork). Figures: create_us, complete_us,
           unit_us, mem_per_unit_bytes (the memory the waiting units hold, over their number).
+  file    one file per task, written, closed, reopened, read back and hashed, each open file
+          inside a `with` (`async with aiofiles.open(...)` on the loops, which hands each call
+          to a thread: there is no async file I/O in CPython; the built-in open() in threads
+          and worker processes); C lanes on a loop, W workers. A task that raises with its file
+          open (fail_pct) leaks no descriptor.
   errors  1,000 tasks of 10 us of cpu.spin's loop, fail_pct of them (picked as C++ picks them)
           raising after computing; the results come back with gather(return_exceptions=True) or
           each future's exception(). A failure must name its task and carry the value it
@@ -386,6 +391,89 @@ class Spawn:
         return run
 
 
+# ------------------------------------------------------------------ file
+
+def file_data(i, n):
+    """File i's n bytes: distinct per file, made in the task (as C++'s fill)."""
+    import random
+    return random.Random(i ^ 0xF11E).randbytes(n)
+
+
+def file_digest(data):
+    import hashlib
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def file_picked(i, pct):
+    return mix64(i ^ 0xF11E) % 100 < pct
+
+
+def file_path(folder, i):
+    return os.path.join(folder, f"f{i}")
+
+
+def file_task(folder, n, pct, i):
+    """A thread's or a worker process's task: the built-in open() in a `with`."""
+    data = file_data(i, n)
+    with open(file_path(folder, i), "wb") as f:
+        if file_picked(i, pct):
+            raise RuntimeError(f"injected failure in task {i} with its file open")
+        if not skip_wait():
+            f.write(data)
+    with open(file_path(folder, i), "rb") as f:
+        return file_digest(f.read())
+
+
+async def file_task_async(folder, n, pct, i):
+    """The loop's task: aiofiles' async context manager (each call runs on a thread)."""
+    import aiofiles
+    data = file_data(i, n)
+    async with aiofiles.open(file_path(folder, i), "wb") as f:
+        if file_picked(i, pct):
+            raise RuntimeError(f"injected failure in task {i} with its file open")
+        if not skip_wait():
+            await f.write(data)
+    async with aiofiles.open(file_path(folder, i), "rb") as f:
+        return file_digest(await f.read())
+
+
+class File:
+    name = "file"
+    kind = "scenario"
+    question = ("Writing an async context manager: file I/O inside a scope that always closes, "
+                "async on the loop against blocking I/O in workers; no descriptor leaked when the "
+                "body throws.")
+    figures = ()
+
+    def grid(self, suite, model, cores):
+        kib = [64] if suite == "quick" else [4, 64, 1024]
+        base = {"concurrency": 16} if model in LOOPS else {"workers": cores}
+        return [dict(base, file_kib=k, files=64 if k >= 1024 else 256) for k in kib]
+
+    def tasks(self, p):
+        return p["files"]
+
+    def bytes(self, p):
+        return 2 * p["files"] * p["file_kib"] * 1024
+
+    def reference(self, p):
+        return [file_digest(file_data(i, p["file_kib"] * 1024)) for i in range(p["files"])]
+
+    def setup(self, model, p, engine):
+        import functools
+        import shutil
+        import tempfile
+        folder = tempfile.mkdtemp(prefix="concbench-file-")
+        self.close = lambda: shutil.rmtree(folder, ignore_errors=True)
+        n, size, pct = p["files"], p["file_kib"] * 1024, p.get("fail_pct", 0)
+        if model in LOOPS:
+            async def one(i, _lane):
+                return await file_task_async(folder, size, pct, i)
+            return lambda: Batch(values=engine.run_lanes(one, n, p["concurrency"]))
+        task = functools.partial(file_task, folder, size, pct)
+        return lambda: Batch(values=[f.result() for f in [engine.pool.submit(task, i) for i in range(n)]])
+
+
 # ------------------------------------------------------------------ errors
 
 THROWN = "injected failure in task "
@@ -472,4 +560,4 @@ class Errors:
         return run
 
 
-WORKLOADS = (Spawn(), Fanout(), Errors())
+WORKLOADS = (Spawn(), Fanout(), Errors(), File())

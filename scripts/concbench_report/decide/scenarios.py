@@ -240,7 +240,7 @@ def _errors(group):
 def _file(group):
     out = []
     parts, cells = [], []
-    for m in ("coro", "threads", "tbb", "procs"):
+    for m in ("coro", "threads", "tbb", "procs", "py_asyncio", "py_uvloop", "py_threads", "py_procs"):
         pts = group.select("file", m)
         if not pts:
             continue
@@ -249,6 +249,8 @@ def _file(group):
         how = ""
         if m == "coro":
             how = " on io_uring" if (p.v("io_uring") or 0) > 0.5 else " offloaded to a thread pool (io_uring refused)"
+        elif m in ("py_asyncio", "py_uvloop"):
+            how = " (aiofiles: each call on a thread)"
         parts.append(f"{c.text} on `{m}`{how} ({p.get('files')} files of {p.get('file_kib')} KiB)")
         cells.append(c)
     if parts:
