@@ -47,6 +47,10 @@ def test_every_workload_on_every_python_model_passes_its_checks(quick):
     assert "rss_per_inflight_bytes" in io
     db = by["db/py_uvloop/query:pk/concurrency:16/real_time"]
     assert db["peak_in_flight"] <= 16 and db["lat_p50_us"] > 0
+    for m in ("py_uvloop", "py_threads/workers:16"):  # the open loop: latency from each due time
+        ol = by[f"db/{m}/query:pk/concurrency:16/rate:2000/real_time"]
+        assert ol["peak_in_flight"] <= 16 and ol["lat_p99_us"] >= ol["lat_p50_us"] > 0
+        assert ol["real_time"] >= 0.99 * ol["ideal_s"] * 1e3
     spin = by["cpu.spin/py_procs/workers:2/dispatch:each/grain_us:10/real_time"]
     assert "overhead_per_task_us" in spin and 1 <= spin["peak_in_flight"] <= spin["tasks"]
     assert spin["efficiency"] == pytest.approx(spin["speedup"] / min(2, spin["cores"]))

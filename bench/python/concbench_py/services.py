@@ -227,16 +227,66 @@ class Echo:
         return run
 
 
+# ----------------------------------------------------------------------- the open loop
+
+# With `rate`, request k is due at the run's start + SCHEDULE[k] (core/schedule.cpp's: gaps
+# drawn from an exponential of mean 1/rate, a fixed seed), made before the pool forks (each
+# worker has it); a client takes requests in order as its connections come free, waits
+# until each is due, and its latency counts from then: a slow answer cannot hide the
+# requests queued behind it.
+SCHEDULE = []
+
+
+def make_schedule(p, n):
+    import random
+    SCHEDULE.clear()
+    if p.get("rate"):
+        r, t = random.Random(0x5C4ED), 0.0
+        for _ in range(n):
+            t += r.expovariate(p["rate"] * 1e-9)
+            SCHEDULE.append(int(t))
+
+
+def open_ideal(p, n, closed):
+    """A run cannot end before its last request is due."""
+    return max(closed, SCHEDULE[-1] * 1e-9) if p.get("rate") and SCHEDULE else closed
+
+
+def wait_due(start_ns, i):
+    """Blocks until request i is due; its due time (None in a closed loop)."""
+    if start_ns is None:
+        return None
+    due = start_ns + SCHEDULE[i]
+    while (left := due - time.monotonic_ns()) > 0:
+        time.sleep(left * 1e-9)
+    return due
+
+
+async def await_due(start_ns, i):
+    if start_ns is None:
+        return None
+    from .workloads import sleep_at_least
+    due = start_ns + SCHEDULE[i]
+    await sleep_at_least((due - time.monotonic_ns()) * 1e-9, time.monotonic_ns())
+    return due
+
+
+def run_start(p):
+    """The run's start in an open loop (None: a closed loop)."""
+    return time.monotonic_ns() if p.get("rate") else None
+
+
 _session = threading.local()
 BODIES = []  # the expected bodies, built before the pool forks (Http.prepare): every worker has them
 
 
-def requests_get(base, delay_us, size, i):
+def requests_get(base, delay_us, size, start_ns, i):
     """One blocking GET on this thread's (or worker process's) requests.Session."""
     import requests
     s = getattr(_session, "s", None)
     if s is None:
         s = _session.s = requests.Session()
+    due = wait_due(start_ns, i)
     t0 = time.monotonic_ns()
     if skip_wait():
         return 0, t0, time.monotonic_ns()
@@ -244,7 +294,7 @@ def requests_get(base, delay_us, size, i):
     t1 = time.monotonic_ns()
     if r.status_code != 200 or r.content != BODIES[i]:
         raise RuntimeError(f"GET item {i}: status {r.status_code}, {len(r.content)} bytes, not its body")
-    return mix64(i), t0, t1
+    return (mix64(i), t0, t1) if due is None else (mix64(i), t0, t1, due)
 
 
 class Http:
@@ -260,13 +310,16 @@ class Http:
             p = {"workers": c} if model in ("py_threads", "py_procs") else {}
             p.update({"concurrency": c, "delay_us": d, "body_bytes": b})
             out.append(p)
+        # The open loop at C = 100 and a 1 ms delay, as C++'s (at rates a Python client carries)
+        for rate in ([1000] if suite == "quick" else [500, 1000, 2000, 5000, 10000]):
+            out.append(dict(out[0], rate=rate))
         return out
 
     def tasks(self, p):
-        return max(8 * p["concurrency"], 2000)
+        return max(8 * p["concurrency"], 2000, p.get("rate", 0))  # an open loop: 1 s of schedule
 
     def ideal(self, p):
-        return -(-self.tasks(p) // p["concurrency"]) * p["delay_us"] * 1e-6
+        return open_ideal(p, self.tasks(p), -(-self.tasks(p) // p["concurrency"]) * p["delay_us"] * 1e-6)
 
     def wait_us(self, p):
         return p["delay_us"]
@@ -278,6 +331,7 @@ class Http:
         """Before the model's pool starts: the bodies every request must get (a forked worker
         inherits them; building them is not the client's work)."""
         BODIES[:] = [http_body(i, p["body_bytes"]) for i in range(self.tasks(p))]
+        make_schedule(p, self.tasks(p))
 
     def setup(self, model, p, engine):
         n, c, d, size = self.tasks(p), p["concurrency"], p["delay_us"], p["body_bytes"]
@@ -300,7 +354,10 @@ class Http:
                 previous()
             self.close = close
 
+            start = [None]
+
             async def one(i, _lane):
+                due = await await_due(start[0], i)
                 t0 = time.monotonic_ns()
                 if skip_wait():
                     return 0, t0, time.monotonic_ns()
@@ -309,15 +366,15 @@ class Http:
                 t1 = time.monotonic_ns()
                 if r.status != 200 or body != bodies[i]:
                     raise RuntimeError(f"GET item {i}: status {r.status}, {len(body)} bytes, not its body")
-                return mix64(i), t0, t1
+                return (mix64(i), t0, t1) if due is None else (mix64(i), t0, t1, due)
 
             def run():
+                start[0] = run_start(p)
                 return batch_of(engine.run_lanes(one, n, c))
             return run
-        task = functools.partial(requests_get, base, d, size)
 
         def run():
-            return batch_of(engine.run_blocking(task, n))
+            return batch_of(engine.run_blocking(functools.partial(requests_get, base, d, size, run_start(p)), n))
         return run
 
 
@@ -370,7 +427,7 @@ def load(dsn):
 _conn = threading.local()
 
 
-def psycopg_lookup(dsn, i):
+def psycopg_lookup(dsn, start_ns, i):
     """One blocking primary-key lookup on this thread's (or process's) psycopg connection."""
     import psycopg
     conn = getattr(_conn, "c", None)
@@ -378,15 +435,17 @@ def psycopg_lookup(dsn, i):
         conn = _conn.c = psycopg.connect(dsn, autocommit=True)
         for k in range(6):  # warm, as the C++ clients: the plan chosen before the timed runs
             conn.execute(PK.replace("$1", "%s"), (row_of(k),), prepare=True)
+    due = wait_due(start_ns, i)
     t0 = time.monotonic_ns()
     if skip_wait():
         return 0, t0, time.monotonic_ns()
     (v,) = conn.execute(PK.replace("$1", "%s"), (row_of(i),), prepare=True).fetchone()
-    return v, t0, time.monotonic_ns()
+    t1 = time.monotonic_ns()
+    return (v, t0, t1) if due is None else (v, t0, t1, due)
 
 
 def connect_and_hold(dsn, workers):
-    psycopg_lookup(dsn, 0)
+    psycopg_lookup(dsn, None, 0)
     time.sleep(0.05 + 0.002 * workers)
 
 
@@ -401,13 +460,20 @@ class Db:
             p = {"workers": c} if model in ("py_threads", "py_procs") else {}
             p.update({"query": "pk", "concurrency": c})
             out.append(p)
+        # The open loop at C = 16, as C++'s (at rates a Python client carries)
+        base = next(q for q in out if q["concurrency"] == 16)
+        for rate in ([2000] if suite == "quick" else [1000, 2000, 5000, 10000, 20000]):
+            out.append(dict(base, rate=rate))
         return out
 
     def tasks(self, p):
-        return max(8 * p["concurrency"], 2000)
+        return max(8 * p["concurrency"], 2000, p.get("rate", 0))  # an open loop: 1 s of schedule
 
     def ideal(self, p):
-        return 0.0
+        return open_ideal(p, self.tasks(p), 0.0)
+
+    def prepare(self, model, p):
+        make_schedule(p, self.tasks(p))
 
     def wait_us(self, p):
         return 0
@@ -447,23 +513,27 @@ class Db:
                 previous()
             self.close = close
 
+            start = [None]
+
             async def one(i, lane):  # each lane its own connection and statement
+                due = await await_due(start[0], i)
                 t0 = time.monotonic_ns()
                 if skip_wait():
                     return 0, t0, time.monotonic_ns()
                 v = await stmts[lane].fetchval(row_of(i))
-                return v, t0, time.monotonic_ns()
+                t1 = time.monotonic_ns()
+                return (v, t0, t1) if due is None else (v, t0, t1, due)
 
             def run():
+                start[0] = run_start(p)
                 return batch_of(engine.run_lanes(one, n, c))
             return run
-        task = functools.partial(psycopg_lookup, cluster.dsn)
         # Every worker connected before the timed runs: C calls that each hold their worker.
         for f in [engine.pool.submit(connect_and_hold, cluster.dsn, c) for _ in range(c)]:
             f.result()
 
         def run():
-            return batch_of(engine.run_blocking(task, n))
+            return batch_of(engine.run_blocking(functools.partial(psycopg_lookup, cluster.dsn, run_start(p)), n))
         return run
 
 

@@ -330,10 +330,12 @@ def sleep_task(secs, i):
 
 
 def batch_of(got):
-    """(value, wait start, wait end) per task, in task order (CLOCK_MONOTONIC: one clock for
-    every process, so that the harness counts the waits in flight at once from the intervals)."""
-    return Batch(values=[v for v, _, _ in got], latencies_ns=[b - a for _, a, b in got],
-                 intervals=[(a, b) for _, a, b in got])
+    """(value, wait start, wait end[, due]) per task, in task order (CLOCK_MONOTONIC: one clock
+    for every process, so that the harness counts the waits in flight at once from the
+    intervals). With a due time (an open loop) the latency counts from it, as pgbench -R's."""
+    return Batch(values=[g[0] for g in got],
+                 latencies_ns=[g[2] - (g[3] if len(g) > 3 else g[1]) for g in got],
+                 intervals=[(g[1], g[2]) for g in got])
 
 
 # ------------------------------------------------------------------ mixed

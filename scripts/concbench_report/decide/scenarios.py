@@ -348,6 +348,9 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
     py = _python_claim(group, "http", concurrency=c, delay_us=1000, body_bytes=1024)
     if py is not None:
         out.append(py)
+    py = _python_capacity(group, "http", target_ms)
+    if py is not None:
+        out.append(py)
     out.append(Claim("The same server runs alone with `concbench --serve http`, so that wrk "
                      "loads it as the clients here do (e.g. wrk -c100 'http://127.0.0.1:PORT/"
                      "item/1?delay_us=1000&bytes=1024')."))
@@ -383,12 +386,28 @@ PY_CLIENTS = {"db": {"py_asyncio": "asyncpg", "py_uvloop": "asyncpg", "py_thread
                        "py_procs": "requests"}}
 
 
+def _python_capacity(group, workload, target_ms, **params):
+    """The Python arm's open loop: each client's capacity under the p99 target (its loops keep
+    timers to the millisecond, epoll's and libuv's, so a request on a loop may go out up to
+    1 ms after it is due; its latency counts that, as pgbench -R's counts its schedule lag)."""
+    caps, cells, found = _capacities(group, workload, PY_MODELS, target_ms, **params)
+    if not caps:
+        return None
+    named = [f"{c} ({PY_CLIENTS[workload][m]})" for c, m in zip(caps, found)]
+    return Claim(f"In Python, the same open loop: the capacity under a p99 of {sig(target_ms)} ms "
+                 "is " + _join(named) + ". Python's loops keep timers to the millisecond (epoll's "
+                 "timeout, libuv's clock): a request on a loop may go out up to 1 ms after it is "
+                 "due, and its latency counts that, as pgbench -R's counts its schedule lag.",
+                 tuple(cells))
+
+
 def _python_claim(group, workload, **params):
     """The guide's own language at the same point (the Python arm): each client's rate, and
     the async client's multiple of the blocking one's (best of each)."""
     parts, cells, best = [], [], {}
     for m in PY_MODELS:
-        p = next((x for x in group.select(workload, m) if all(x.get(k) == v for k, v in params.items())), None)
+        p = next((x for x in group.select(workload, m) if not x.get("rate")
+                  and all(x.get(k) == v for k, v in params.items())), None)
         if p is None:
             continue
         c = measured(group, p, "items_per_second")
@@ -515,6 +534,9 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         other.append(Claim(f"{sig(cc)} connections, {what}: " + _join(bits) + ".", tuple(cl)))
     out += other
     py = _python_claim(group, "db", query="pk", concurrency=c)
+    if py is not None:
+        out.append(py)
+    py = _python_capacity(group, "db", target_ms, query="pk")
     if py is not None:
         out.append(py)
     out.append(Claim("Each db benchmark gets its own throwaway PostgreSQL (initdb in a temporary "
