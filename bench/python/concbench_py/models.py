@@ -9,6 +9,7 @@ submit, as ProcessPoolExecutor.map(chunksize=...) sends them; one coroutine over
 a loop). Pools are started, and their workers forked, before the timed runs. Each engine
 counts the tasks handed over and not yet finished (`peak`, as C++'s inflight::tasks)."""
 import asyncio
+import collections
 import concurrent.futures as cf
 import functools
 import multiprocessing
@@ -46,24 +47,23 @@ def _chunk(fn, items):
 
 
 class InFlight:
-    """Tasks handed to a pool and not finished, sampled at each hand-over: `peak` is the most.
-    A finished future's callback runs on a pool thread (threads) or the result thread (procs)."""
+    """Tasks handed to a pool (submitted) and not finished, sampled at each hand-over: `peak`
+    is the most. Python's pools queue every submitted task, so this is the queue, not C++'s
+    claimed chunks. No lock: a finished future's callback (on a pool thread, or the result
+    thread for processes) appends to a deque (atomic), which the submitting thread drains."""
 
     def __init__(self):
         self.peak = 0
-        self._lock = threading.Lock()
-        self._now = 0
+        self._handed = self._finished = 0
+        self._done = collections.deque()
 
     def handed(self, future, k=1):
-        with self._lock:
-            self._now += k
-            self.peak = max(self.peak, self._now)
-        future.add_done_callback(lambda _f: self.finished(k))
+        self._handed += k
+        while self._done:
+            self._finished += self._done.popleft()
+        self.peak = max(self.peak, self._handed - self._finished)
+        future.add_done_callback(lambda _f: self._done.append(k))
         return future
-
-    def finished(self, k):
-        with self._lock:
-            self._now -= k
 
 
 def pool_cpu(pool, tasks, fn, items, dispatch, workers):
@@ -76,10 +76,6 @@ def pool_cpu(pool, tasks, fn, items, dispatch, workers):
     futures = [tasks.handed(pool.submit(_chunk, fn, items[lo:lo + size]), len(range(lo, min(n, lo + size))))
                for lo in range(0, n, size)]
     return [v for f in futures for v in f.result()]
-
-
-def _noop(_):
-    return os.getpid()
 
 
 class Loop:
@@ -123,7 +119,15 @@ class Loop:
                     i = nxt
                     nxt += 1
                     out[i] = await task(i, k)
-            await asyncio.gather(*(lane(k) for k in range(min(lanes, n))))
+            running = [asyncio.ensure_future(lane(k)) for k in range(min(lanes, n))]
+            done, pending = await asyncio.wait(running, return_when=asyncio.FIRST_EXCEPTION)
+            # A lane that failed ends the run: the others are cancelled and awaited, so that
+            # what they hold (a connection, an open file) is released before the error leaves.
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            for t in done:
+                t.result()
             return out
         return self.run(main())
 
@@ -135,7 +139,15 @@ class Threads:
     def __init__(self, model, workers):
         self.workers = workers
         self.pool = cf.ThreadPoolExecutor(max_workers=workers)
-        list(self.pool.map(_noop, range(workers)))  # threads started before the timed runs
+        # Every thread started before the timed runs: W tasks that each hold their thread until
+        # all W have one (the pool starts a new thread only when none is idle).
+        meet = threading.Barrier(workers + 1)
+        held = [self.pool.submit(meet.wait) for _ in range(workers)]
+        meet.wait(timeout=60)
+        for f in held:
+            f.result()
+        if len(self.pool._threads) != workers:
+            raise RuntimeError(f"py_threads: {len(self.pool._threads)} of {workers} threads started")
         self.tasks = InFlight()
 
     @property

@@ -47,6 +47,7 @@ class Outcome:
         self.k, self.wait = k, wait
         self.state = [0] * k   # 1 completed, 2 cancelled
         self.took = [0.0] * k
+        self.values = [0] * k  # each task's value, set where it ends (a lost task keeps 0)
         self.twice = False
         self.first_delivery = self.last_delivery = self.released = None
         self.lock = threading.Lock()
@@ -58,6 +59,7 @@ class Outcome:
                 self.twice = True
             self.state[i] = 1 if completed else 2
             self.took[i] = took
+            self.values[i] = mix64(i ^ 0xFA0)
 
     def delivered(self, n=1):
         now = time.perf_counter()
@@ -66,7 +68,7 @@ class Outcome:
         self.last_delivery = now
 
     def batch(self):
-        b = Batch(values=[mix64(i ^ 0xFA0) for i in range(self.k)])
+        b = Batch(values=list(self.values))
         if self.twice or 0 in self.state:
             b.errors.append(f"{sum(1 for s in self.state if s)} task endings reported for {self.k} "
                             "tasks: one was lost or reported twice")
@@ -202,7 +204,7 @@ def unit_value(i):
 
 def unit_status(i):
     """The exit status a unit process must end with (checked: it ran, and it was this one)."""
-    return unit_value(i) % 200 + 1
+    return unit_value(i) % 200 + 2  # never 1: multiprocessing's status for an uncaught exception
 
 
 class Timeline:
@@ -272,23 +274,30 @@ def _spawn_threads(n):
 
     t = Timeline()
     threads = [threading.Thread(target=unit, args=(i,)) for i in range(n)]
-    for th in threads:
-        th.start()
-    for _ in range(n):
-        arrived.acquire()
-    t.waiting()
-    t.opening()
-    gate.set()
-    for th in threads:
-        th.join()
+    started = []
+    try:
+        for th in threads:
+            th.start()
+            started.append(th)
+        for _ in range(n):
+            arrived.acquire()
+        t.waiting()
+        t.opening()
+    finally:  # also when a thread could not start: those that did are let go and joined
+        gate.set()
+        for th in started:
+            th.join()
     b = Batch(values=values)
     if early:
         b.errors.append(f"{len(early)} units went past the gate before it opened: they did not wait")
     return t.done(b, n)
 
 
-def _unit_process(i, arrive_w, gate_r):
+def _unit_process(i, arrive_w, gate_r, parent_ends):
+    for fd in parent_ends:  # the parent's ends: its end of file must mean every unit has gone
+        os.close(fd)
     os.write(arrive_w, b"A")
+    os.close(arrive_w)
     if not skip_wait():
         os.read(gate_r, 1)
     os._exit(unit_status(i))
@@ -311,39 +320,57 @@ def _private_bytes(pid):
 
 def _spawn_procs(n):
     """As run_processes in spawn.cpp: each child writes a byte to the arrival pipe, then reads
-    its gate byte; the parent opens the gate and reaps each exit status."""
+    its gate byte; the parent opens the gate and reaps each exit status. The parent's ends are
+    closed in each child, and its copy of the arrival pipe's write end once all are started,
+    so that a unit that dies early is an end of file, not a hang; on any way out the gate is
+    opened and every started unit reaped."""
     ctx = multiprocessing.get_context("fork")
     arrive_r, arrive_w = os.pipe()
     gate_r, gate_w = os.pipe()
     b = Batch()
+    started, opened = [], False
     try:
         t = Timeline()
-        procs = [ctx.Process(target=_unit_process, args=(i, arrive_w, gate_r)) for i in range(n)]
-        for p in procs:
+        for i in range(n):
+            p = ctx.Process(target=_unit_process, args=(i, arrive_w, gate_r, (arrive_r, gate_w)))
             p.start()
+            started.append(p)
+        os.close(arrive_w)
+        arrive_w = None
         got = 0
         while got < n:
             chunk = os.read(arrive_r, n - got)
             if not chunk:
                 break
             got += len(chunk)
-        sample = procs[:: max(1, n // 16)][:16]
+        if got < n:
+            b.errors.append(f"only {got} of {n} units arrived at the gate")
+        sample = started[:: max(1, n // 16)][:16]
         t.waiting(sum(_private_bytes(p.pid) for p in sample) / len(sample) * n)
         t.opening()
         os.write(gate_w, b"G" * n)
-        for i, p in enumerate(procs):
+        opened = True
+        for i, p in enumerate(started):
             p.join()
             if p.exitcode == unit_status(i):
                 b.values.append(unit_value(i))
             else:
                 b.errors.append(f"unit {i} ended with {p.exitcode}, expected {unit_status(i)}")
-        left = len(os.read(gate_r, 65536)) if not b.errors and _readable(gate_r) else 0
+        left = len(os.read(gate_r, 65536)) if _readable(gate_r) else 0
         if left:
             b.errors.append(f"{left} units never read their gate byte: they did not wait")
         return t.done(b, n)
     finally:
+        if not opened and started:
+            os.write(gate_w, b"G" * len(started))
+        for p in started:
+            p.join(timeout=10)
+            if p.exitcode is None:
+                p.kill()
+                p.join()
         for fd in (arrive_r, arrive_w, gate_r, gate_w):
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
 
 
 def _readable(fd):

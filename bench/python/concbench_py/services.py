@@ -14,6 +14,7 @@
         against the table's known content (the C++ db workload's table and formula)
 Both need the C++ build (build/release, or CONCBENCH_BUILD_DIR); without it, or without the
 Python library, the benchmark is skipped with the reason and the fix."""
+import asyncio
 import functools
 import os
 import pathlib
@@ -229,11 +230,11 @@ class Echo:
 
 # ----------------------------------------------------------------------- the open loop
 
-# With `rate`, request k is due at the run's start + SCHEDULE[k] (core/schedule.cpp's: gaps
-# drawn from an exponential of mean 1/rate, a fixed seed), made before the pool forks (each
-# worker has it); a client takes requests in order as its connections come free, waits
-# until each is due, and its latency counts from then: a slow answer cannot hide the
-# requests queued behind it.
+# With `rate`, request k is due at the run's start + SCHEDULE[k] (as core/schedule.cpp's: gaps
+# drawn from an exponential of mean 1/rate, a fixed seed, Python's generator), made before
+# the pool forks (each worker has it); a client takes requests in order as its connections
+# come free, waits until each is due, and its latency counts from then: a slow answer cannot
+# hide the requests queued behind it.
 SCHEDULE = []
 
 
@@ -297,6 +298,11 @@ def requests_get(base, delay_us, size, start_ns, i):
     return (mix64(i), t0, t1) if due is None else (mix64(i), t0, t1, due)
 
 
+def get_and_hold(base, delay_us, size, workers):
+    requests_get(base, delay_us, size, None, 0)
+    time.sleep(0.05 + 0.002 * workers)
+
+
 class Http:
     name = "http"
     kind = "io"
@@ -316,7 +322,7 @@ class Http:
         return out
 
     def tasks(self, p):
-        return max(8 * p["concurrency"], 2000, p.get("rate", 0))  # an open loop: 1 s of schedule
+        return max(8 * p["concurrency"], 2000, p.get("rate", 0))  # an open loop: at least 1 s of schedule
 
     def ideal(self, p):
         return open_ideal(p, self.tasks(p), -(-self.tasks(p) // p["concurrency"]) * p["delay_us"] * 1e-6)
@@ -332,6 +338,8 @@ class Http:
         inherits them; building them is not the client's work)."""
         BODIES[:] = [http_body(i, p["body_bytes"]) for i in range(self.tasks(p))]
         make_schedule(p, self.tasks(p))
+        if model not in ("py_asyncio", "py_uvloop"):
+            library("requests", "python3-requests")  # imported once, before the workers fork
 
     def setup(self, model, p, engine):
         n, c, d, size = self.tasks(p), p["concurrency"], p["delay_us"], p["body_bytes"]
@@ -345,7 +353,14 @@ class Http:
         bodies = BODIES
         if model in ("py_asyncio", "py_uvloop"):
             async def open_session():
-                return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=c))
+                made = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=c))
+                # C connections opened before the timed runs (C GETs at once), as the C++
+                # clients' and the pools' are: a run times requests, not connects.
+                async def warm():
+                    async with made.get(f"{base}/item/0?delay_us={d}&bytes={size}") as r:
+                        await r.read()
+                await asyncio.gather(*(warm() for _ in range(c)))
+                return made
             session = engine.run(open_session())
             previous = self.close
 
@@ -372,6 +387,11 @@ class Http:
                 start[0] = run_start(p)
                 return batch_of(engine.run_lanes(one, n, c))
             return run
+
+        # Every worker's Session connected before the timed runs: C GETs that each hold their
+        # worker.
+        for f in [engine.pool.submit(get_and_hold, base, d, size, c) for _ in range(c)]:
+            f.result()
 
         def run():
             return batch_of(engine.run_blocking(functools.partial(requests_get, base, d, size, run_start(p)), n))
@@ -467,7 +487,7 @@ class Db:
         return out
 
     def tasks(self, p):
-        return max(8 * p["concurrency"], 2000, p.get("rate", 0))  # an open loop: 1 s of schedule
+        return max(8 * p["concurrency"], 2000, p.get("rate", 0))  # an open loop: at least 1 s of schedule
 
     def ideal(self, p):
         return open_ideal(p, self.tasks(p), 0.0)

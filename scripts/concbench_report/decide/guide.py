@@ -7,7 +7,7 @@ from Python's, the verdict says so."""
 from dataclasses import dataclass
 
 from ..series import EFFICIENT, shape_key, shape_label, shapes
-from ..units import percent, sig
+from ..units import fmt, percent, sig
 from .common import (DEFAULT_TOLERANCE, Cell, cell_of, class_of, entry_of, shaped, sources_of)
 
 ASYNC, THREADING, MULTIPROCESSING = "async (asyncio)", "threading", "multiprocessing"
@@ -231,14 +231,33 @@ def overhead_evidence(rows, classes, dispatch, procs="procs", threads="threads")
     return parts, sources, worse
 
 
-def overhead_claim(rows, classes, dispatch=None, shape="", language="C++"):
+def gil_overhead(group, dispatch):
+    """py_threads' per-task overhead against the limit the GIL sets, one core: (wall −
+    sequential time) / tasks at its overhead point; the counter's min(P, cores) would charge
+    it the core the GIL leaves idle. (µs, point) or None."""
+    from .headline import overhead_point
+    p = overhead_point(group, "py_threads", dispatch) if group is not None else None
+    if p is None or None in (p.v("wall_s"), p.v("reference_s"), p.v("tasks")) or not p.v("tasks"):
+        return None
+    return (p.v("wall_s") - p.v("reference_s")) / p.v("tasks") * 1e6, p
+
+
+def overhead_claim(rows, classes, dispatch=None, shape="", language="C++", group=None):
     """multiprocessing: 'high per-task and data-transfer overhead', within one dispatch; in
-    Python, py_procs against py_threads (whose per-task figure includes the core the GIL leaves
-    idle: the formula's limit is min(P, cores) in both languages)."""
+    Python, py_procs against py_threads, whose per-task overhead is taken against the GIL's
+    limit of one core (the counter's min(P, cores) would charge it the idle core)."""
     claim = "high per-task and data-transfer overhead"
     aspect = "overhead" + shape
     procs, threads = ("procs", "threads") if language == "C++" else ("py_procs", "py_threads")
     parts, sources, worse = overhead_evidence(rows, classes, dispatch, procs, threads)
+    gil = gil_overhead(group, dispatch) if language != "C++" else None
+    po = cell_of(rows, shape_key("overhead", dispatch), procs)
+    if gil is not None and po is not None and po.value is not None and parts and \
+            parts[0].startswith("per task"):
+        us, tp = gil
+        parts[0] = (f"per task: {procs} {po.text} vs {threads} {fmt(us, 'us')} against the GIL's "
+                    f"limit of one core ({po.note})")
+        worse["task"] = po.value > us * (1 + DEFAULT_TOLERANCE)
     if not worse:
         return guide_row(MULTIPROCESSING, procs, aspect, claim, "not measured", (), "",
                          "unknown", language)
@@ -248,17 +267,14 @@ def overhead_claim(rows, classes, dispatch=None, shape="", language="C++"):
     # Handed the whole range (map), procs sends tasks in chunks as Pool.map does: that, not a
     # cheap process, is why its per-task cost can match threads'.
     chunked = dispatch != "each" and "task" in worse and not worse["task"]
-    gil = ""
-    if language != "C++" and "task" in worse and not worse["task"]:
-        gil = f"; {threads}' per-task figure counts the core the GIL leaves idle"
     if costly and not cheap:
         verdict, kind = f"{procs} costs more than {threads} {' and '.join(costly)}", "holds"
     elif costly:
         verdict, kind = (f"{procs} costs more than {threads} {' and '.join(costly)}, not "
                          f"{' and '.join(cheap)}" + (" (tasks go in chunks, as Pool.map sends "
-                                                     "them)" if chunked else "") + gil, "partly")
+                                                     "them)" if chunked else ""), "partly")
     else:
-        verdict, kind = f"{procs} was as cheap as {threads} {' and '.join(cheap)}" + gil, "differs"
+        verdict, kind = f"{procs} was as cheap as {threads} {' and '.join(cheap)}", "differs"
     return guide_row(MULTIPROCESSING, procs, aspect, claim, "; ".join(parts), sources,
                      verdict, kind, language)
 
@@ -375,7 +391,7 @@ def python_rows(group, rows, classes, cpp_rows):
         elif r.aspect.startswith("overhead"):
             shape = r.aspect[len("overhead"):]
             d = next((d for d, sh in spin_cases(group, "cpu.spin", "ipc") if sh == shape), None)
-            out.append(overhead_claim(rows, classes, d, shape, "Python"))
+            out.append(overhead_claim(rows, classes, d, shape, "Python", group))
         else:
             out.append(guide_row(a, PY[a], r.aspect, r.claim, "not measured in Python", (), "",
                                  "unknown", "Python"))
