@@ -367,6 +367,24 @@ def py_best_for(approach, claim, cls, aspect="best for"):
                      f"{percent(behind)} behind", "partly" if behind <= 0.25 else "differs", "Python")
 
 
+def python_io_class(group, which):
+    """The Python models' own io.sleep case (their lowest or highest concurrency, its longest
+    wait), ranked among them, for a 'best for' claim whose C++ case the Python arm did not run
+    (the full suite's C++ low point, C = 10 and L = 1 ms, is not in the Python grid)."""
+    import functools
+    from ..units import param
+    from .ranking import rank, show_io
+    pts = [p for p in group.select("io.sleep") if p.model.startswith("py_")]
+    if not pts:
+        return None
+    pick = min if which == "low" else max
+    c = pick(p.get("concurrency") for p in pts)
+    lat = max(p.get("latency_us") for p in pts if p.get("concurrency") == c)
+    return rank(group, f"io_{which}_python", f"{which}-concurrency I/O",
+                f"io.sleep, {param('concurrency', c)}, {param('latency_us', lat)}", "io.sleep",
+                functools.partial(show_io, group), DEFAULT_TOLERANCE, concurrency=c, latency_us=lat)
+
+
 def python_rows(group, rows, classes, cpp_rows):
     """For each C++ row, the same claim measured on the Python arm's model (where the run has
     one): its own numbers and its own verdict."""
@@ -387,6 +405,9 @@ def python_rows(group, rows, classes, cpp_rows):
             d = next((d for d, sh in spin_cases(group, "cpu.spin", "cpu.real") if sh == shape), None)
             cls = {ASYNC: class_of(classes, "io_high"), THREADING: class_of(classes, "io_low"),
                    MULTIPROCESSING: class_of(classes, shape_key("cpu_coarse", d))}[a]
+            if a != MULTIPROCESSING and not (cls and (cls.python or any(
+                    e.model.startswith("py_") for e in cls.ranking))):
+                cls = python_io_class(group, "high" if a == ASYNC else "low") or cls
             out.append(py_best_for(a, r.claim, cls, r.aspect))
         elif r.aspect.startswith("overhead"):
             shape = r.aspect[len("overhead"):]
