@@ -205,7 +205,9 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
     r = run(binary, "--suite", "quick", "--out", str(out),
             r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:(pk|builtin)/concurrency:16/|^db/coro/query:pk/concurrency:16/(rate|real)",
             env=env_with(tmp_path))
-    assert r.returncode == 0, r.stderr
+    errors = [b["error_message"] for b in json.loads(out.read_text())["benchmarks"] if b.get("error_occurred")] \
+        if out.exists() else []
+    assert r.returncode == 0, (errors, r.stderr)
     by = {b["name"]: b for b in json.loads(out.read_text())["benchmarks"]}
     closed = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/real_time"]
     opened = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/rate:10000/real_time"]

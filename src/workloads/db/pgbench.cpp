@@ -202,9 +202,10 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
     return b;
   }
   if (open) rate = double(lat.size());  // the transactions scheduled in that second
-  // A backend reports its counts when it ends, shortly after pgbench does.
+  // A backend reports its counts when it ends, shortly after pgbench does (on a loaded
+  // machine, 16 backends ending can take seconds): wait up to 10 s, leaving once they are in.
   int64_t seen = 0;
-  for (int k = 0; k < 200 && (seen = lookups(peer.monitor.get(), table) - before) < done; ++k)
+  for (int k = 0; k < 1000 && (seen = lookups(peer.monitor.get(), table) - before) < done; ++k)
     usleep(10'000);
   if (seen < done) {
     b.errors.push_back("the server ran " + std::to_string(seen) + " lookups of " + table + ", pgbench reported " +
