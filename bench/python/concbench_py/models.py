@@ -66,18 +66,6 @@ class InFlight:
         return future
 
 
-def pool_cpu(pool, tasks, fn, items, dispatch, workers):
-    """fn(x) for every x of `items` on a concurrent.futures pool, in order: each, a submit per
-    item; map, chunks of ceil(n / 4W) (ProcessPoolExecutor.map's chunks, counted as they go)."""
-    if dispatch == "each":
-        return [f.result() for f in [tasks.handed(pool.submit(fn, x)) for x in items]]
-    n = len(items)
-    size = max(1, -(-n // (4 * workers)))
-    futures = [tasks.handed(pool.submit(_chunk, fn, items[lo:lo + size]), len(range(lo, min(n, lo + size))))
-               for lo in range(0, n, size)]
-    return [v for f in futures for v in f.result()]
-
-
 class Loop:
     """py_asyncio / py_uvloop: one loop on this thread."""
 
@@ -135,20 +123,12 @@ class Loop:
         self.loop.close()
 
 
-class Threads:
-    def __init__(self, model, workers):
-        self.workers = workers
-        self.pool = cf.ThreadPoolExecutor(max_workers=workers)
-        # Every thread started before the timed runs: W tasks that each hold their thread until
-        # all W have one (the pool starts a new thread only when none is idle).
-        meet = threading.Barrier(workers + 1)
-        held = [self.pool.submit(meet.wait) for _ in range(workers)]
-        meet.wait(timeout=60)
-        for f in held:
-            f.result()
-        if len(self.pool._threads) != workers:
-            raise RuntimeError(f"py_threads: {len(self.pool._threads)} of {workers} threads started")
-        self.tasks = InFlight()
+class Pool:
+    """What py_threads and py_procs share: a concurrent.futures pool of W workers, started
+    before the timed runs by the subclass, and the tasks in flight on it."""
+
+    def __init__(self, workers, pool):
+        self.workers, self.pool, self.tasks = workers, pool, InFlight()
 
     @property
     def peak(self):
@@ -158,7 +138,16 @@ class Threads:
         return []
 
     def run_cpu(self, fn, items, dispatch):
-        return pool_cpu(self.pool, self.tasks, fn, items, dispatch, self.workers)
+        """fn(x) for every x of `items`, in order: each, a submit per item; map, chunks of
+        ceil(n / 4W) (ProcessPoolExecutor.map's chunks, counted as they go). On processes the
+        items cross pickled (a document is sent, as C++ procs sends it)."""
+        if dispatch == "each":
+            return [f.result() for f in [self.tasks.handed(self.pool.submit(fn, x)) for x in items]]
+        n = len(items)
+        size = max(1, -(-n // (4 * self.workers)))
+        futures = [self.tasks.handed(self.pool.submit(_chunk, fn, items[lo:lo + size]), min(size, n - lo))
+                   for lo in range(0, n, size)]
+        return [v for f in futures for v in f.result()]
 
     def run_blocking(self, fn, n):
         return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
@@ -167,33 +156,31 @@ class Threads:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-class Procs:
+class Threads(Pool):
     def __init__(self, model, workers):
-        self.workers = workers
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers,
-                                           mp_context=multiprocessing.get_context("fork"))
+        super().__init__(workers, cf.ThreadPoolExecutor(max_workers=workers))
+        # Every thread started before the timed runs: W tasks that each hold their thread until
+        # all W have one (the pool starts a new thread only when none is idle).
+        meet = threading.Barrier(workers + 1)
+        held = [self.pool.submit(meet.wait) for _ in range(workers)]
+        meet.wait(timeout=60)
+        for f in held:
+            f.result()
+        if len(self.pool._threads) != workers:
+            raise RuntimeError(f"py_threads: {len(self.pool._threads)} of {workers} threads started")
+
+
+class Procs(Pool):
+    def __init__(self, model, workers):
+        super().__init__(workers, cf.ProcessPoolExecutor(max_workers=workers,
+                                                         mp_context=multiprocessing.get_context("fork")))
         # Every worker forked before the timed runs: a task that holds each one at once.
         started = {f.result() for f in [self.pool.submit(_hold, workers) for _ in range(workers)]}
         if len(started) != workers:
             raise RuntimeError(f"py_procs: {len(started)} of {workers} workers started")
-        self.tasks = InFlight()
-
-    @property
-    def peak(self):
-        return self.tasks.peak
 
     def pids(self):
         return list(getattr(self.pool, "_processes", {}) or {})
-
-    def run_cpu(self, fn, items, dispatch):
-        """Items cross to the workers pickled (a document is sent, as C++ procs sends it)."""
-        return pool_cpu(self.pool, self.tasks, fn, items, dispatch, self.workers)
-
-    def run_blocking(self, fn, n):
-        return [f.result() for f in [self.pool.submit(fn, i) for i in range(n)]]
-
-    def close(self):
-        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _hold(workers):
