@@ -216,11 +216,13 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
         assert not b.get("error_occurred"), b
         assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
     assert 8000 < opened["pgbench_tps"] < 12000  # -R 10000
+    assert closed["pgbench_cpu_per_tx_us"] > 0  # pgbench's own CPU, from wait4
     rep = subprocess.run([str(ROOT / "scripts" / "report"), str(out), "-o", str(tmp_path / "report")],
                          capture_output=True, text=True, timeout=300)
     assert rep.returncode == 0, rep.stdout + rep.stderr
     md = (tmp_path / "report" / "report.md").read_text()
     assert "(question 7)" in md and "of its transactions per second" in md and "pgbench -S itself" in md
+    assert "Client CPU per query" in md and "pgbench -j 1's queries per second" in md
     assert (tmp_path / "report" / "scenario_db.svg").exists()
     broken = run(binary, "--suite", "quick", r"--benchmark_filter=^db\.peer/pgbench/workers:1/query:(pk|builtin)/concurrency:16/real",
                  "--out", str(out), env=env_with(tmp_path, CONCBENCH_TEST_BREAK="skip_wait"))
@@ -275,6 +277,8 @@ http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; 
         assert any(n.startswith("http.peer/wrk/") for n in names)
         for b in doc["benchmarks"]:
             assert not b.get("error_occurred"), b
+            if b["name"].startswith("http.peer/wrk/"):
+                assert b["wrk_cpu_per_request_us"] > 0  # wrk's own CPU, from wait4
     finally:
         srv.terminate()
         srv.wait(timeout=10)

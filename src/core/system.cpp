@@ -147,8 +147,10 @@ ProgramRun run_program(const std::vector<std::string>& args, const std::vector<s
     w.out.append(buf, std::size_t(n));
   }
   close(p[0]);
-  while (waitpid(pid, &w.status, 0) < 0 && errno == EINTR) {
+  struct rusage ru {};
+  while (wait4(pid, &w.status, 0, &ru) < 0 && errno == EINTR) {
   }
+  w.cpu_s = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
   return w;
 }
 

@@ -42,7 +42,8 @@ std::optional<std::string> helper_missing(const std::string& name, const std::st
 // captured together; waits for it. Throws if it cannot be started.
 struct ProgramRun {
   std::string out;
-  int status = 0;  // as waitpid gives it
+  int status = 0;     // as waitpid gives it
+  double cpu_s = 0;   // the program's CPU, user and system (wait4's rusage: it and its reaped children)
 };
 // `env`: "NAME=value" entries added to (or replacing) this process's environment.
 ProgramRun run_program(const std::vector<std::string>& args, const std::vector<std::string>& env = {});

@@ -284,6 +284,23 @@ def _distinct_peers(ratios):
     return list({q.name: q for _, _, q in ratios}.values())
 
 
+def _client_cpu(group, mine, peer, counter, tool, unit, units):
+    """Client CPU per request, `coro` (`mine`) against its one-thread peer: where the client,
+    not the server, is the limit (many cores, the server's work spread over them), requests
+    per second go as its inverse, so this ratio foretells the throughput ratio there. None
+    where either figure is missing."""
+    if mine is None or peer is None or not mine.ok or not peer.ok:
+        return None
+    a, b = mine.v("cpu_per_item_us"), peer.v(counter)
+    if not a or not b:
+        return None
+    ca, cb = measured(group, mine, "cpu_per_item_us"), measured(group, peer, counter)
+    return Claim(
+        f"Client CPU per {unit}, the limit where the client and not the server is the bottleneck "
+        f"(many cores): `coro` {ca.text} against {tool}'s {cb.text} on one thread; on such a "
+        f"machine `coro` would make {b / a:.2f}× {tool}'s {units} per second.", (ca, cb))
+
+
 def _http_closed(group, pts, c, delay):
     """The closed-loop claims at `c` connections and `delay` µs: each client, then wrk of the
     same shape (-t 1 against `coro`, one event loop each; -t cores against the others)."""
@@ -321,6 +338,12 @@ def _http_closed(group, pts, c, delay):
             + "; against it (`coro` against wrk -t 1, one event loop each; the others against wrk on "
             "every core), " + _join([f"`{m}` {r:.2f}×" for m, r, _ in ratios]) + " of its requests per second.",
             tuple(pc)))
+        coro = next((p for p in pts if p.model == "coro" and p.get("concurrency") == c
+                     and p.get("delay_us") == delay and not p.get("rate")), None)
+        one = next((q for m, _, q in ratios if m == "coro" and (q.get("workers") or 0) == 1), None)
+        cpu = _client_cpu(group, coro, one, "wrk_cpu_per_request_us", "wrk -t 1", "request", "requests")
+        if cpu is not None and delay == 0:
+            out.append(cpu)
     return out
 
 
@@ -475,6 +498,10 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             "pgbench -j 1, one event loop each; the others against pgbench on every core), "
             + _join([f"{n} {r:.2f}×" for n, r, _ in ratios]) + " of its transactions per second.",
             tuple(pc)))
+        one = next((q for n, _, q in ratios if n == "`coro`" and q.get("workers") == 1), None)
+        cpu = _client_cpu(group, mine.get("coro"), one, "pgbench_cpu_per_tx_us", "pgbench -j 1", "query", "queries")
+        if cpu is not None:
+            out.append(cpu)
     builtin = [q for q in group.select("db.peer", "pgbench", query="builtin", concurrency=c)
                if q.ok and q.v("pgbench_tps") and not q.get("rate")]
     if builtin:

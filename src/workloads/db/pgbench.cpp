@@ -108,7 +108,11 @@ const Workload& peer_workload() {
                   {"pgbench_lat_p99_us", "us",
                    "pgbench's 99th percentile latency, from its per-transaction log (with -R: from "
                    "each transaction's scheduled start, those scheduled in its second second, on "
-                   "warm connections)"}},
+                   "warm connections)"},
+                  {"pgbench_cpu_per_tx_us", "us",
+                   "pgbench's CPU (user and system) per transaction it processed, its connections' "
+                   "start included: where the client, not the server, is the limit, transactions "
+                   "per second go as its inverse"}},
   };
   return w;
 }
@@ -215,6 +219,7 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   std::sort(lat.begin(), lat.end());
   auto pct = [&](double q) { return lat[std::min(lat.size() - 1, std::size_t(q * double(lat.size())))]; };
   b.figures.emplace_back("pgbench_tps", rate);
+  if (done > 0) b.figures.emplace_back("pgbench_cpu_per_tx_us", r.cpu_s * 1e6 / double(done));
   b.figures.emplace_back("pgbench_lat_p50_us", pct(0.5));
   b.figures.emplace_back("pgbench_lat_p99_us", pct(0.99));
   if (pct(0.5) < double(c.sleep_us)) {
