@@ -736,3 +736,46 @@ def test_html_opens_in_chromium_with_the_tables_and_every_image(written, tmp_pat
     assert len(imgs) == len(PLOTS)
     assert f'data-images-ok="{len(PLOTS)}"' in dom
     assert "io.sleep/coro/concurrency:1000/latency_us:10000/real_time" in dom
+
+
+# ------------------------------------------------------------------------------ real services
+
+def service_claims(path, key):
+    """The answer's sentences of section `key` (db, http) for the run in `path`."""
+    (g,) = model.group_runs(load.load_runs([str(path)]))
+    section = next(s for s in decide.decide(g).scenarios if s.key == key)
+    return [c.text for c in section.answer]
+
+
+def test_client_cpu_compares_coro_with_the_one_thread_peer_of_the_same_point(tmp_path):
+    """services.json: a quick run of db (pk, C = 16) and http (C = 16, no delay) on `coro`
+    and their one-thread peers, recorded by concbench."""
+    doc = json.loads((FIX / "services.json").read_text())
+    for key, mine, peer, counter in (
+            ("db", "db/coro/query:pk/concurrency:16/real_time",
+             "db.peer/pgbench/workers:1/query:pk/concurrency:16/real_time", "pgbench_cpu_per_tx_us"),
+            ("http", "http/coro/concurrency:16/delay_us:0/body_bytes:1024/real_time",
+             "http.peer/wrk/workers:1/concurrency:16/delay_us:0/body_bytes:1024/real_time",
+             "wrk_cpu_per_request_us")):
+        ratio = entry_of(doc, peer)[counter] / entry_of(doc, mine)["cpu_per_item_us"]
+        said = [t for t in service_claims(FIX / "services.json", key) if t.startswith("Client CPU per")]
+        assert len(said) == 1 and f"about {ratio:.2g}×" in said[0], said
+        # Without the peer's figure (an older run), nothing is said, rather than a guess.
+        path = edited(tmp_path, "services.json", lambda d: entry_of(d, peer).pop(counter))
+        assert not [t for t in service_claims(path, key) if t.startswith("Client CPU per")]
+
+
+def test_half_capacity_says_when_pgbench_fell_behind(tmp_path):
+    def at_20000(doc, unfinished):
+        """coro carries 20,000/s too (a copy of its 10,000/s point): 10,000/s is half of it."""
+        p = json.loads(json.dumps(entry_of(doc, "db/coro/query:pk/concurrency:16/rate:10000/real_time")))
+        p["name"] = p["run_name"] = "db/coro/query:pk/concurrency:16/rate:20000/real_time"
+        doc["benchmarks"].append(p)
+        entry_of(doc, "db.peer/pgbench/workers:1/query:pk/concurrency:16/rate:10000/real_time")[
+            "pgbench_unfinished"] = unfinished
+    calm = service_claims(edited(tmp_path, "services.json", lambda d: at_20000(d, 0)), "db")
+    half = [t for t in calm if t.startswith("At 10,000 queries/s, at most half")]
+    assert len(half) == 1 and "fell behind" not in half[0], calm
+    behind = service_claims(edited(tmp_path, "services.json", lambda d: at_20000(d, 700)), "db")
+    half = [t for t in behind if t.startswith("At 10,000 queries/s, at most half")]
+    assert len(half) == 1 and "about 700 of its transactions never ran" in half[0], behind

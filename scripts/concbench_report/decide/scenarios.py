@@ -284,11 +284,12 @@ def _distinct_peers(ratios):
     return list({q.name: q for _, _, q in ratios}.values())
 
 
-def _client_cpu(group, mine, peer, counter, tool, unit, units):
-    """Client CPU per request, `coro` (`mine`) against its one-thread peer: where the client,
-    not the server, is the limit (many cores, the server's work spread over them), requests
-    per second go as its inverse, so this ratio foretells the throughput ratio there. None
-    where either figure is missing."""
+def _client_cpu(group, mine, peer, counter, tool, unit, units, checked):
+    """Client CPU per request, `coro` (`mine`) against its one-thread peer of the same shape:
+    if the client's one thread were the limit (many cores, the server's work spread over
+    them), requests per second would go as its inverse. A hint, not a measurement of that
+    machine: here the client shares the cores with the server, and the CPU a request costs
+    depends on how many each wake-up finds. None where either figure is missing."""
     if mine is None or peer is None or not mine.ok or not peer.ok:
         return None
     a, b = mine.v("cpu_per_item_us"), peer.v(counter)
@@ -296,15 +297,18 @@ def _client_cpu(group, mine, peer, counter, tool, unit, units):
         return None
     ca, cb = measured(group, mine, "cpu_per_item_us"), measured(group, peer, counter)
     return Claim(
-        f"Client CPU per {unit}, the limit where the client and not the server is the bottleneck "
-        f"(many cores): `coro` {ca.text} against {tool}'s {cb.text} on one thread; on such a "
-        f"machine `coro` would make {b / a:.2f}× {tool}'s {units} per second.", (ca, cb))
+        f"Client CPU per {unit}: `coro` {ca.text} (its process during the timed runs, {checked} "
+        f"checked, its connections opened before) against {tool}'s {cb.text} (the whole "
+        f"program, its start and connections included). If the client's one thread were the "
+        f"limit, as where many cores serve it, `coro` would make about {b / a:.2g}× {tool}'s "
+        f"{units} per second; here the client shares the cores with the server, so this is a "
+        f"hint for such a machine, not a measurement of it.", (ca, cb))
 
 
 def _http_closed(group, pts, c, delay):
     """The closed-loop claims at `c` connections and `delay` µs: each client, then wrk of the
     same shape (-t 1 against `coro`, one event loop each; -t cores against the others)."""
-    out, parts, cells, ratios = [], [], [], []
+    out, parts, cells, ratios, coro_pair = [], [], [], [], None
     cores = group.context.get("concbench_cores") or group.context.get("num_cpus") or 0
     for m in HTTP_MODELS:
         mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us") == delay
@@ -322,6 +326,8 @@ def _http_closed(group, pts, c, delay):
             _pick(group, "http.peer", "wrk", concurrency=c, delay_us=delay, body_bytes=p.get("body_bytes"))
         if peer is not None and p.ok and peer.v("wrk_requests_per_s") and p.v("items_per_second"):
             ratios.append((m, p.v("items_per_second") / peer.v("wrk_requests_per_s"), peer))
+            if m == "coro" and (peer.get("workers") or 0) == 1:
+                coro_pair = (p, peer)
     if not parts:
         return out
     limit = f" (the limit: {sig(c / (delay * 1e-6))} requests/s)" if delay else " (no limit but the CPUs)"
@@ -338,11 +344,9 @@ def _http_closed(group, pts, c, delay):
             + "; against it (`coro` against wrk -t 1, one event loop each; the others against wrk on "
             "every core), " + _join([f"`{m}` {r:.2f}×" for m, r, _ in ratios]) + " of its requests per second.",
             tuple(pc)))
-        coro = next((p for p in pts if p.model == "coro" and p.get("concurrency") == c
-                     and p.get("delay_us") == delay and not p.get("rate")), None)
-        one = next((q for m, _, q in ratios if m == "coro" and (q.get("workers") or 0) == 1), None)
-        cpu = _client_cpu(group, coro, one, "wrk_cpu_per_request_us", "wrk -t 1", "request", "requests")
-        if cpu is not None and delay == 0:
+        cpu = _client_cpu(group, *coro_pair, "wrk_cpu_per_request_us", "wrk -t 1", "request", "requests",
+                          "every body") if coro_pair and delay == 0 else None
+        if cpu is not None:
             out.append(cpu)
     return out
 
@@ -499,7 +503,8 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             + _join([f"{n} {r:.2f}×" for n, r, _ in ratios]) + " of its transactions per second.",
             tuple(pc)))
         one = next((q for n, _, q in ratios if n == "`coro`" and q.get("workers") == 1), None)
-        cpu = _client_cpu(group, mine.get("coro"), one, "pgbench_cpu_per_tx_us", "pgbench -j 1", "query", "queries")
+        cpu = _client_cpu(group, mine.get("coro"), one, "pgbench_cpu_per_tx_us", "pgbench -j 1", "query",
+                          "queries", "every row")
         if cpu is not None:
             out.append(cpu)
     builtin = [q for q in group.select("db.peer", "pgbench", query="builtin", concurrency=c)
@@ -536,7 +541,10 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
                 out.append(Claim(
                     f"At {sig(p.get('rate'))} queries/s, at most half of `coro`'s capacity: its "
                     f"p99 {a.text} against pgbench -R's {b.text} at the same rate (from its "
-                    f"per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×.",
+                    f"per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×"
+                    + (f" (pgbench fell behind its schedule: about {sig(q.v('pgbench_unfinished'))} of "
+                       "its transactions never ran, so its p99 is a lower bound)" if q.v("pgbench_unfinished")
+                       else "") + ".",
                     (a, b)))
     other = []
     for query in ("rw", "sleep"):

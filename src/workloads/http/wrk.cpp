@@ -46,8 +46,8 @@ const Workload& peer_workload() {
                   {"wrk_lat_p50_us", "us", "wrk's median latency (--latency)"},
                   {"wrk_lat_p99_us", "us", "wrk's 99th percentile latency (--latency)"},
                   {"wrk_cpu_per_request_us", "us",
-                   "wrk's CPU (user and system) per request it made: where the client, not the "
-                   "server, is the limit, requests per second go as its inverse"}},
+                   "wrk's CPU (user and system) per request it made, its start included: if its "
+                   "threads were the limit, requests per second would go as its inverse"}},
   };
   return w;
 }
@@ -76,7 +76,7 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
     return b;
   }
   b.figures.emplace_back("wrk_requests_per_s", requests);
-  if (std::regex_search(w.out, m, std::regex(R"(([0-9]+) requests in )")) && std::stod(m[1]) > 0)
+  if (std::regex_search(w.out, m, std::regex(R"(([0-9]+) requests in )")) && std::stod(m[1]) > 0 && w.cpu_s > 0)
     b.figures.emplace_back("wrk_cpu_per_request_us", w.cpu_s * 1e6 / std::stod(m[1]));
   double median = 0;
   if (std::regex_search(w.out, m, p50)) b.figures.emplace_back("wrk_lat_p50_us", median = to_us(m[1], m[2]));
