@@ -779,3 +779,6 @@ def test_half_capacity_says_when_pgbench_fell_behind(tmp_path):
     behind = service_claims(edited(tmp_path, "services.json", lambda d: at_20000(d, 700)), "db")
     half = [t for t in behind if t.startswith("At 10,000 queries/s, at most half")]
     assert len(half) == 1 and "about 700 of its transactions never ran" in half[0], behind
+    # pgbench -R's own capacity beside the clients': a rate it fell behind at is over the target.
+    assert any("pgbench -R's on the same server: -j 1 10,000/s (the highest rate run)" in t for t in calm), calm
+    assert any("pgbench -R's on the same server: -j 1 none" in t for t in behind), behind

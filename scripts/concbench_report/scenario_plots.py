@@ -188,8 +188,15 @@ def _plot_load(group, outdir, stem, workload, title, peer=None, target_ms=10.0, 
                   linestyle=dashes(m), label=m)
         right.plot(x, [p.v("lat_p99_us") for p in mine], color=colour(m), marker=marker(m),
                    linestyle=dashes(m), label=m)
-    top = max(p.get("rate") for p in pts)
-    left.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":", label="offered")
+    # Both rates on log axes: a sweep that doubles up to 40,000/s per core spans 2,000/s to
+    # hundreds of thousands on many cores; the offered rate is then the diagonal.
+    low, top = min(p.get("rate") for p in pts), max(p.get("rate") for p in pts)
+    left.plot([low, top], [low, top], color="grey", linewidth=0.8, linestyle=":", label="offered")
+    for ax in (left, right):
+        ax.set_xscale("log")
+        _log_labels(ax, "x", lambda v: sig(v))
+    left.set_yscale("log")
+    _log_labels(left, "y", lambda v: sig(v))
     left.set_xlabel("offered rate (per second)")
     left.set_ylabel("achieved rate (per second)")
     right.set_xlabel("offered rate (per second)")

@@ -454,6 +454,27 @@ def _python_claim(group, workload, **params):
                  tuple(cells))
 
 
+def _pgbench_capacities(group, target_ms, concurrency):
+    """([text], (cells)): pgbench -R's capacity under the p99 target on each thread count, as
+    the clients' (a rate at which it fell behind its schedule counts as over the target)."""
+    texts, cells = [], []
+    runs = [q for q in group.select("db.peer", "pgbench", query="pk", concurrency=concurrency)
+            if q.get("rate")]
+    for w in sorted({q.get("workers") for q in runs}, key=lambda v: v or 0):
+        mine = sorted((q for q in runs if q.get("workers") == w), key=lambda q: q.get("rate"))
+        good = [q for q in mine if q.ok and (q.v("pgbench_lat_p99_us") or float("inf")) <= target_ms * 1000
+                and not q.v("pgbench_unfinished")]
+        if not good:
+            texts.append(f"-j {sig(w)} none")
+            continue
+        best = good[-1]
+        cell = measured(group, best, "pgbench_lat_p99_us")
+        top = " (the highest rate run)" if best is mine[-1] else ""
+        texts.append(f"-j {sig(w)} {sig(best.get('rate'))}/s{top}, p99 {cell.text}")
+        cells.append(cell)
+    return texts, tuple(cells)
+
+
 def _db(group, target_ms=LATENCY_TARGET_MS):
     out = []
     pts = group.select("db")
@@ -526,10 +547,12 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         out.append(Claim(f"pgbench did not run: {bad.error}", (Cell("", (bad.name,)),)))
     caps, cells, found = _capacities(group, "db", DB_MODELS, target_ms, query="pk")
     if caps:
+        peers = _pgbench_capacities(group, target_ms, c)
         out.append(Claim(
             "Open loop (queries due on a Poisson schedule, latency from when each was due, as "
             f"pgbench -R counts it): the capacity under a p99 of {sig(target_ms)} ms is "
-            + _join(caps) + ".", tuple(cells)))
+            + _join(caps) + (f"; pgbench -R's on the same server: {_join(peers[0])}" if peers[0] else "")
+            + ".", tuple(cells) + peers[1]))
     if "coro" in found and found["coro"][0]:
         rate, _, runs = found["coro"]
         half = [p for p in runs if p.get("rate") <= rate / 2]
