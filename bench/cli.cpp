@@ -61,7 +61,10 @@ Names: <workload>/<model>/<param>:<value>/.../real_time
               scenarios add their own: block:<async|sleep|cpu|to_thread|to_procs> and block_ms
               (loop.blocking), units and parent_mb (spawn), wait:<all|each|first> (fanout),
               fail:<throw|abort|segv> and fail_pct (errors), file_kib and files (file),
-              delay_us, body_bytes and rate (http: rate = an open loop)
+              delay_us and body_bytes (http), query:<pk|rw|sleep|builtin>, sleep_us and depth
+              (db: depth = queries pipelined per connection), rate (db, http: an open loop,
+              requests due at that many per second on a Poisson schedule; the full suite
+              sweeps it past what the machine carries, for each model's capacity)
   Blocking models (threads, tbb_blocking, procs, ...) need one worker per in-flight wait: for I/O
   their workers equal the concurrency, and rows with fewer workers show the queueing.
 

@@ -36,6 +36,16 @@ def test_help_teaches(binary):
         assert needle in r.stdout, needle
 
 
+def test_help_explains_every_parameter_a_name_carries(binary):
+    """Each <param> of every full-suite name is in --help: a workload that adds a parameter
+    cannot leave it unexplained."""
+    names = run(binary, "--suite", "full", "--benchmark_list_tests").stdout.split()
+    keys = {part.split(":")[0] for n in names for part in n.split("/")[2:] if ":" in part}
+    assert {"workers", "dispatch", "concurrency", "rate", "query", "depth"} <= keys
+    text = run(binary, "--help").stdout
+    assert not [k for k in sorted(keys) if k not in text]
+
+
 @pytest.mark.parametrize("args, expect", [
     (["--suite", "quik"], "--suite 'quik': expected quick or full"),
     (["--nope"], "--nope"),
