@@ -567,7 +567,10 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
                     f"per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×"
                     + (f" (pgbench fell behind its schedule: about {sig(q.v('pgbench_unfinished'))} of "
                        "its transactions never ran, so its p99 is a lower bound)" if q.v("pgbench_unfinished")
-                       else "") + ".",
+                       else "")
+                    + (". One run each: the p99 of 1 s of schedule follows the machine's stalls "
+                       "(a client thread descheduled holds every query due meanwhile), so repeat "
+                       "with --benchmark_repetitions=5 for medians" if p.n == 1 or q.n == 1 else "") + ".",
                     (a, b)))
     other = []
     for query in ("rw", "sleep"):
