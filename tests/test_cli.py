@@ -46,6 +46,32 @@ def test_help_explains_every_parameter_a_name_carries(binary):
     assert not [k for k in sorted(keys) if k not in text]
 
 
+def test_the_open_loops_run_past_what_the_machine_carries(binary):
+    """A capacity is the highest rate under the p99 target: the full suite's sweeps must reach
+    past it on any machine. db: to 80,000/s, then doubling up to 40,000/s per core (about
+    twice what a core carried here, client and server together); http: to its physical
+    limit, C / delay."""
+    import os
+    names = run(binary, "--suite", "full", "--benchmark_list_tests").stdout.split()
+    def rates(prefix):
+        return sorted({int(p.split(":")[1]) for n in names if n.startswith(prefix)
+                       for p in n.split("/") if p.startswith("rate:")})
+    cores = len(os.sched_getaffinity(0))  # as concbench counts them: affinity, cgroup v2 quota
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()
+        if quota != "max":
+            cores = min(cores, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    db = rates("db/coro/")
+    assert db[0] <= 2000 and db[-1] >= 80000 and db[-1] <= max(80000, 40000 * cores) < 2 * db[-1], db
+    assert all(b > a for a, b in zip(db, db[1:]))
+    http = rates("http/coro/")
+    assert http[-1] == 100 * 1_000_000 // 1000, http  # C = 100 connections, 1 ms each
+    peer = rates("db.peer/pgbench/workers:1/")
+    assert peer == db  # pgbench -R at the same rates
+
+
 @pytest.mark.parametrize("args, expect", [
     (["--suite", "quik"], "--suite 'quik': expected quick or full"),
     (["--nope"], "--nope"),
