@@ -194,9 +194,9 @@ def _plot_load(group, outdir, stem, workload, title, peer=None, target_ms=10.0, 
     left.plot([low, top], [low, top], color="grey", linewidth=0.8, linestyle=":", label="offered")
     for ax in (left, right):
         ax.set_xscale("log")
-        _log_labels(ax, "x", lambda v: sig(v))
+        _log_labels(ax, "x", sig)
     left.set_yscale("log")
-    _log_labels(left, "y", lambda v: sig(v))
+    _log_labels(left, "y", sig)
     left.set_xlabel("offered rate (per second)")
     left.set_ylabel("achieved rate (per second)")
     right.set_xlabel("offered rate (per second)")

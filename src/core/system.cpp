@@ -150,7 +150,8 @@ ProgramRun run_program(const std::vector<std::string>& args, const std::vector<s
   struct rusage ru {};
   while (wait4(pid, &w.status, 0, &ru) < 0 && errno == EINTR) {
   }
-  w.cpu_s = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+  const Usage used = from_rusage(ru);
+  w.cpu_s = used.user_s + used.sys_s;
   return w;
 }
 

@@ -264,14 +264,15 @@ def _file(group):
 LATENCY_TARGET_MS = 10.0
 
 
-def capacity(group, model, target_ms, workload="http", **params):
+def capacity(group, model, target_ms, workload="http", p99="lat_p99_us", **params):
     """(rate, point, runs) of `model`'s open-loop points of `workload` with `params`: the
-    highest rate whose p99 latency stayed under target_ms, its point, and every rate run
-    (sorted). rate is None when none stayed under it."""
+    highest rate whose p99 latency (counter `p99`) stayed under target_ms, its point, and
+    every rate run (sorted). rate is None when none stayed under it. A saturated server, or a
+    load tool that fell behind its schedule (pgbench_unfinished), counts as over it."""
     pts = sorted((p for p in group.select(workload, model, **params) if p.get("rate")
                   and not p.get("depth")), key=lambda p: p.get("rate"))
-    good = [p for p in pts if (p.v("lat_p99_us") or float("inf")) <= target_ms * 1000
-            and not p.saturated]
+    good = [p for p in pts if (p.v(p99) or float("inf")) <= target_ms * 1000
+            and not p.saturated and not p.v("pgbench_unfinished")]
     best = good[-1] if good else None
     return (best.get("rate") if best else None), best, pts
 
@@ -387,6 +388,16 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
 DB_MODELS = ("coro", "coro_mt", "threads", "tbb_blocking", "procs")
 
 
+def _capacity_phrase(group, label, rate, best, runs, p99="lat_p99_us"):
+    """'label 40,000/s, p99 …' (or none, with the p99 at the lowest rate) and its cell."""
+    if best is None:
+        c = measured(group, runs[0], p99)
+        return f"{label} none (p99 {c.text} already at {sig(runs[0].get('rate'))}/s)", c
+    c = measured(group, best, p99)
+    top = " (the highest rate run)" if best is runs[-1] else ""
+    return f"{label} {sig(rate)}/s{top}, p99 {c.text}", c
+
+
 def _capacities(group, workload, models, target_ms, **params):
     caps, cells, found = [], [], {}
     for m in models:
@@ -394,14 +405,8 @@ def _capacities(group, workload, models, target_ms, **params):
         if not runs:
             continue
         found[m] = (rate, best, runs)
-        if best is None:
-            low = runs[0]
-            c = measured(group, low, "lat_p99_us")
-            caps.append(f"`{m}` none (p99 {c.text} already at {sig(low.get('rate'))}/s)")
-        else:
-            c = measured(group, best, "lat_p99_us")
-            top = " (the highest rate run)" if best is runs[-1] else ""
-            caps.append(f"`{m}` {sig(rate)}/s{top}, p99 {c.text}")
+        text, c = _capacity_phrase(group, f"`{m}`", rate, best, runs)
+        caps.append(text)
         cells.append(c)
     return caps, cells, found
 
@@ -456,22 +461,16 @@ def _python_claim(group, workload, **params):
 
 def _pgbench_capacities(group, target_ms, concurrency):
     """([text], (cells)): pgbench -R's capacity under the p99 target on each thread count, as
-    the clients' (a rate at which it fell behind its schedule counts as over the target)."""
+    the clients' (capacity(), on its own p99 counter)."""
     texts, cells = [], []
-    runs = [q for q in group.select("db.peer", "pgbench", query="pk", concurrency=concurrency)
-            if q.get("rate")]
-    for w in sorted({q.get("workers") for q in runs}, key=lambda v: v or 0):
-        mine = sorted((q for q in runs if q.get("workers") == w), key=lambda q: q.get("rate"))
-        good = [q for q in mine if q.ok and (q.v("pgbench_lat_p99_us") or float("inf")) <= target_ms * 1000
-                and not q.v("pgbench_unfinished")]
-        if not good:
-            texts.append(f"-j {sig(w)} none")
-            continue
-        best = good[-1]
-        cell = measured(group, best, "pgbench_lat_p99_us")
-        top = " (the highest rate run)" if best is mine[-1] else ""
-        texts.append(f"-j {sig(w)} {sig(best.get('rate'))}/s{top}, p99 {cell.text}")
-        cells.append(cell)
+    params = dict(query="pk", concurrency=concurrency)
+    threads = {q.get("workers") for q in group.select("db.peer", "pgbench", **params) if q.get("rate")}
+    for w in sorted(threads, key=lambda v: v or 0):
+        rate, best, runs = capacity(group, "pgbench", target_ms, "db.peer", "pgbench_lat_p99_us",
+                                    workers=w, **params)
+        text, c = _capacity_phrase(group, f"-j {sig(w)}", rate, best, runs, "pgbench_lat_p99_us")
+        texts.append(text)
+        cells.append(c)
     return texts, tuple(cells)
 
 

@@ -157,8 +157,9 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   else
     args.insert(args.end(), {"-f", file.string()});
   const bool open = c.rate > 0;
+  const int seconds = open ? 3 : 1;  // -T: with -R, a second to warm, the window, a second to drain
   args.insert(args.end(), {"-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T",
-                           open ? "3" : "1", "--log", "--log-prefix=" + (peer.dir / "tx").string()});
+                           std::to_string(seconds), "--log", "--log-prefix=" + (peer.dir / "tx").string()});
   if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
   args.push_back(conninfo);
   const int64_t before = lookups(peer.monitor.get(), table);
@@ -219,7 +220,7 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
     b.errors.push_back("pgbench's log holds no transaction in the window its figures come from");
     return b;
   }
-  if (open) rate = overrun ? double(logged.size()) / 3.0 : double(lat.size());  // per second of its run / of the window
+  if (open) rate = double(lat.size()) / (overrun ? seconds : 1);  // per second of its run / of the window
   // A backend reports its counts when it ends, shortly after pgbench does (on a loaded
   // machine, 16 backends ending can take seconds): wait up to 10 s, leaving once they are in.
   int64_t seen = 0;
