@@ -175,7 +175,7 @@ class Procs(Pool):
         super().__init__(workers, cf.ProcessPoolExecutor(max_workers=workers,
                                                          mp_context=multiprocessing.get_context("fork")))
         # Every worker forked before the timed runs: a task that holds each one at once.
-        started = {f.result() for f in [self.pool.submit(_hold, workers) for _ in range(workers)]}
+        started = {f.result() for f in [self.pool.submit(hold_worker, workers) for _ in range(workers)]}
         if len(started) != workers:
             raise RuntimeError(f"py_procs: {len(started)} of {workers} workers started")
 
@@ -183,8 +183,10 @@ class Procs(Pool):
         return list(getattr(self.pool, "_processes", {}) or {})
 
 
-def _hold(workers):
-    """Keeps this worker busy until `workers` workers have each taken one (a shared count)."""
+def hold_worker(workers):
+    """Keeps this pool worker busy long enough that each of `workers` submitted at once lands
+    on a worker of its own (a pool starts or picks an idle one for each); its pid, so that the
+    caller can count the distinct workers that took one."""
     time.sleep(0.05 + 0.002 * workers)
     return os.getpid()
 

@@ -24,6 +24,7 @@ import threading
 import time
 
 from .measure import mix64
+from .models import hold_worker
 from .workloads import batch_of, skip_wait
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -300,7 +301,7 @@ def requests_get(base, delay_us, size, start_ns, i):
 
 def get_and_hold(base, delay_us, size, workers):
     requests_get(base, delay_us, size, None, 0)
-    time.sleep(0.05 + 0.002 * workers)
+    hold_worker(workers)
 
 
 class Http:
@@ -466,7 +467,7 @@ def psycopg_lookup(dsn, start_ns, i):
 
 def connect_and_hold(dsn, workers):
     psycopg_lookup(dsn, None, 0)
-    time.sleep(0.05 + 0.002 * workers)
+    hold_worker(workers)
 
 
 class Db:
