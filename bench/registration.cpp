@@ -12,7 +12,9 @@
 #include "concbench_build_info.hpp"
 #include "core/fault.hpp"
 #include "core/spin.hpp"
+#include "core/system.hpp"
 #include "models/kinds.hpp"
+#include "servers/pg_cluster.hpp"
 
 namespace concbench {
 
@@ -145,8 +147,10 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
   ctx["slow_callback_ms"] = o.slow_callback_ms;
   ctx["echo_server"] = o.echo_server.empty() ? "embedded" : o.echo_server;
   ctx["http_server"] = o.http_url.empty() ? "embedded" : o.http_url;
-  const auto pg = PgService::external_url();
-  ctx["pg_server"] = pg ? hide_password(*pg) : "throwaway (a cluster started for each db benchmark)";
+  ctx["pg_server"] = PgService::describe();
+  // The field's own load tools, as the peers run them.
+  ctx["wrk_version"] = program_version({"wrk", "-v"});
+  ctx["pgbench_version"] = program_version({pgbench_program(), "--version"});
   ctx["concbench_injected_slowdown"] =
       fault::percent > 0 ? std::string(fault::model) + ":" + std::to_string(fault::percent) + "%"
                          : "none";

@@ -100,7 +100,9 @@ def test_db_runs_on_a_throwaway_cluster_and_removes_it(binary, tmp_path):
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
         assert b["items_per_second"] > 0 and b["server_cpu_s"] > 0
-    assert doc["context"]["pg_server"].startswith("throwaway")
+    ctx = doc["context"]
+    assert ctx["pg_server"].startswith("throwaway") and "(PostgreSQL) " in ctx["pg_server"]
+    assert ctx["pgbench_version"].startswith("pgbench (PostgreSQL) ")
     assert_nothing_left(tmp_path)
 
 
@@ -115,7 +117,8 @@ def test_db_against_an_external_server_never_shows_its_password(binary, tmp_path
         text = out.read_text()
         assert "s3cret-pw" not in text + r.stdout + r.stderr
         doc = json.loads(text)
-        assert doc["context"]["pg_server"] == f"postgresql://postgres:***@127.0.0.1:{c.port}/postgres"
+        assert doc["context"]["pg_server"].startswith(
+            f"postgresql://postgres:***@127.0.0.1:{c.port}/postgres (PostgreSQL ")
         assert len(doc["benchmarks"]) == 2
         assert [b for b in doc["benchmarks"] if b.get("error_occurred")] == []
         # No cluster of its own was started: only the external one runs.
@@ -284,3 +287,33 @@ http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; 
         srv.wait(timeout=10)
     r = run(binary, "--suite", "quick", "--http-url", f"http://127.0.0.1:{port}/item.bin")
     assert r.returncode == 2 and "cannot GET it" in r.stderr, r.stderr
+
+
+def test_a_pack_runs_db_and_wrk_from_its_own_folder(binary, tmp_path):
+    """scripts/pack: the build, its libraries, PostgreSQL's programs and wrk in one folder for a
+    machine with nothing installed; its concbench runs the db benchmarks on the pack's own
+    PostgreSQL and pgbench (the results' context names the folder) and leaves nothing behind."""
+    if not os.path.exists("/usr/lib/postgresql") or not shutil.which("wrk"):
+        pytest.skip("needs PostgreSQL and wrk here to pack them (scripts/setup)")
+    pack = tmp_path / "pack"
+    r = subprocess.run([str(ROOT / "scripts" / "pack"), "--build", str(pathlib.Path(binary).parent),
+                        "-o", str(pack)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "r.json"
+    e = env_with(tmp_path)
+    e.pop("CONCBENCH_PG_BINDIR", None)
+    r = run(str(pack / "concbench"), "--suite", "quick", "--out", str(out), "--progress", "never",
+            r"--benchmark_filter=^db/coro/query:pk/concurrency:16/real|"
+            r"^db\.peer/pgbench/workers:1/query:builtin/concurrency:16/real|"
+            r"^http\.peer/wrk/workers:1/concurrency:16/", env=e)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(out.read_text())
+    ctx = doc["context"]
+    assert f" from {pack}/pg/lib/postgresql/" in ctx["pg_server"], ctx["pg_server"]
+    assert ctx["pgbench_version"].startswith("pgbench (PostgreSQL) ")
+    assert len(doc["benchmarks"]) == 3
+    for b in doc["benchmarks"]:
+        assert not b.get("error_occurred"), b
+    assert_nothing_left(tmp_path)
+    r = subprocess.run([str(ROOT / "scripts" / "pack"), "--nonsense"], capture_output=True, text=True)
+    assert r.returncode == 2 and "--nonsense" in r.stderr

@@ -42,6 +42,22 @@ class Refs:
                 for i, (label, name) in enumerate(self.order)]
 
 
+def _servers(group):
+    """The servers and the field's load tools a run's db and http figures came from."""
+    c = group.context
+    workloads = {p.workload.split(".")[0] for p in group.points}
+    said = []
+    if "db" in workloads and c.get("pg_server"):
+        said.append(f"PostgreSQL: {c['pg_server']}")
+        if c.get("pgbench_version"):
+            said.append(c["pgbench_version"])
+    if "http" in workloads and c.get("http_server"):
+        said.append(f"HTTP server: {c['http_server']}")
+        if c.get("wrk_version"):
+            said.append(c["wrk_version"])
+    return "; ".join(said)
+
+
 def run_info(group):
     c = group.context
     return {
@@ -54,6 +70,7 @@ def run_info(group):
         "benchmarks": len(group.points), "failed": sum(1 for p in group.points if not p.ok),
         "repeated": group.repeated,
         "reps": max((p.n for p in group.points if p.ok), default=1),
+        "servers": _servers(group),
     }
 
 

@@ -155,6 +155,17 @@ ProgramRun run_program(const std::vector<std::string>& args, const std::vector<s
   return w;
 }
 
+std::string program_version(const std::vector<std::string>& args) {
+  try {
+    const std::string out = run_program(args).out;
+    std::string line(out.begin(), std::find(out.begin(), out.end(), '\n'));
+    if (const auto c = line.find(" Copyright"); c != std::string::npos) line.resize(c);  // wrk's
+    return line.empty() ? "unknown" : line;
+  } catch (const std::exception&) {
+    return "not found";
+  }
+}
+
 std::optional<std::string> helper_missing(const std::string& name, const std::string& what) {
   try {
     helper_program(name, what);

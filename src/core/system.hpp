@@ -48,6 +48,10 @@ struct ProgramRun {
 // `env`: "NAME=value" entries added to (or replacing) this process's environment.
 ProgramRun run_program(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+// The first line `args` (a program asked for its version) prints, without a copyright notice;
+// "not found" if it cannot start.
+std::string program_version(const std::vector<std::string>& args);
+
 // Set from a signal handler; work loops poll it to stop promptly.
 bool interrupted();
 void set_interrupted(int signal);

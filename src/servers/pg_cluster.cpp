@@ -40,6 +40,12 @@ std::string pg_bindir() {
   return "";
 }
 
+std::string pgbench_program() {
+  const std::string bin = pg_bindir();
+  if (!bin.empty() && access((bin + "/pgbench").c_str(), X_OK) == 0) return bin + "/pgbench";
+  return "pgbench";
+}
+
 std::optional<std::string> pg_cluster_unavailable() {
   if (pg_bindir().empty())
     return "needs PostgreSQL's server programs (initdb, postgres), not found in /usr/lib/postgresql/*/bin "

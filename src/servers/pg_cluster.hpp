@@ -12,6 +12,9 @@ namespace concbench {
 // /usr/lib/postgresql/<version>/bin (Debian's layout, off PATH), else PATH; "" if none.
 std::string pg_bindir();
 
+// pgbench beside that server (the same version), else the one on PATH.
+std::string pgbench_program();
+
 // Why this machine cannot start a throwaway cluster, with the command that fixes it;
 // nothing if it can.
 std::optional<std::string> pg_cluster_unavailable();

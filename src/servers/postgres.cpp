@@ -35,6 +35,22 @@ std::optional<std::string> PgService::unavailable() {
   return helper_missing("concbench-pg", "the throwaway PostgreSQL's guardian");
 }
 
+std::string PgService::describe() {
+  if (const auto url = external_url()) {
+    const char* keys[] = {"dbname", "connect_timeout", nullptr};
+    const char* values[] = {url->c_str(), "5", nullptr};
+    PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    const char* v = PQstatus(c) == CONNECTION_OK ? PQparameterStatus(c, "server_version") : nullptr;
+    const std::string version = v ? std::string("PostgreSQL ") + v : "version unknown";
+    PQfinish(c);
+    return hide_password(*url) + " (" + version + ")";
+  }
+  const std::string bin = pg_bindir();
+  if (bin.empty()) return "throwaway, but no PostgreSQL here (db is skipped)";
+  return "throwaway (a cluster started for each db benchmark): " + program_version({bin + "/postgres", "--version"}) +
+         " from " + bin;
+}
+
 std::string hide_password(const std::string& conninfo) {
   static const std::regex url(R"((postgres(?:ql)?://[^:/@?\s"]*:)[^@\s"]*@)");
   static const std::regex query(R"(([?&]password=)[^&]*)");

@@ -38,6 +38,9 @@ class PgService {
   // Why a db benchmark cannot run here (no server programs, no `postgres` user), with the
   // fix; nothing if it can.
   static std::optional<std::string> unavailable();
+  // For the results' context: the external server (password hidden) and the version it
+  // reports, or the throwaway cluster's server program, version and folder.
+  static std::string describe();
 
  private:
   void stop();

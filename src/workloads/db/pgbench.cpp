@@ -35,12 +35,6 @@
 namespace concbench::db {
 namespace {
 
-std::string pgbench_program() {
-  const std::string bin = pg_bindir();
-  if (!bin.empty() && access((bin + "/pgbench").c_str(), X_OK) == 0) return bin + "/pgbench";
-  return "pgbench";
-}
-
 std::string script(const Config& c) {
   const std::string id = "\\set id random(1, " + std::to_string(kRows) + ")\n";
   if (fault::skip_wait()) return id;  // the test's breakage: transactions that ask nothing
