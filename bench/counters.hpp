@@ -39,6 +39,8 @@ inline constexpr std::string_view cores = "cores";
 inline constexpr std::string_view peak_in_flight = "peak_in_flight";
 inline constexpr std::string_view server_cpu_s = "server_cpu_s";
 inline constexpr std::string_view server_saturated = "server_saturated";
+inline constexpr std::string_view server_cpu_per_item_us = "server_cpu_per_item_us";
+inline constexpr std::string_view connections = "connections";
 inline constexpr std::string_view loop_lag_us_p50 = "loop_lag_us_p50";
 inline constexpr std::string_view loop_lag_us_p99 = "loop_lag_us_p99";
 inline constexpr std::string_view loop_lag_us_max = "loop_lag_us_max";
@@ -83,9 +85,15 @@ inline constexpr Info all[] = {
      "concurrency, or the workers for a model whose workers block. Other workloads: most "
      "tasks handed to the engine and not yet finished (queued or running; a claimed chunk "
      "counts its tasks), sampled every 64 hand-overs"},
-    {server_cpu_s, "s", "io.echo: CPU of the embedded echo server per run"},
+    {server_cpu_s, "s",
+     "io.echo, http, db: the server's CPU per run (the embedded echo or HTTP server's process; "
+     "the throwaway PostgreSQL's postmaster and backends); not measured for an external server"},
+    {server_cpu_per_item_us, "us", "the same server CPU per operation (round trip, request or query)"},
+    {connections, "1",
+     "io.echo, http, db: the TCP connections the server held open at the end of the timed runs "
+     "(counted on the server's port, /proc/net/tcp): the connections the model used"},
     {server_saturated, "1",
-     "io.echo: 1 when the echo server used >= 90 % of the CPU left to it (its loops, at most "
+     "io.echo, http, db: 1 when the server used >= 90 % of the CPU left to it (its loops, at most "
      "the cores the model did not use): the point measures the server, not the model, and "
      "decides no verdict"},
     {loop_lag_us_p50, "us",

@@ -251,6 +251,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   const Usage workers_after = trial->worker_usage();
   const Usage after = self_usage() + workers_after;
   const double server_cpu = server ? server_cpu_seconds(*server) - server_cpu_before : -1;
+  const int64_t connections = server ? server_connections(*server) : -1;  // before the model lets go
   trial.reset();
   if (!error.empty() || runs == 0) return;
 
@@ -298,6 +299,8 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
         // most the cores the model did not use. Such a point measures the server (on 2
         // cores, a client at one core leaves the server one), not the model.
         set(st, k::server_cpu_s, server_cpu / double(runs));
+        set(st, k::server_cpu_per_item_us, server_cpu / (items * double(runs)) * 1e6);
+        if (connections >= 0) set(st, k::connections, double(connections));
         const double client_cores = (used.user_s + used.sys_s) / run_seconds;
         const double left = std::min(double(server->loops), double(cores) - client_cores);
         const double busy = server_cpu / run_seconds;

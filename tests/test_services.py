@@ -99,10 +99,18 @@ def test_db_runs_on_a_throwaway_cluster_and_removes_it(binary, tmp_path):
     assert len(doc["benchmarks"]) == 2
     for b in doc["benchmarks"]:
         assert not b.get("error_occurred"), b
-        assert b["items_per_second"] > 0 and b["server_cpu_s"] > 0
+        assert b["items_per_second"] > 0 and b["server_cpu_s"] > 0 and b["server_cpu_per_item_us"] > 0
+        assert b["connections"] == 16  # counted by the server's port, one per lane or worker
     ctx = doc["context"]
     assert ctx["pg_server"].startswith("throwaway") and "(PostgreSQL) " in ctx["pg_server"]
     assert ctx["pgbench_version"].startswith("pgbench (PostgreSQL) ")
+    # The count is the server's, not the concurrency asked: the pipeline keeps 16 queries in
+    # flight on 4 connections.
+    r = run(binary, "--suite", "quick", r"--benchmark_filter=^db/coro/query:pk/concurrency:16/depth:4/",
+            "--out", str(out), env=env_with(tmp_path))
+    assert r.returncode == 0, r.stderr
+    [b] = json.loads(out.read_text())["benchmarks"]
+    assert b["connections"] == 4 and b["peak_in_flight"] == 16, b
     assert_nothing_left(tmp_path)
 
 

@@ -81,4 +81,26 @@ double server_cpu_seconds(const ServerInfo& s) {
   return total;
 }
 
+int64_t server_connections(const ServerInfo& s) {
+  if (s.port == 0) return -1;
+  int64_t n = 0;
+  bool read_any = false;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream f(table);
+    std::string line;
+    if (!std::getline(f, line)) continue;  // the header
+    read_any = true;
+    while (std::getline(f, line)) {
+      // "  sl  local_address rem_address   st ...": "0: 0100007F:1F90 0100007F:C350 01 ..."
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      if (!(fields >> slot >> local >> remote >> state)) continue;
+      const auto colon = local.rfind(':');
+      if (colon == std::string::npos || state != "01") continue;  // 01: ESTABLISHED
+      if (std::strtoul(local.c_str() + colon + 1, nullptr, 16) == s.port) ++n;
+    }
+  }
+  return read_any ? n : -1;
+}
+
 }  // namespace concbench

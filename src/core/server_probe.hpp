@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 
 namespace concbench {
@@ -14,6 +15,7 @@ struct ServerInfo {
   pid_t pid = -1;  // its own process
   int loops = 1;   // threads serving (one event loop each)
   bool tree = false;  // its CPU includes its children's (PostgreSQL's backends)
+  uint16_t port = 0;  // its TCP port on this machine (connections are counted there)
 };
 
 void set_active_server(std::optional<ServerInfo> s);
@@ -24,5 +26,8 @@ double process_cpu_seconds(pid_t pid);
 // The server's CPU seconds: its process's, and its children's when it has a tree (those alive
 // now, and those it has reaped).
 double server_cpu_seconds(const ServerInfo& s);
+// The TCP connections the server holds open now: established sockets on this machine whose
+// local port is its port (/proc/net/tcp and tcp6); -1 if unreadable.
+int64_t server_connections(const ServerInfo& s);
 
 }  // namespace concbench

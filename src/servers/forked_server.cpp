@@ -103,7 +103,7 @@ ForkedServer::ForkedServer(const char* what, Session session) : loops_(std::max(
     waitpid(pid_, nullptr, 0);
     throw std::runtime_error(std::string(what) + ": did not start listening within 5 s");
   }
-  set_active_server(ServerInfo{pid_, loops_});
+  set_active_server(ServerInfo{pid_, loops_, /*tree=*/false, port_});
 }
 
 ForkedServer::~ForkedServer() {

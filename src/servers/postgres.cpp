@@ -119,7 +119,7 @@ std::shared_ptr<PgService> PgService::get() {
 }
 
 void PgService::activate() const {
-  if (throwaway_) set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true});
+  if (throwaway_) set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true, port_});
 }
 
 PgService::PgService(int max_connections) {
@@ -174,6 +174,7 @@ PgService::PgService(int max_connections) {
     if (line.rfind("error ", 0) == 0) throw std::runtime_error("PostgreSQL: " + line.substr(6, line.find('\n') - 6));
     throw std::runtime_error("PostgreSQL: the throwaway cluster did not start within 30 s");
   }
+  port_ = uint16_t(port);
   conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
 }
 

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -48,6 +49,7 @@ class PgService {
   int control_ = -1;  // the guardian's stdin: closing it (or dying) stops the cluster
   int done_ = -1;     // the guardian's stdout: its end of file says the cluster is gone
   pid_t postmaster_ = -1;
+  uint16_t port_ = 0;
   std::string conninfo_;
 };
 

@@ -306,6 +306,16 @@ def _client_cpu(group, mine, peer, counter, tool, unit, units, checked):
         f"hint for such a machine, not a measurement of it.", (ca, cb))
 
 
+def _server_side(group, p, unit):
+    """(text, cells): the server's CPU per operation and the connections it held, where the
+    point measured them (an embedded or throwaway server); ("", ()) where not."""
+    if not p.ok or p.v("server_cpu_per_item_us") is None:
+        return "", ()
+    cpu = measured(group, p, "server_cpu_per_item_us")
+    held = f" over {sig(p.v('connections'))} connections" if p.v("connections") is not None else ""
+    return f" ({cpu.text} of server CPU per {unit}{held})", (cpu,)
+
+
 def _http_closed(group, pts, c, delay):
     """The closed-loop claims at `c` connections and `delay` µs: each client, then wrk of the
     same shape (-t 1 against `coro`, one event loop each; -t cores against the others)."""
@@ -319,8 +329,9 @@ def _http_closed(group, pts, c, delay):
         p = min(mine, key=lambda x: x.get("body_bytes") or 0)
         rps, p99 = measured(group, p, "items_per_second"), measured(group, p, "lat_p99_us")
         cpu = measured(group, p, "cpu_per_item_us")
-        parts.append(f"{rps.text} at p99 {p99.text} and {cpu.text} of client CPU per request on `{m}`")
-        cells += [rps, p99, cpu]
+        server, server_cells = _server_side(group, p, "request")
+        parts.append(f"{rps.text} at p99 {p99.text} and {cpu.text} of client CPU per request{server} on `{m}`")
+        cells += [rps, p99, cpu, *server_cells]
         jobs = 1 if m == "coro" else cores
         peer = _pick(group, "http.peer", "wrk", workers=jobs, concurrency=c, delay_us=delay,
                      body_bytes=p.get("body_bytes")) or \
@@ -498,8 +509,9 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         qps, p99 = measured(group, p, "items_per_second"), measured(group, p, "lat_p99_us")
         cpu = measured(group, p, "cpu_per_item_us")
         name = "`coro` with 4 queries pipelined per connection" if extra else f"`{m}`"
-        parts.append(f"{qps.text} at p99 {p99.text}, {cpu.text} of client CPU per query on {name}")
-        cells += [qps, p99, cpu]
+        server, server_cells = _server_side(group, p, "query")
+        parts.append(f"{qps.text} at p99 {p99.text}, {cpu.text} of client CPU per query{server} on {name}")
+        cells += [qps, p99, cpu, *server_cells]
         # Like with like: one event loop (coro) against pgbench on one thread; the clients
         # that use every core against pgbench on as many threads.
         jobs = 1 if model == "coro" else (cores or None)
@@ -601,7 +613,9 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         out.append(py)
     out.append(Claim("Each db benchmark gets its own throwaway PostgreSQL (initdb in a temporary "
                      "folder, 127.0.0.1, removed at the end); --pg-url points it at another. "
-                     "server_cpu_s is the CPU of the server's processes (its backends)."))
+                     "server_cpu_per_item_us is the CPU of the server's processes (the postmaster "
+                     "and its backends) per query; connections, those the server held open at the "
+                     "end of the timed runs, counted on its port."))
     return out
 
 
@@ -611,9 +625,9 @@ ANSWERS = {"db": _db, "http": _http, "loop.blocking": _loop_blocking, "spawn": _
 
 # Workloads that are not declared scenarios (Kind io): the columns their section shows.
 OWN_COLUMNS = {"db": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_item_us",
-                      "server_cpu_s", "server_saturated", "peak_in_flight"),
+                      "server_cpu_per_item_us", "server_saturated", "peak_in_flight", "connections"),
                "http": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_item_us",
-                        "server_cpu_s", "server_saturated", "peak_in_flight")}
+                        "server_cpu_per_item_us", "server_saturated", "peak_in_flight", "connections")}
 
 
 def scenarios(group, latency_target_ms=LATENCY_TARGET_MS):

@@ -15,7 +15,8 @@ LITTLE_TOLERANCE = 0.20
 # printed honestly.
 USED_COUNTERS = ("items_per_second", "bytes_per_second", "speedup", "efficiency",
                  "overhead_per_task_us", "cpu_per_item_us", "rss_per_inflight_bytes",
-                 "lat_p50_us", "lat_p99_us", "start_s", "server_cpu_s", "server_saturated")
+                 "lat_p50_us", "lat_p99_us", "start_s", "server_cpu_s", "server_saturated",
+                 "server_cpu_per_item_us", "connections")
 
 
 @dataclass(frozen=True)
