@@ -325,3 +325,9 @@ def test_a_pack_runs_db_and_wrk_from_its_own_folder(binary, tmp_path):
     assert_nothing_left(tmp_path)
     r = subprocess.run([str(ROOT / "scripts" / "pack"), "--nonsense"], capture_output=True, text=True)
     assert r.returncode == 2 and "--nonsense" in r.stderr
+    mine = tmp_path / "mine"  # a folder of the user's is never replaced
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    r = subprocess.run([str(ROOT / "scripts" / "pack"), "-o", str(mine)], capture_output=True, text=True)
+    assert r.returncode == 2 and "not an earlier pack" in r.stderr
+    assert (mine / "notes.txt").read_text() == "keep"
