@@ -79,12 +79,15 @@ Outputs
   stdout: Google Benchmark's table (--benchmark_format=console|json).
   --out FILE (same as --benchmark_out=FILE): Google Benchmark JSON, rewritten after every
   benchmark, so an interrupted or crashed run keeps every finished result. Its context
-  records the cores, versions, build type, git revision, suite and every counter's unit.
+  records the cores, versions, build type, git revision, suite, every counter's unit, and
+  the servers and load tools the services ran against (pg_server, pgbench_version, wrk_version).
   Counters: items_per_second, speedup and efficiency (1 = the physical limit), cpu_user_s,
   cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
   lat_p50_us/lat_p99_us/lat_max_us (I/O), peak_in_flight (waits at once for I/O, tasks
-  handed over and unfinished for the rest), server_cpu_s and
-  server_saturated (io.echo), setup_s (model start, not in the timed loop).
+  handed over and unfinished for the rest), server_cpu_s, server_cpu_per_item_us,
+  server_saturated and connections (io.echo, http, db: the embedded or throwaway server's
+  CPU, and the connections it held, counted on its port), setup_s (model start, not in the
+  timed loop).
   Loop models also report loop_lag_us_p50/p99/max; each scenario its own figures (lag_us_*,
   slow_steps, unit_us, mem_per_unit_bytes, first_result_ms, released_ms, failures, ...).
   Repeat with --benchmark_repetitions=N for medians and spread.

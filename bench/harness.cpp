@@ -168,6 +168,9 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   const int64_t rss_before = current_rss_bytes();
   const auto setup_start = Clock::now();
   std::unique_ptr<Trial> trial;
+  // The server is this trial's, if it starts or takes one (a PostgreSQL kept from an earlier
+  // benchmark of the process, under --no-isolate, is not charged to io.sleep).
+  set_active_server(std::nullopt);
   try {
     trial = c.make(p);
   } catch (const std::exception& e) {

@@ -140,7 +140,7 @@ int run(int argc, char** argv) {
   }
   if (!o.pg_url.empty()) setenv("CONCBENCH_PG_URL", o.pg_url.c_str(), 1);  // to each benchmark's process
   if (const auto url = PgService::external_url(); url && o.run_one.empty() && !cl.benchmark.list)
-    if (const auto why = pg_connect_error(*url))
+    if (const auto why = pg_probe(*url).error)
       bad_input(std::string(o.pg_url.empty() ? "CONCBENCH_PG_URL" : "--pg-url") + " '" + hide_password(*url) +
                 "': cannot connect: " + hide_password(*why));
   if (!o.serve.empty()) return serve_until_interrupted(o.serve);

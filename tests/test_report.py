@@ -782,3 +782,34 @@ def test_half_capacity_says_when_pgbench_fell_behind(tmp_path):
     # pgbench -R's own capacity beside the clients': a rate it fell behind at is over the target.
     assert any("pgbench -R's on the same server: -j 1 10,000/s (the highest rate run)" in t for t in calm), calm
     assert any("pgbench -R's on the same server: -j 1 none" in t for t in behind), behind
+
+
+def service_section(path, key):
+    (g,) = model.group_runs(load.load_runs([str(path)]))
+    return g, next(s for s in decide.decide(g).scenarios if s.key == key)
+
+
+def test_the_server_side_per_operation_and_the_connections_it_held(tmp_path):
+    """services-2.json: the same points as services.json, from a run that also records the
+    server's CPU per operation, the connections on its port, and the servers and load tools."""
+    from concbench_report import render
+    for key, unit in (("db", "query"), ("http", "request")):
+        g, sec = service_section(FIX / "services-2.json", key)
+        closed = [c.text for c in sec.answer if c.text.startswith("Closed loop")]
+        assert len(closed) == 1 and f"of server CPU per {unit} over 16 connections) on `coro`" in closed[0]
+        assert {"server_cpu_s", "server_cpu_per_item_us", "connections"} <= {c for c, _ in sec.columns}
+        servers = render.run_info(g)["servers"]
+        assert "PostgreSQL: throwaway" in servers and "pgbench (PostgreSQL) " in servers
+        assert "HTTP server: embedded" in servers and "wrk " in servers and "Copyright" not in servers
+        # An older run has neither: its claim says nothing of them, its table keeps server_cpu_s.
+        g, sec = service_section(FIX / "services.json", key)
+        closed = [c.text for c in sec.answer if c.text.startswith("Closed loop")]
+        assert len(closed) == 1 and "server CPU" not in closed[0]
+        cols = {c for c, _ in sec.columns}
+        assert "server_cpu_s" in cols and "connections" not in cols
+        assert render.run_info(g)["servers"].startswith("PostgreSQL: throwaway (a cluster")
+    # A run without db names no PostgreSQL.
+    path = edited(tmp_path, "services-2.json", lambda d: d.update(
+        benchmarks=[b for b in d["benchmarks"] if b["name"].startswith("http")]))
+    (g,) = model.group_runs(load.load_runs([str(path)]))
+    assert render.run_info(g)["servers"].startswith("HTTP server: embedded")

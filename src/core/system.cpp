@@ -156,13 +156,14 @@ ProgramRun run_program(const std::vector<std::string>& args, const std::vector<s
 }
 
 std::string program_version(const std::vector<std::string>& args) {
+  const std::string name = std::filesystem::path(args.at(0)).filename().string();
   try {
     const std::string out = run_program(args).out;
     std::string line(out.begin(), std::find(out.begin(), out.end(), '\n'));
     if (const auto c = line.find(" Copyright"); c != std::string::npos) line.resize(c);  // wrk's
-    return line.empty() ? "unknown" : line;
+    return line.empty() ? name + ": version unknown" : line;
   } catch (const std::exception&) {
-    return "not found";
+    return name + ": not found";
   }
 }
 

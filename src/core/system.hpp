@@ -49,7 +49,7 @@ struct ProgramRun {
 ProgramRun run_program(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 // The first line `args` (a program asked for its version) prints, without a copyright notice;
-// "not found" if it cannot start.
+// "<program>: not found" if it cannot start.
 std::string program_version(const std::vector<std::string>& args);
 
 // Set from a signal handler; work loops poll it to stop promptly.

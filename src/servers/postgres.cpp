@@ -37,13 +37,8 @@ std::optional<std::string> PgService::unavailable() {
 
 std::string PgService::describe() {
   if (const auto url = external_url()) {
-    const char* keys[] = {"dbname", "connect_timeout", nullptr};
-    const char* values[] = {url->c_str(), "5", nullptr};
-    PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-    const char* v = PQstatus(c) == CONNECTION_OK ? PQparameterStatus(c, "server_version") : nullptr;
-    const std::string version = v ? std::string("PostgreSQL ") + v : "version unknown";
-    PQfinish(c);
-    return hide_password(*url) + " (" + version + ")";
+    const PgProbe probe = pg_probe(*url);
+    return hide_password(*url) + " (" + (probe.version.empty() ? "version unknown" : "PostgreSQL " + probe.version) + ")";
   }
   const std::string bin = pg_bindir();
   if (bin.empty()) return "throwaway, but no PostgreSQL here (db is skipped)";
@@ -85,29 +80,31 @@ std::pair<std::string, std::string> split_password(const std::string& conninfo) 
   return {out, password};
 }
 
-std::optional<std::string> pg_connect_error(const std::string& conninfo) {
+PgProbe pg_probe(const std::string& conninfo) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
   if (!opts) {
     std::string why = err ? err : "not a connection string or URL";
     PQfreemem(err);
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    return hide_password(why);
+    return {hide_password(why), ""};
   }
   PQconninfoFree(opts);
   const char* keys[] = {"dbname", "connect_timeout", nullptr};
   const char* values[] = {conninfo.c_str(), "5", nullptr};
   PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-  std::optional<std::string> why;
+  PgProbe out;
   if (PQstatus(c) != CONNECTION_OK) {
-    why = PQerrorMessage(c);
-    while (!why->empty() && why->back() == '\n') why->pop_back();
-    for (char& ch : *why)
+    std::string why = PQerrorMessage(c);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    for (char& ch : why)
       if (ch == '\n') ch = ' ';
-    why = hide_password(*why);
+    out.error = hide_password(why);
+  } else if (const char* v = PQparameterStatus(c, "server_version")) {
+    out.version = v;
   }
   PQfinish(c);
-  return why;
+  return out;
 }
 
 

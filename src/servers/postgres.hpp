@@ -20,7 +20,8 @@ class PgService {
   // The server of this process: the external one if configured, else a throwaway cluster
   // (300 connections) started on first use and kept until the process ends (a benchmark's
   // process runs one benchmark; a test process, many). Throws std::runtime_error with the
-  // reason if it cannot start. Marks it as the active server (server_cpu_s: its backends).
+  // reason if it cannot start. Marks it as the active server (server_cpu_s: its postmaster
+  // and backends; connections: on its port).
   static std::shared_ptr<PgService> get();
 
   explicit PgService(int max_connections = 300);
@@ -31,7 +32,7 @@ class PgService {
   const std::string& conninfo() const { return conninfo_; }  // for libpq (URL or key=value)
   bool external() const { return !throwaway_; }
   pid_t postmaster() const { return postmaster_; }
-  void activate() const;  // the harness charges its backends' CPU to server_cpu_s
+  void activate() const;  // the harness charges its processes' CPU to server_cpu_s
 
   // --pg-url / CONCBENCH_PG_URL (the command line sets the variable, so that a benchmark's own
   // process inherits it and the password never travels in an argument list); nothing if unset.
@@ -61,8 +62,12 @@ std::string hide_password(const std::string& conninfo);
 // program the first on its command line and the second in PGPASSWORD.
 std::pair<std::string, std::string> split_password(const std::string& conninfo);
 
-// Connects once to `conninfo` (5 s at most); the error (password hidden) if it cannot, else
-// nothing.
-std::optional<std::string> pg_connect_error(const std::string& conninfo);
+// Connects once to `conninfo` (5 s at most per address): the error (password hidden) if it
+// cannot, else the version the server reports.
+struct PgProbe {
+  std::optional<std::string> error;
+  std::string version;  // "15.18 (Debian 15.18-0+deb12u1)"
+};
+PgProbe pg_probe(const std::string& conninfo);
 
 }  // namespace concbench
