@@ -174,21 +174,34 @@ class Procs(Pool):
     def __init__(self, model, workers):
         super().__init__(workers, cf.ProcessPoolExecutor(max_workers=workers,
                                                          mp_context=multiprocessing.get_context("fork")))
-        # Every worker forked before the timed runs: a task that holds each one at once.
-        started = {f.result() for f in [self.pool.submit(hold_worker, workers) for _ in range(workers)]}
-        if len(started) != workers:
-            raise RuntimeError(f"py_procs: {len(started)} of {workers} workers started")
+        # Every worker forked and answering before the timed runs.
+        on_every_worker(self.pool, workers, hold_worker, "py_procs: started")
 
     def pids(self):
         return list(getattr(self.pool, "_processes", {}) or {})
 
 
-def hold_worker(workers):
-    """Keeps this pool worker busy long enough that each of `workers` submitted at once lands
-    on a worker of its own (a pool starts or picks an idle one for each); its pid, so that the
-    caller can count the distinct workers that took one."""
-    time.sleep(0.05 + 0.002 * workers)
-    return os.getpid()
+def hold_worker(hold):
+    """Keeps this pool worker busy `hold` seconds, so that the calls submitted beside it land on
+    other workers; who it is (process and thread), for on_every_worker to count."""
+    time.sleep(hold)
+    return os.getpid(), threading.get_ident()
+
+
+def on_every_worker(pool, workers, fn, what):
+    """Runs fn(hold) (it ends with hold_worker(hold): who it was) on each of the pool's
+    `workers` before the timed runs, fn doing its per-worker set-up once (a connection).
+    A pool hands each call to an idle worker, so W calls that each hold their worker a while
+    usually reach all W; on a loaded machine a worker can finish its hold and take a second
+    one, so rounds repeat, each holding twice as long, until every worker has answered."""
+    seen = set()
+    hold = 0.05 + 0.002 * workers
+    for _ in range(8):
+        seen |= {f.result() for f in [pool.submit(fn, hold) for _ in range(workers)]}
+        if len(seen) >= workers:
+            return
+        hold *= 2
+    raise RuntimeError(f"{what}: {len(seen)} of {workers} workers answered")
 
 
 ENGINES = {"py_asyncio": Loop, "py_uvloop": Loop, "py_threads": Threads, "py_procs": Procs}

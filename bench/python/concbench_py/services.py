@@ -24,7 +24,7 @@ import threading
 import time
 
 from .measure import mix64
-from .models import hold_worker
+from .models import hold_worker, on_every_worker
 from .workloads import batch_of, skip_wait
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -119,13 +119,12 @@ _echo = threading.local()  # a worker thread's (or process's) connection
 
 
 def _echo_connect(host, port, hold):
-    """Opens this worker's connection, then holds the worker `hold` s so that each of the
-    pool's workers takes one of these calls; returns who it was."""
+    """Opens this worker's connection (once), then holds the worker (on_every_worker)."""
     import socket
-    _echo.sock = socket.create_connection((host, port))
-    _echo.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    time.sleep(hold)
-    return os.getpid(), threading.get_ident()
+    if getattr(_echo, "sock", None) is None:
+        _echo.sock = socket.create_connection((host, port))
+        _echo.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return hold_worker(hold)
 
 
 def echo_once(delay_us, i):
@@ -218,10 +217,7 @@ class Echo:
             def run():
                 return batch_of(engine.run_lanes(one, n, c))
             return run
-        who = {f.result() for f in [engine.pool.submit(_echo_connect, host, port, 0.05 + 0.002 * c)
-                                    for _ in range(c)]}
-        if len(who) != c:
-            raise RuntimeError(f"{len(who)} of {c} workers connected")
+        on_every_worker(engine.pool, c, functools.partial(_echo_connect, host, port), "io.echo: connected")
         task = functools.partial(echo_once, d)
 
         def run():
@@ -299,9 +295,9 @@ def requests_get(base, delay_us, size, start_ns, i):
     return (mix64(i), t0, t1) if due is None else (mix64(i), t0, t1, due)
 
 
-def get_and_hold(base, delay_us, size, workers):
+def get_and_hold(base, delay_us, size, hold):
     requests_get(base, delay_us, size, None, 0)
-    hold_worker(workers)
+    return hold_worker(hold)
 
 
 class Http:
@@ -389,10 +385,8 @@ class Http:
                 return batch_of(engine.run_lanes(one, n, c))
             return run
 
-        # Every worker's Session connected before the timed runs: C GETs that each hold their
-        # worker.
-        for f in [engine.pool.submit(get_and_hold, base, d, size, c) for _ in range(c)]:
-            f.result()
+        # Every worker's Session connected before the timed runs.
+        on_every_worker(engine.pool, c, functools.partial(get_and_hold, base, d, size), "http: connected")
 
         def run():
             return batch_of(engine.run_blocking(functools.partial(requests_get, base, d, size, run_start(p)), n))
@@ -465,9 +459,9 @@ def psycopg_lookup(dsn, start_ns, i):
     return (v, t0, t1) if due is None else (v, t0, t1, due)
 
 
-def connect_and_hold(dsn, workers):
+def connect_and_hold(dsn, hold):
     psycopg_lookup(dsn, None, 0)
-    hold_worker(workers)
+    return hold_worker(hold)
 
 
 class Db:
@@ -550,9 +544,8 @@ class Db:
                 start[0] = run_start(p)
                 return batch_of(engine.run_lanes(one, n, c))
             return run
-        # Every worker connected before the timed runs: C calls that each hold their worker.
-        for f in [engine.pool.submit(connect_and_hold, cluster.dsn, c) for _ in range(c)]:
-            f.result()
+        # Every worker connected before the timed runs.
+        on_every_worker(engine.pool, c, functools.partial(connect_and_hold, cluster.dsn), "db: connected")
 
         def run():
             return batch_of(engine.run_blocking(functools.partial(psycopg_lookup, cluster.dsn, run_start(p)), n))
