@@ -37,7 +37,7 @@ fresh process of its own, so that no figure depends on what ran before it.
 Usage: concbench [--suite quick|full] [--out FILE] [options] [--benchmark_* flags]
 
 Suites
-  quick   one to four points per workload and model; about a minute on 2 cores.
+  quick   one to four points per workload and model; about 2 minutes on 2 cores.
           What ./scripts/bench and CI run.
   full    (default) every sweep: workers 1, 2, 4 and the core count; grain 1 us .. 10 ms
           in both dispatch shapes;
