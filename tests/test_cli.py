@@ -68,8 +68,9 @@ def test_the_open_loops_run_past_what_the_machine_carries(binary):
     assert all(b > a for a, b in zip(db, db[1:]))
     http = rates("http/coro/")
     assert http[-1] == 100 * 1_000_000 // 1000, http  # C = 100 connections, 1 ms each
-    peer = rates("db.peer/pgbench/workers:1/")
+    peer = rates("db.peer/pgbench/workers:1/query:pk/")
     assert peer == db  # pgbench -R at the same rates
+    assert rates("db.peer/pgbench/workers:1/query:builtin/") == db  # and pgbench -S -R itself
 
 
 @pytest.mark.parametrize("args, expect", [

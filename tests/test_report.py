@@ -782,6 +782,23 @@ def test_half_capacity_says_when_pgbench_fell_behind(tmp_path):
     # pgbench -R's own capacity beside the clients': a rate it fell behind at is over the target.
     assert any("pgbench -R's on the same server: -j 1 10,000/s (the highest rate run)" in t for t in calm), calm
     assert any("pgbench -R's on the same server: -j 1 none" in t for t in behind), behind
+    assert "pgbench -S -R itself" not in half[0]  # this run has no such point
+
+    def with_builtin(doc):
+        """pgbench -S -R itself at the same rate: a copy of the custom script's point, p99 doubled."""
+        at_20000(doc, 0)
+        q = json.loads(json.dumps(entry_of(doc, "db.peer/pgbench/workers:1/query:pk/concurrency:16/rate:10000/real_time")))
+        q["name"] = q["run_name"] = "db.peer/pgbench/workers:1/query:builtin/concurrency:16/rate:10000/real_time"
+        q["pgbench_lat_p99_us"] *= 2
+        doc["benchmarks"].append(q)
+        return q
+    doc = json.loads((FIX / "services.json").read_text())
+    mine = entry_of(doc, "db/coro/query:pk/concurrency:16/rate:10000/real_time")["lat_p99_us"]
+    q = with_builtin(doc)
+    both = service_claims(edited(tmp_path, "services.json", with_builtin), "db")
+    half = [t for t in both if t.startswith("At 10,000 queries/s, at most half")]
+    assert len(half) == 1 and "against pgbench -S -R itself" in half[0], both
+    assert f"{mine / q['pgbench_lat_p99_us']:.2f}×" in half[0].split("pgbench -S -R itself")[1], half[0]
 
 
 def service_section(path, key):

@@ -223,10 +223,11 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
     closed = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/real_time"]
     opened = by["db.peer/pgbench/workers:1/query:pk/concurrency:16/rate:10000/real_time"]
     builtin = by["db.peer/pgbench/workers:1/query:builtin/concurrency:16/real_time"]  # pgbench -S itself
-    for b in (closed, opened, builtin):
+    builtin_r = by["db.peer/pgbench/workers:1/query:builtin/concurrency:16/rate:10000/real_time"]  # -S -R
+    for b in (closed, opened, builtin, builtin_r):
         assert not b.get("error_occurred"), b
         assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
-    assert 8000 < opened["pgbench_tps"] < 12000  # -R 10000
+    assert 8000 < opened["pgbench_tps"] < 12000 and 8000 < builtin_r["pgbench_tps"] < 12000  # -R 10000
     assert closed["pgbench_cpu_per_tx_us"] > 0  # pgbench's own CPU, from wait4
     rep = subprocess.run([str(ROOT / "scripts" / "report"), str(out), "-o", str(tmp_path / "report")],
                          capture_output=True, text=True, timeout=300)

@@ -572,17 +572,25 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             q = peer(1, query="pk", concurrency=p.get("concurrency"), rate=p.get("rate"))
             if q is not None and q.v("pgbench_lat_p99_us") and p.v("lat_p99_us"):
                 a, b = measured(group, p, "lat_p99_us"), measured(group, q, "pgbench_lat_p99_us")
+                s = peer(1, query="builtin", concurrency=p.get("concurrency"), rate=p.get("rate"))
+                itself, cells = "", (a, b)
+                if s is not None and s.v("pgbench_lat_p99_us"):
+                    c = measured(group, s, "pgbench_lat_p99_us")
+                    itself = (f"; against pgbench -S -R itself (its builtin script on its own table) "
+                              f"{c.text}, {p.v('lat_p99_us') / s.v('pgbench_lat_p99_us'):.2f}×"
+                              + (" (it fell behind: a lower bound)" if s.v("pgbench_unfinished") else ""))
+                    cells = (a, b, c)
                 out.append(Claim(
                     f"At {sig(p.get('rate'))} queries/s, at most half of `coro`'s capacity: its "
-                    f"p99 {a.text} against pgbench -R's {b.text} at the same rate (from its "
-                    f"per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×"
+                    f"p99 {a.text} against pgbench -R's {b.text} at the same rate (the same query; "
+                    f"from its per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×"
                     + (f" (pgbench fell behind its schedule: about {sig(q.v('pgbench_unfinished'))} of "
                        "its transactions never ran, so its p99 is a lower bound)" if q.v("pgbench_unfinished")
-                       else "")
+                       else "") + itself
                     + (". One run each: the p99 of 1 s of schedule follows the machine's stalls "
                        "(a client thread descheduled holds every query due meanwhile), so repeat "
                        "with --benchmark_repetitions=5 for medians" if p.n == 1 or q.n == 1 else "") + ".",
-                    (a, b)))
+                    cells))
     other = []
     for query in ("rw", "sleep"):
         mine = [p for p in pts if p.get("query") == query and not p.get("rate")]

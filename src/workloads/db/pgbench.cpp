@@ -14,7 +14,8 @@
 // starts nothing scheduled before its end once -T is up, so a tail that lags would be lost).
 // `query:builtin` is pgbench -S itself, its builtin select-only script on its own
 // pgbench_accounts (scale 1: 100,000 rows, made by pgbench -i where the server has none, never
-// replaced), beside the closed-loop pk points: the tool exactly as its users run it.
+// replaced), beside every pk point, closed loop and with -R at the same rates: the tool exactly
+// as its users run it (`pgbench -S -R`).
 // Skipped, with the command that fixes it, where pgbench or the server is missing.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -257,7 +258,7 @@ const bool registered = register_case({
           for (const Params& p : grid(s, IoShape::loop)) {
             if (p.has("depth")) continue;
             points.push_back(p);
-            if (Query(p.get("query")) == Query::pk && !p.has("rate"))
+            if (Query(p.get("query")) == Query::pk)  // pgbench -S too, closed and with -R
               points.push_back(Params(p).set("query", int64_t(Query::builtin)));
           }
           return peer_points(s, points);
