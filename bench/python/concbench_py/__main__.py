@@ -162,6 +162,21 @@ def measure_one(entry, w, model, p, min_time, cores):
         engine.close()
         raise
     setup_s = time.perf_counter() - t0
+    if w.kind == "io" and p.get("rate"):
+        # As the C++ harness: an open loop is measured after a run at the same rate, as
+        # pgbench -R's window is after its first second; untimed, its figures dropped.
+        try:
+            warm = run()
+        except BaseException:
+            if w.close:
+                w.close()
+            engine.close()
+            raise
+        if warm.errors:
+            if w.close:
+                w.close()
+            engine.close()
+            raise RuntimeError("; ".join(warm.errors[:3]) + " (the open loop's warm-up run)")
     rss_before = measure.rss_bytes()
     pids = engine.pids()
     before = measure.Usage.now(pids)
