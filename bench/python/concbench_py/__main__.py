@@ -167,16 +167,13 @@ def measure_one(entry, w, model, p, min_time, cores):
         # pgbench -R's window is after its first second; untimed, its figures dropped.
         try:
             warm = run()
+            if warm.errors:
+                raise RuntimeError("; ".join(warm.errors[:3]) + " (the open loop's warm-up run)")
         except BaseException:
             if w.close:
                 w.close()
             engine.close()
             raise
-        if warm.errors:
-            if w.close:
-                w.close()
-            engine.close()
-            raise RuntimeError("; ".join(warm.errors[:3]) + " (the open loop's warm-up run)")
     rss_before = measure.rss_bytes()
     pids = engine.pids()
     before = measure.Usage.now(pids)
