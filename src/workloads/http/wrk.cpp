@@ -60,7 +60,7 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   const std::string url = "http://" + at.str() + (broken ? std::string("/skipped") : target(1, c));
   const std::size_t threads = std::max<std::size_t>(1, std::min(c.concurrency, jobs));
   const ProgramRun w = run_program({"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(c.concurrency),
-                         "-d1s", "--latency", url});
+                         "-d1s", "--timeout", "10s", "--latency", url});  // a 2 s default timeout fails a loaded machine's run
   Batch b;
   std::smatch m;
   const std::regex rps(R"(Requests/sec:\s+([0-9.]+))");
