@@ -4,10 +4,12 @@
 // its requests per second and latency percentiles recorded beside the models' (the report
 // shows each model's ratio to it). Skipped, with the command that fixes it, where wrk is not
 // installed. wrk has no open loop (wrk2 has; Debian does not package it).
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <cerrno>
+#include <cstring>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -36,22 +38,20 @@ constexpr char kDoneScript[] =
     "  io.write(string.format(\"Latency min: %dus\\n\", latency.min))\n"
     "end\n";
 
+// Held in memory (memfd), never on disk: nothing is left behind on a kill; wrk opens it through
+// this process's /proc entry.
 struct Script {
-  std::string path;
+  int fd = memfd_create("concbench-wrk.lua", MFD_CLOEXEC);
+  std::string path = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd);
   Script() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/concbench-wrk-XXXXXX.lua";
-    const int fd = mkstemps(tmpl.data(), 4);
-    if (fd < 0) throw std::runtime_error("cannot write wrk's script in " + tmpl);
-    const bool ok = ::write(fd, kDoneScript, sizeof kDoneScript - 1) == ssize_t(sizeof kDoneScript - 1);
-    ::close(fd);
-    path = tmpl;
-    if (!ok) {
-      ::unlink(path.c_str());
-      throw std::runtime_error("cannot write wrk's script " + path);
-    }
+    if (fd >= 0 && ::write(fd, kDoneScript, sizeof kDoneScript - 1) == ssize_t(sizeof kDoneScript - 1)) return;
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot hold wrk's script in memory: " + why);
   }
-  ~Script() { ::unlink(path.c_str()); }
+  ~Script() {
+    if (fd >= 0) ::close(fd);
+  }
   Script(const Script&) = delete;
   Script& operator=(const Script&) = delete;
 };
