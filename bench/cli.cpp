@@ -79,8 +79,9 @@ Outputs
   stdout: Google Benchmark's table (--benchmark_format=console|json).
   --out FILE (same as --benchmark_out=FILE): Google Benchmark JSON, rewritten after every
   benchmark, so an interrupted or crashed run keeps every finished result. Its context
-  records the cores, versions, build type, git revision, suite, every counter's unit, and
-  the servers and load tools the services ran against (pg_server, pgbench_version, wrk_version).
+  records the cores, versions, kernel and its futex hash, build type, git revision, suite,
+  every counter's unit, and the servers and load tools the services ran against (pg_server,
+  pgbench_version, wrk_version).
   Counters: items_per_second, speedup and efficiency (1 = the physical limit), cpu_user_s,
   cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
   lat_p50_us/lat_p99_us/lat_max_us (I/O), peak_in_flight (waits at once for I/O, tasks

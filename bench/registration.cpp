@@ -143,6 +143,8 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
       "before oneTBB's scheduler starts, so the arena gets the threads it asks for";
   ctx["benchmark_version"] = CONCBENCH_BENCHMARK_VERSION;
   ctx["compiler"] = std::string(CONCBENCH_COMPILER_ID) + " " + __VERSION__;
+  ctx["kernel"] = kernel_release();
+  ctx["futex_hash"] = futex_hash();
   ctx["spin_iterations_per_us"] = spin_iterations_per_us();
   ctx["slow_callback_ms"] = o.slow_callback_ms;
   ctx["echo_server"] = o.echo_server.empty() ? "embedded" : o.echo_server;

@@ -135,6 +135,9 @@ def test_a_run_writes_strict_json_with_context_and_counters(binary, tmp_path):
         assert key in ctx, key
     assert ctx["concbench_build_type"] in {"Release", "Debug", "RelWithDebInfo", "MinSizeRel"}
     assert ctx["concbench_counters"]["efficiency"]["unit"] == "ratio"
+    # The kernel, and the futex hash its threaded processes get (uname, prctl), as this host says.
+    assert ctx["kernel"] == f"{os.uname().sysname} {os.uname().release}"
+    assert ctx["futex_hash"].startswith(("private, ", "global "))
     (b,) = doc["benchmarks"]
     assert b["name"] == SMALL_NAME
     assert ctx["concbench_isolation"] == "process per benchmark"

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <cerrno>
 #include <cstring>
@@ -22,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 #include <sstream>
 
 extern char** environ;
@@ -165,6 +168,22 @@ std::string program_version(const std::vector<std::string>& args) {
   } catch (const std::exception&) {
     return name + ": not found";
   }
+}
+
+std::string kernel_release() {
+  struct utsname u {};
+  return uname(&u) == 0 ? std::string(u.sysname) + " " + u.release : "unknown";
+}
+
+std::string futex_hash() {
+  // prctl(PR_FUTEX_HASH, PR_FUTEX_HASH_GET_SLOTS) (Linux 6.16+; not in Debian 12's headers),
+  // asked from a second thread: a process's own hash is made when it first has one.
+  constexpr int kPrFutexHash = 78, kGetSlots = 2;
+  long slots = -1;
+  std::thread([&] { slots = prctl(kPrFutexHash, kGetSlots, 0, 0, 0); }).join();
+  if (slots > 0)
+    return "private, " + std::to_string(slots) + " buckets per process (PR_FUTEX_HASH)";
+  return "global (one hash shared by every process)";
 }
 
 std::optional<std::string> helper_missing(const std::string& name, const std::string& what) {

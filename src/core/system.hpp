@@ -52,6 +52,13 @@ ProgramRun run_program(const std::vector<std::string>& args, const std::vector<s
 // "<program>: not found" if it cannot start.
 std::string program_version(const std::vector<std::string>& args);
 
+// "Linux 6.18.44": threads' costs depend on it.
+std::string kernel_release();
+// The futex hash a threaded process gets here: its own of N buckets (Linux 6.16+), or the
+// kernel's global one. Few buckets and thousands of threads asleep on one lock's condition
+// variable make a wake walk a long chain (README: io.sleep on threads at 10,000 workers).
+std::string futex_hash();
+
 // Set from a signal handler; work loops poll it to stop promptly.
 bool interrupted();
 void set_interrupted(int signal);
