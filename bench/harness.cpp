@@ -130,6 +130,17 @@ std::string describe_errors(const std::vector<std::string>& errors) {
   return s;
 }
 
+// One run of the trial; an exception (e.g. fork() refused) is its error, so the suite goes on.
+Batch run_once(Trial& trial) {
+  try {
+    return trial.run();
+  } catch (const std::exception& e) {
+    Batch b;
+    b.errors.push_back(std::string("run failed: ") + e.what());
+    return b;
+  }
+}
+
 }  // namespace
 
 void set_progress_hook(void (*hook)(const std::string&)) { g_progress = hook; }
@@ -184,19 +195,13 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   // 20,000 queries/s: coro's p99 485 us cold against pgbench's 367 us, 343 us warm). The run
   // is not timed and its figures are dropped; an error in it is the benchmark's.
   if (w.kind == Kind::io && p.has("rate")) {
-    std::string why;
-    try {
-      const Batch warm = trial->run();
-      if (!warm.errors.empty()) why = describe_errors(warm.errors);
-    } catch (const std::exception& e) {
-      why = std::string("run failed: ") + e.what();
-    }
+    const Batch warm = run_once(*trial);
     if (interrupted()) {
       st.SkipWithError(kInterruptedMessage);
       return;
     }
-    if (!why.empty()) {
-      st.SkipWithError((name + ": " + why + " (the open loop's warm-up run)").c_str());
+    if (!warm.errors.empty()) {
+      st.SkipWithError((name + ": " + describe_errors(warm.errors) + " (the open loop's warm-up run)").c_str());
       return;
     }
   }
@@ -221,12 +226,7 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
     inflight::reset();
     trace::Span run_span("run", "benchmark", runs);
     const auto t0 = Clock::now();
-    Batch b;
-    try {
-      b = trial->run();
-    } catch (const std::exception& e) {  // e.g. fork() refused: an error entry, the suite goes on
-      b.errors.push_back(std::string("run failed: ") + e.what());
-    }
+    Batch b = run_once(*trial);
     const double dt = seconds_since(t0);
     st.PauseTiming();
     run_seconds += dt;

@@ -253,7 +253,6 @@ int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
 }  // namespace concbench
 
 #include <csignal>
-#include <sys/prctl.h>
 
 namespace concbench {
 int become_child(int parent, int keep) {
