@@ -180,15 +180,16 @@ BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
 // file system with room: checked by writing 64 KiB beside it, so that a bad --out is exit 2
 // before anything runs rather than results lost at the end. (/dev/full, a folder, a
 // read-only or full disk are refused here.)
-void check_writable(const std::string& out) {
+void check_writable(const std::string& flag, const std::string& out) {
   struct stat st{};
   if (stat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    bad_input("--out '" + out + "': not a regular file (concbench writes FILE.tmp and renames it "
-              "over FILE after every benchmark); name a file, e.g. --out results/run.json");
+    bad_input(flag + " '" + out + "': not a regular file (concbench writes FILE.tmp and renames it "
+              "over FILE); name a file, e.g. " + flag + " results/" +
+              (flag == "--trace" ? "trace.json" : "run.json"));
   const std::string probe = out + ".tmp";
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
-    bad_input("--out '" + out + "': cannot write there (cannot create " + probe + ": " +
+    bad_input(flag + " '" + out + "': cannot write there (cannot create " + probe + ": " +
               std::strerror(errno) + ")");
   std::string zeros(64 << 10, '\0');
   bool ok = true;
@@ -202,7 +203,7 @@ void check_writable(const std::string& out) {
   ::close(fd);
   ::unlink(probe.c_str());
   if (!ok || err != 0)
-    bad_input("--out '" + out + "': cannot write there (" + std::strerror(ok ? err : errno) +
+    bad_input(flag + " '" + out + "': cannot write there (" + std::strerror(ok ? err : errno) +
               "): is the disk full?");
 }
 
@@ -302,8 +303,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     bad_input("--out '" + o.out + "' and --benchmark_out '" + bf.out +
               "' name two files: give one");
   cl.out = o.out.empty() ? bf.out : o.out;
-  if (!o.trace.empty() && o.run_one.empty() && !bf.list) check_writable(o.trace);
-  if (!cl.out.empty() && !bf.list) check_writable(cl.out);
+  if (!o.trace.empty() && o.run_one.empty() && !bf.list) check_writable("--trace", o.trace);
+  if (!cl.out.empty() && !bf.list) check_writable("--out", cl.out);
   if (bf.min_time.empty()) {
     const std::string t = std::string("--benchmark_min_time=") + (o.suite == "quick" ? "0.05" : "0.5");
     bf.pass.push_back(t);

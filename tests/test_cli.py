@@ -81,12 +81,14 @@ def test_the_open_loops_run_past_what_the_machine_carries(binary):
     (["--benchmark_filter=("], "not a regular expression"),
     (["--benchmark_filter=^no-such-workload/"], "matches none"),
     (["--benchmark_fitler=cpu"], "unrecognised"),
-    (["--out", "/nonexistent-dir/x.json"], "cannot write"),
+    (["--out", "/nonexistent-dir/x.json"], "--out '/nonexistent-dir/x.json': cannot write"),
+    (["--out", "/dev/full"], "--out '/dev/full': not a regular file"),
     (["--echo-server", "localhost"], "expected HOST:PORT"),
     (["--progress", "sometimes"], "expected auto, always or never"),
     (["--benchmark_format=xml"], "expected console or json"),
     (["--slow-callback-ms", "0"], "--slow-callback-ms: expected a positive number"),
-    (["--trace", "/nonexistent-dir/t.json"], "cannot write"),
+    (["--trace", "/nonexistent-dir/t.json"], "--trace '/nonexistent-dir/t.json': cannot write"),
+    (["--trace", "/tmp"], "--trace '/tmp': not a regular file"),
     (["--serve", "ftp"], "--serve 'ftp': expected http or echo"),
 ])
 def test_bad_input_exits_2_with_a_message(binary, args, expect):
