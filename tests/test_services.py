@@ -69,6 +69,29 @@ def assert_nothing_left(folder, within=10.0):
     assert clusters_under(folder) == [], "a cluster folder was left"
 
 
+def shared_memory_of(postmaster):
+    """What a running postmaster holds that outlives processes: its System V segment (the id
+    on line 7 of postmaster.pid) and the dynamic segments it maps from /dev/shm."""
+    cmd = pathlib.Path(f"/proc/{postmaster}/cmdline").read_bytes().split(b"\0")
+    data = pathlib.Path(cmd[cmd.index(b"-D") + 1].decode())
+    shmid = int((data / "postmaster.pid").read_text().splitlines()[6].split()[1])
+    maps = pathlib.Path(f"/proc/{postmaster}/maps").read_text().splitlines()
+    dsm = sorted({line.split()[-1] for line in maps if "/dev/shm/PostgreSQL." in line})
+    assert dsm, "the postmaster maps no dynamic shared memory: this check would prove nothing"
+    return shmid, dsm
+
+
+def assert_shared_memory_released(held, within=10.0):
+    shmid, dsm = held
+    deadline = time.monotonic() + within
+    def left():
+        ids = {int(line.split()[1]) for line in open("/proc/sysvipc/shm").read().splitlines()[1:]}
+        return ([shmid] if shmid in ids else []) + [f for f in dsm if os.path.exists(f)]
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left() == [], "shared memory of the cluster was left"
+
+
 def guardian(binary):
     return pathlib.Path(binary).parent / "concbench-pg"
 
@@ -184,6 +207,7 @@ def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path, whic
     wait_for_cluster(tmp_path, p)
     time.sleep(2.5)  # set up, and well into its timed runs
     postmaster = min(postgres_under(tmp_path))
+    held = shared_memory_of(postmaster)
     os.kill(postmaster, signal.SIGKILL)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 1, err
@@ -191,6 +215,8 @@ def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path, whic
     assert b["error_occurred"]
     assert "query" in b["error_message"] or "connection" in b["error_message"], b["error_message"]
     assert_nothing_left(tmp_path)
+    # A killed postmaster leaves its segments to whoever starts the cluster next: the guardian.
+    assert_shared_memory_released(held)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
@@ -201,12 +227,14 @@ def test_ctrl_c_or_a_killed_benchmark_leaves_no_postgres(binary, tmp_path, sig):
                          env=env_with(tmp_path), start_new_session=True)
     wait_for_cluster(tmp_path, p)
     time.sleep(2.0)
+    held = shared_memory_of(min(postgres_under(tmp_path)))
     if sig == signal.SIGKILL:
         os.killpg(p.pid, signal.SIGKILL)  # the parent and the benchmark's process: a crash
     else:
         p.send_signal(sig)
     p.wait(timeout=30)
     assert_nothing_left(tmp_path, within=15.0)
+    assert_shared_memory_released(held)
 
 
 def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_answers(binary, tmp_path):

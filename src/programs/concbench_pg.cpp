@@ -11,8 +11,10 @@
 //      "error <why>") once the server accepts connections;
 //   4. waits for its stdin to close: the benchmark ended, normally, by Ctrl-C or by a crash
 //      (the kernel closes the pipe in every case), or SIGINT/SIGTERM/SIGHUP;
-//   5. stops the server (immediate shutdown: SIGQUIT, SIGKILL after 5 s), removes the folder,
-//      and exits, which closes its stdout: the benchmark waits for that end of file.
+//   5. stops the server (immediate shutdown: SIGQUIT, SIGKILL after 5 s); if the server had
+//      died or had to be killed, starts it once alone so that PostgreSQL removes the shared
+//      memory the dead one left (System V, /dev/shm); removes the folder, and exits, which
+//      closes its stdout: the benchmark waits for that end of file.
 // Usage: concbench-pg [MAX_CONNECTIONS]
 #include <fcntl.h>
 #include <ftw.h>
@@ -107,6 +109,21 @@ uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
+// Starts the crashed cluster's server alone (`postgres --single`, no listening, stdin
+// empty), which removes the shared memory its dead postmaster left and exits. Until the
+// last backend has noticed its postmaster's death and detached, PostgreSQL refuses
+// ("pre-existing shared memory block is still in use"): tried for up to 5 s.
+void release_shared_memory(const std::string& bin, const std::string& data) {
+  ::unlink((data + "/postmaster.pid").c_str());  // its postmaster is reaped: a stale lock
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const int st = wait_for(start({bin + "/postgres", "--single", "-D", data, "-c", "listen_addresses=",
+                                   "-k", g_dir, "postgres"},
+                                  g_dir + "/release.log", false));
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,16 +197,26 @@ int main(int argc, char** argv) {
     }
   }
   if (alive) {
-    kill(server, SIGQUIT);  // immediate shutdown: the backends go too; nothing is kept
-    bool gone = false;
+    // Immediate shutdown: the backends go too; nothing is kept. A server that had died
+    // already (killed, crashed) is reaped here with its status.
+    int status = 0;
+    bool gone = waitpid(server, &status, WNOHANG) == server;
+    const bool died = gone;
+    if (!gone) kill(server, SIGQUIT);
     for (int k = 0; k < 500 && !gone; ++k) {  // 5 s
-      gone = waitpid(server, nullptr, WNOHANG) == server;
+      gone = waitpid(server, &status, WNOHANG) == server;
       if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!gone) {
       kill(server, SIGKILL);
-      wait_for(server);
+      status = wait_for(server);
     }
+    // A postmaster that did not shut down itself (killed, crashed, or killed here after 5 s)
+    // leaves its shared memory behind: the System V segment and the dynamic segments in
+    // /dev/shm (PostgreSQL.N), which outlive every process. PostgreSQL removes a crashed
+    // cluster's segments when it next starts on the same data folder, so it is started
+    // once more, as a stand-alone backend with nothing to do, before the folder goes.
+    if (died || WIFSIGNALED(status)) release_shared_memory(bin, data);
   }
   if (!ready) fail("postgres did not accept connections within 15 s: " + tail(g_dir + "/postgres.log"));
   nftw(g_dir.c_str(), [](const char* p, const struct stat*, int, FTW*) { return remove(p); }, 16,
