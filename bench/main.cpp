@@ -29,7 +29,6 @@
 #include "servers/http_server.hpp"
 #include "servers/postgres.hpp"
 #include "workloads/http/http.hpp"
-#include "servers/http_server.hpp"
 
 namespace concbench {
 namespace {
@@ -216,23 +215,30 @@ int run(int argc, char** argv) {
 
   std::string trace_error;
   const bool trace_ok = o.trace.empty() || trace::finish(&trace_error);
+  // A results file that could not be written is tried once more (room may have been made),
+  // then rescued elsewhere: results are never lost to a full disk or a removed folder.
+  const bool lost = file && tee.write_failed && !file->write();
+  const std::string why = lost ? std::strerror(errno) : "";
+  const std::string rescued = lost ? file->rescue() : "";
   std::cerr << "concbench: " << g_progress.done << " of " << selected.size() << " benchmarks ran, "
             << tee.failed << " failed, " << tee.skipped << " skipped (machine limits)";
-  if (file) std::cerr << "; results in " << file->path();
+  if (file && !lost) std::cerr << "; results in " << file->path();
   if (!o.trace.empty() && trace_ok) std::cerr << "; trace in " << o.trace << " (ui.perfetto.dev)";
   std::cerr << "\n";
   if (!trace_ok) std::cerr << "concbench: the trace could not be written: " << trace_error << "\n";
+  if (lost && !rescued.empty())
+    std::cerr << "concbench: the results file " << file->path() << " could not be written (" << why
+              << "): every result is in " << rescued << " instead\n";
+  if (lost && rescued.empty())
+    std::cerr << "concbench: the results file " << file->path() << " could not be written (" << why
+              << "), nor a copy in $TMPDIR or /dev/shm: the results follow as JSON\n"
+              << file->text();
   if (const int sig = interrupt_signal()) {
     std::cerr << "concbench: interrupted by " << strsignal(sig)
-              << "; the results file holds every benchmark that finished\n";
+              << (lost ? "" : "; the results file holds every benchmark that finished") << "\n";
     return 128 + sig;
   }
-  if (tee.write_failed || !trace_ok) {
-    if (!tee.write_failed) return kCannotWrite;
-    std::cerr << "concbench: the results file " << file->path()
-              << " could not be written: its last complete version is all that is kept\n";
-    return kCannotWrite;
-  }
+  if (lost || !trace_ok) return kCannotWrite;
   return tee.failed > 0 ? 1 : 0;
 }
 

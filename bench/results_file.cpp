@@ -5,7 +5,8 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <filesystem>
 #include <regex>
 
 namespace concbench {
@@ -21,37 +22,57 @@ ResultsFile::ResultsFile(std::string path, nlohmann::ordered_json extra_context)
   json_.SetErrorStream(&text_);
 }
 
-void ResultsFile::context(const benchmark::BenchmarkReporter::Context& c) {
-  json_.ReportContext(c);
-  write();
-}
+// Each of these only records; the caller (TeeReporter) writes, once per event.
+void ResultsFile::context(const benchmark::BenchmarkReporter::Context& c) { json_.ReportContext(c); }
 
 void ResultsFile::runs(const std::vector<benchmark::BenchmarkReporter::Run>& runs) {
   json_.ReportRuns(runs);
-  write();
 }
 
 void ResultsFile::finalize() {
   json_.Finalize();
   finalized_ = true;
-  write();
 }
 
-bool ResultsFile::write() {
+std::string ResultsFile::text() const {
   std::string text = text_.str();
-  if (text.empty()) return true;
+  if (text.empty()) return {};
   if (!finalized_) text += "\n  ]\n}\n";  // close what Google Benchmark leaves open
   nlohmann::ordered_json doc;
   try {
     doc = nlohmann::ordered_json::parse(strict_json(std::move(text)));
   } catch (const std::exception&) {
-    return false;  // cannot happen for Google Benchmark's output; never write a broken file
+    return {};  // cannot happen for Google Benchmark's output; never write a broken file
   }
   for (auto& [k, v] : extra_.items()) doc["context"][k] = v;
+  return doc.dump(2) + "\n";
+}
+
+bool ResultsFile::write() {
+  if (text_.str().empty()) return true;
+  return write_to(path_);
+}
+
+std::string ResultsFile::rescue() {
+  const std::string name = "concbench-rescued-" + std::to_string(::getpid()) + "-" +
+                           std::filesystem::path(path_).filename().string();
+  const char* tmpdir = std::getenv("TMPDIR");
+  for (const std::string& dir : {std::string(tmpdir && *tmpdir ? tmpdir : "/tmp"), std::string("/dev/shm")}) {
+    const std::string to = (std::filesystem::path(dir) / name).string();
+    if (write_to(to)) return to;
+  }
+  return {};
+}
+
+bool ResultsFile::write_to(const std::string& path) const {
+  const std::string body = text();
+  if (body.empty()) {
+    errno = EINVAL;
+    return false;
+  }
   // Written whole beside the file, flushed to the disk, then renamed over it: a crash, a
   // full disk or a kill leaves the last complete file, never a torn one.
-  const std::string tmp = path_ + ".tmp";
-  const std::string body = doc.dump(2) + "\n";
+  const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
   for (std::size_t done = 0; done < body.size();) {
@@ -72,7 +93,7 @@ bool ResultsFile::write() {
     errno = e;
     return false;
   }
-  return std::rename(tmp.c_str(), path_.c_str()) == 0;
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace concbench

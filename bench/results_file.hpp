@@ -25,6 +25,12 @@ class ResultsFile {
   void finalize();
   // Writes what is known now. Returns false (with errno set) if the file cannot be written.
   bool write();
+  // When the file itself cannot be written at the end: writes the same results beside
+  // $TMPDIR (or /tmp), then /dev/shm (memory, room when the disk is full), as
+  // concbench-rescued-PID-NAME. Returns the path written, or "" if none took them.
+  std::string rescue();
+  // The results as they would be written (for the last resort: standard error).
+  std::string text() const;
 
  private:
   std::string path_;
@@ -32,6 +38,8 @@ class ResultsFile {
   std::ostringstream text_;
   benchmark::JSONReporter json_;
   bool finalized_ = false;
+
+  bool write_to(const std::string& path) const;
 };
 
 // Strict JSON from Google Benchmark's: bare NaN / Infinity values become null.

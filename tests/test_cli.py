@@ -333,13 +333,16 @@ def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, mo
     assert processes_running(binary, env) == []
 
 
-def test_a_results_file_that_cannot_be_written_later_is_a_message_and_exit_74(binary, tmp_path):
+def test_a_results_file_that_cannot_be_written_later_is_rescued_a_message_and_exit_74(binary, tmp_path):
     folder = tmp_path / "gone"
     folder.mkdir()
     out = folder / "r.json"
+    spare = tmp_path / "spare"
+    spare.mkdir()
     p = subprocess.Popen([binary, "--suite", "quick", "--out", str(out),
                           "--benchmark_filter=^start/"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, TMPDIR=str(spare)))
     deadline = time.time() + 60
     while not out.exists() and time.time() < deadline:
         time.sleep(0.01)
@@ -357,6 +360,13 @@ def test_a_results_file_that_cannot_be_written_later_is_a_message_and_exit_74(bi
     _, err = p.communicate(timeout=120)
     assert p.returncode == 74, err
     assert "cannot write" in err
+    # Nothing is lost: every result is written beside $TMPDIR instead, and the message says where.
+    (rescued,) = spare.glob(f"concbench-rescued-{p.pid}-r.json")
+    assert f"every result is in {rescued} instead" in err
+    listed = run(binary, "--suite", "quick", "--benchmark_list_tests", "--benchmark_filter=^start/")
+    names = {b["run_name"] for b in strict_load(rescued)["benchmarks"]}
+    assert names == set(listed.stdout.split())
+    assert "results in" not in err  # the summary does not claim the file it could not write
 
 
 def test_every_benchmark_runs_in_its_own_process(binary, tmp_path):
