@@ -684,6 +684,18 @@ def test_an_output_folder_that_cannot_be_written_is_refused(tmp_path):
         assert f"-o {out}: expected a folder" in r.stderr and found in r.stderr
 
 
+def test_a_disk_that_fills_while_writing_is_exit_74_not_a_traceback(tmp_path):
+    """The folder is writable, then a write fails (a full disk; here a file size limit, which
+    fails writes the same way: Python ignores SIGXFSZ)."""
+    import resource
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+    r = subprocess.run([str(REPORT), str(FIX / "basic.json"), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=120, preexec_fn=limit)
+    assert r.returncode == 74, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert f"scripts/report: cannot write the report in {tmp_path / 'out'}: File too large" in r.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     ([], "the following arguments are required"),
     (["--tolerance", "2", "x.json"], "expected a fraction"),

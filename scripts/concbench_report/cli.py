@@ -85,10 +85,11 @@ def main(argv=None):
     except load.InputError as e:
         print(f"scripts/report: {e}", file=sys.stderr)
         return 2
-    except OSError as e:
-        print(f"scripts/report: -o {outdir}: expected a folder the report can be written to, "
-              f"found {e.strerror or e} ({e.filename})", file=sys.stderr)
-        return 2
+    except OSError as e:  # the folder was proven writable: a full disk, a quota, a limit
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"scripts/report: cannot write the report in {outdir}: {e.strerror or e}{where}; "
+              f"what is there is incomplete", file=sys.stderr)
+        return 74  # EX_IOERR, as concbench when it cannot write its results
     print(md)
     print(html)
     return 0
