@@ -145,6 +145,36 @@ def test_ctrl_c_keeps_what_finished_and_leaves_no_process(tmp_path):
         json.loads(out.read_text())  # whatever finished, as valid JSON
 
 
+def test_a_results_file_that_cannot_be_written_later_is_rescued_and_exit_74(tmp_path):
+    folder, spare = tmp_path / "gone", tmp_path / "spare"
+    folder.mkdir()
+    spare.mkdir()
+    out = folder / "r.json"
+    flt = r"--benchmark_filter=^cpu\.spin/py_asyncio/"
+    p = subprocess.Popen(RUNNER + ["--suite", "quick", flt, "--benchmark_min_time=0.01", "--out", str(out)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, TMPDIR=str(spare)))
+    deadline = time.monotonic() + 120
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    while True:  # every later write fails once the folder is gone (emptied first: r.json.tmp)
+        for f in folder.iterdir():
+            f.unlink(missing_ok=True)
+        try:
+            folder.rmdir()
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+    _, err = p.communicate(timeout=300)
+    assert p.returncode == 74, err
+    assert "the run goes on" in err
+    (rescued,) = spare.glob("concbench-rescued-*-r.json")
+    assert f"every result is in {rescued} instead" in err
+    listed = py("--suite", "quick", flt, "--benchmark_list_tests").stdout.split()
+    assert len(listed) > 1 and [b["name"] for b in json.loads(rescued.read_text())["benchmarks"]] == listed
+    assert "results in" not in err
+
+
 def test_the_report_puts_python_beside_cpp_claim_by_claim(quick, binary, tmp_path):
     _, pyout = quick
     c = tmp_path / "c.json"

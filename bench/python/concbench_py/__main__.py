@@ -8,8 +8,10 @@ unchanged and put each Python model beside the C++ ones.
 (scripts/bench-python runs it with PYTHONPATH set; ./scripts/bench runs both arms.) Every
 benchmark runs in a fresh interpreter, as pyperf's workers and the C++ binary's do. Exit
 status: 0 all ran, 1 some failed (error entries in the file), 2 bad input, 74 the results file
-could not be written, 128+N interrupted by signal N (the file keeps what finished)."""
+could not be written (every result is then in $TMPDIR or /dev/shm, named on standard error),
+128+N interrupted by signal N (the file keeps what finished)."""
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -286,12 +288,29 @@ def on_signal(sig, _frame):
 def write_json(path, doc):
     """Atomically (a temporary file renamed): a crash or a full disk never leaves half a file."""
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            json.dump(doc, f, indent=2)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def rescue_json(path, doc):
+    """Where the results file cannot be written at the end: the same results beside $TMPDIR
+    (or /tmp), then /dev/shm (memory: room when the disk is full), as the C++ binary does.
+    Returns the path written, or None."""
+    name = f"concbench-rescued-{os.getpid()}-{os.path.basename(path)}"
+    for folder in (os.environ.get("TMPDIR") or "/tmp", "/dev/shm"):
+        with contextlib.suppress(OSError):
+            write_json(os.path.join(folder, name), doc)
+            return os.path.join(folder, name)
+    return None
 
 
 def parse_args(argv):
@@ -348,6 +367,7 @@ def main(argv):
     doc = {"context": context(a.suite, cores, rate), "benchmarks": []}
     show = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     failed, skipped, started = 0, 0, time.monotonic()
+    write_failed = None  # the OSError of the last failed write of --out, while it fails
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), os.environ.get("PYTHONPATH", "")])))
     for k, (name, w, model, p) in enumerate(selected):
@@ -391,16 +411,43 @@ def main(argv):
         if a.out:
             try:
                 write_json(a.out, doc)
+                if write_failed:
+                    print(f"concbench-py: {a.out} written again", file=sys.stderr)
+                write_failed = None
             except OSError as e:
-                print(f"concbench-py: cannot write {a.out}: {e}", file=sys.stderr)
-                return 74
+                if not write_failed:
+                    print(f"concbench-py: cannot write {a.out}: {e.strerror or e} (the run goes on; "
+                          f"its results are kept in memory and written again after every benchmark)",
+                          file=sys.stderr)
+                write_failed = e
+    lost = None
+    if write_failed:  # once more (room may have been made), then elsewhere: never lost
+        try:
+            write_json(a.out, doc)
+        except OSError as e:
+            lost = e
+    kept = a.out and not lost
     if STOP[0]:
         print(f"concbench-py: interrupted by {signal.Signals(STOP[0]).name}; {len(doc['benchmarks'])} "
-              f"finished" + (f", kept in {a.out}" if a.out else ""), file=sys.stderr)
+              f"finished" + (f", kept in {a.out}" if kept else ""), file=sys.stderr)
+    else:
+        print(f"concbench-py: {len(doc['benchmarks'])} of {len(selected)} benchmarks ran, {failed} failed, "
+              f"{skipped} skipped"
+              + (f"; results in {a.out}" if kept else ""), file=sys.stderr)
+    if lost:
+        rescued = rescue_json(a.out, doc)
+        if rescued:
+            print(f"concbench-py: the results file {a.out} could not be written ({lost.strerror or lost}): "
+                  f"every result is in {rescued} instead", file=sys.stderr)
+        else:
+            print(f"concbench-py: the results file {a.out} could not be written ({lost.strerror or lost}), "
+                  f"nor a copy in $TMPDIR or /dev/shm: the results follow as JSON", file=sys.stderr)
+            json.dump(doc, sys.stderr, indent=2)
+            print(file=sys.stderr)
+    if STOP[0]:
         return 128 + STOP[0]
-    print(f"concbench-py: {len(doc['benchmarks'])} of {len(selected)} benchmarks ran, {failed} failed, "
-          f"{skipped} skipped"
-          + (f"; results in {a.out}" if a.out else ""), file=sys.stderr)
+    if lost:
+        return 74
     return 1 if failed else 0
 
 
