@@ -108,7 +108,7 @@ Google Benchmark's flags also work, among them:
   --benchmark_min_time=SECONDS (a plain number in 1.7.1: 0.5, not 0.5s; default: quick
   0.05, full 0.5)  --benchmark_format=console|json  --benchmark_out=FILE
   --benchmark_enable_random_interleaving=true (the benchmark processes run in a random
-  order)  --benchmark_counters_tabular=true
+  order)  --benchmark_counters_tabular=true  --benchmark_time_unit=ns|us|ms|s (default ms)
 )";
   return s.str();
 }
@@ -138,7 +138,7 @@ BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
       if (val != "json" && !val.empty())
         bad_input("--benchmark_out_format '" + val +
                   "': concbench writes its results file as JSON only (strict, crash-safe); "
-                  "use --benchmark_format=csv for CSV on stdout");
+                  "--benchmark_format=console|json chooses what standard output shows");
       continue;
     }
     if (key == "--benchmark_format") {
@@ -157,6 +157,8 @@ BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
         bad_input("--benchmark_repetitions '" + val + "': expected a whole number >= 1");
       f.repetitions = val;
     }
+    if (key == "--benchmark_time_unit" && val != "ns" && val != "us" && val != "ms" && val != "s")
+      bad_input("--benchmark_time_unit '" + val + "': expected ns, us, ms or s (default: ms)");
     if (key == "--benchmark_min_time") f.min_time = val;
     if (key == "--benchmark_filter") f.filter = val;
     if (key == "--benchmark_counters_tabular") f.tabular = val.empty() || val == "true";

@@ -44,7 +44,7 @@ Run error_run(const std::string& name, int64_t family_index, const std::string& 
   r.run_type = Run::RT_Iteration;
   r.repetition_index = 0;
   r.repetitions = 1;
-  r.time_unit = benchmark::kMillisecond;
+  r.time_unit = benchmark::GetDefaultTimeUnit();
   r.error_occurred = true;
   r.error_message = name + ": " + why;
   r.statistics = nullptr;

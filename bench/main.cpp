@@ -107,6 +107,9 @@ void initialize_google_benchmark(char* argv0, const std::vector<std::string>& fl
   for (auto& s : gb_args) gb_argv.push_back(s.data());
   gb_argv.push_back(nullptr);
   int gb_argc = int(gb_args.size());
+  // Milliseconds unless --benchmark_time_unit says otherwise: Initialize sets the default
+  // only when the flag is given, and every benchmark takes the default (registration).
+  benchmark::SetDefaultTimeUnit(benchmark::kMillisecond);
   benchmark::Initialize(&gb_argc, gb_argv.data());
   if (gb_argc > 1) {
     std::string unknown;

@@ -74,13 +74,13 @@ std::vector<std::string> register_suite(const Suite& suite, int64_t iterations,
       if (!only.empty() && full != only) continue;
       out.push_back(full);
       // The one place a benchmark is configured: real time (the models wait and use other
-      // threads and processes), milliseconds.
+      // threads and processes), in the default unit (milliseconds, or --benchmark_time_unit:
+      // main sets it before Google Benchmark reads its flags).
       auto* b = benchmark::RegisterBenchmark(base.c_str(),
                                              [cp = &c, p, full](benchmark::State& st) {
                                                run_case(st, *cp, p, full);
                                              })
-                    ->UseRealTime()
-                    ->Unit(benchmark::kMillisecond);
+                    ->UseRealTime();
       if (iterations > 0) b->Iterations(iterations);
     }
   }

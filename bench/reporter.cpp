@@ -69,11 +69,10 @@ void TeeReporter::ReportRuns(const std::vector<Run>& runs) {
     display_->ReportRuns(kept);
     if (file_) write_checked([&] { file_->runs(kept); });
   }
-  // With repetitions, Google Benchmark reports each repetition: count each name once.
+  // With repetitions, Google Benchmark reports each repetition and then the aggregates (or
+  // only these, with --benchmark_report_aggregates_only): count each benchmark once.
   for (const auto& r : kept)
-    if (r.run_type == Run::RT_Iteration && finished_.insert(r.benchmark_name()).second &&
-        !interrupted())
-      ++g_progress.done;
+    if (finished_.insert(r.run_name.str()).second && !interrupted()) ++g_progress.done;
   g_progress.draw();
 }
 

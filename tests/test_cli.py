@@ -86,6 +86,7 @@ def test_the_open_loops_run_past_what_the_machine_carries(binary):
     (["--echo-server", "localhost"], "expected HOST:PORT"),
     (["--progress", "sometimes"], "expected auto, always or never"),
     (["--benchmark_format=xml"], "expected console or json"),
+    (["--benchmark_time_unit=min"], "--benchmark_time_unit 'min': expected ns, us, ms or s"),
     (["--slow-callback-ms", "0"], "--slow-callback-ms: expected a positive number"),
     (["--trace", "/nonexistent-dir/t.json"], "--trace '/nonexistent-dir/t.json': cannot write"),
     (["--trace", "/tmp"], "--trace '/tmp': not a regular file"),
@@ -331,6 +332,22 @@ def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, mo
     strict_load(out)
     time.sleep(0.3)
     assert processes_running(binary, env) == []
+
+
+@pytest.mark.parametrize("isolate", [[], ["--no-isolate"]])
+def test_google_benchmarks_time_unit_and_aggregates_only_flags_are_honoured(binary, tmp_path, isolate):
+    ms, us = tmp_path / "ms.json", tmp_path / "us.json"
+    for out, unit in ((ms, []), (us, ["--benchmark_time_unit=us"])):
+        r = run(binary, "--suite", "quick", f"--benchmark_filter={SMALL}", "--out", str(out), *unit, *isolate)
+        assert r.returncode == 0, r.stderr
+    (a,), (b,) = strict_load(ms)["benchmarks"], strict_load(us)["benchmarks"]
+    assert (a["time_unit"], b["time_unit"]) == ("ms", "us")
+    assert 100 < b["real_time"] / a["real_time"] < 10000  # the same order of work, in µs
+    r = run(binary, "--suite", "quick", f"--benchmark_filter={SMALL}", "--out", str(ms), *isolate,
+            "--benchmark_repetitions=2", "--benchmark_report_aggregates_only=true")
+    assert r.returncode == 0, r.stderr
+    assert {e["run_type"] for e in strict_load(ms)["benchmarks"]} == {"aggregate"}
+    assert "1 of 1 benchmarks ran" in r.stderr  # aggregates count as the benchmark they sum up
 
 
 def test_a_results_file_that_cannot_be_written_later_is_rescued_a_message_and_exit_74(binary, tmp_path):
