@@ -47,6 +47,9 @@ void install_signal_handlers() {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an error code, not a death
+  // A file size limit (ulimit -f) is then a failed write, as a full disk is, not a death that
+  // loses the results (Python ignores it too).
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 std::string exact(double v) {

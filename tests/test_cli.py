@@ -334,6 +334,29 @@ def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, mo
     assert processes_running(binary, env) == []
 
 
+def test_a_disk_that_fills_loses_nothing_the_results_go_to_standard_error_last(binary, tmp_path):
+    """The results file fits at first (the 64 KiB probe passes), then outgrows a file size
+    limit (ulimit -f: as a full disk, a write that fails, once SIGXFSZ is ignored) and so do
+    its rescue copies, which the same limit stops: the results come out on standard error."""
+    import resource
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+    flt = r"--benchmark_filter=^start/"
+    out = tmp_path / "r.json"  # 12 repetitions: about 110 KiB in all
+    p = subprocess.run([binary, "--suite", "quick", flt, "--benchmark_repetitions=12",
+                        "--benchmark_min_time=0.01", "--out", str(out)],
+                       capture_output=True, text=True, timeout=300, preexec_fn=limit,
+                       env=dict(os.environ, TMPDIR=str(tmp_path)))
+    assert p.returncode == 74, p.stderr[-2000:]
+    assert "File too large" in p.stderr and "the run goes on" in p.stderr
+    head, sep, doc = p.stderr.partition("nor a copy in $TMPDIR or /dev/shm: the results follow as JSON\n")
+    assert sep, p.stderr[-2000:]
+    names = {b["run_name"] for b in json.loads(doc)["benchmarks"]}
+    listed = run(binary, "--suite", "quick", flt, "--benchmark_list_tests").stdout.split()
+    assert names == set(listed)
+    assert 0 < out.stat().st_size <= 64 << 10  # its last complete version, never a torn one
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob("concbench-rescued-*"))
+
+
 @pytest.mark.parametrize("isolate", [[], ["--no-isolate"]])
 def test_google_benchmarks_time_unit_and_aggregates_only_flags_are_honoured(binary, tmp_path, isolate):
     ms, us = tmp_path / "ms.json", tmp_path / "us.json"
