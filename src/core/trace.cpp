@@ -200,14 +200,15 @@ bool finish(std::string* why) {
   out << "\n],\"otherData\":{\"producer\":\"concbench\",\"dropped_events\":" << g_dropped.load()
       << "}}\n";
   out.flush();
-  if (!out) {
-    if (why) *why = tmp + ": cannot write (is the disk full?)";
+  out.close();
+  if (!out) {  // no torn file; the parts stay, every event in them
+    std::filesystem::remove(tmp, ec);
+    if (why) *why = tmp + ": cannot write (is the disk full?); its parts are kept in " + dir;
     return false;
   }
-  out.close();
   std::filesystem::rename(tmp, g_state->file, ec);
   if (ec) {
-    if (why) *why = g_state->file + ": " + ec.message();
+    if (why) *why = g_state->file + ": " + ec.message() + "; its parts are kept in " + dir;
     return false;
   }
   std::filesystem::remove_all(dir, ec);
