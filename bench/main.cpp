@@ -85,7 +85,9 @@ int serve_until_interrupted(const std::string& which) {
     std::cout << "http://" << at.str() << "/  (GET /item/<i>?delay_us=<d>&bytes=<n>), e.g.\n  wrk -c100 -d10s 'http://"
               << at.str() << "/item/1?delay_us=1000&bytes=1024'\n";
   else
-    std::cout << at.str() << "  (64-byte messages; the first 8 bytes: the delay in us)\n";
+    std::cout << at.str() << "  (64-byte requests that start with \"cbd1\" and a 32-bit delay in us "
+              << "are answered after it; anything else is echoed at once), e.g.\n  sockperf ping-pong --tcp -i "
+              << at.host << " -p " << at.port << " -m 64 -t 10\n";
   std::cout << server->loops() << " loops in process " << server->pid() << "; Ctrl-C stops it" << std::endl;
   while (!interrupted()) pause();
   return 128 + interrupt_signal();

@@ -534,3 +534,47 @@ def test_serve_runs_the_http_server_for_other_tools_and_stops_on_ctrl_c(binary):
     time.sleep(0.2)
     left = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
     assert not left, f"processes left: {left}"
+
+
+def test_serve_echo_answers_concbench_plain_echo_and_sockperf_as_their_servers_do(binary):
+    """--serve echo: io.echo's server for the field's tools. A tagged request is answered
+    after its delay; other bytes are echoed at once; a sockperf message gets sockperf's own
+    server's answer (the client flag cleared), or none when it asks for none; and sockperf
+    itself, where installed, measures it."""
+    import shutil
+    p = subprocess.Popen([binary, "--serve", "echo"], stdout=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    try:
+        host, port = p.stdout.readline().split()[0].split(":")
+        s = socket.create_connection((host, int(port)), timeout=10)
+
+        def exchange(msg, want):
+            s.sendall(msg)
+            got = b""
+            while len(got) < want:
+                got += s.recv(want - len(got))
+            return got
+
+        assert exchange(b"hello\n", 6) == b"hello\n"
+        req = b"cbd1" + (150_000).to_bytes(4, "little") + bytes(range(56))
+        t0 = time.monotonic()
+        s.sendall(req[:2])  # the tag's first bytes alone: still a request
+        time.sleep(0.05)
+        assert exchange(req[2:], 64) == req and time.monotonic() - t0 >= 0.15 + 0.05
+        header = lambda seq, flags, n: seq.to_bytes(8, "big") + flags.to_bytes(2, "big") + n.to_bytes(4, "big")
+        ping = header(7, 3, 64) + bytes(50)  # client | pong request
+        assert exchange(ping, 64) == header(7, 2, 64) + bytes(50)  # as sockperf's server answers
+        s.sendall(header(8, 1 | 4, 64) + bytes(50))  # a warm-up message: no answer
+        assert exchange(header(9, 3, 14), 14) == header(9, 2, 14)  # the next answer is the next ping's
+        s.close()
+        if shutil.which("sockperf"):
+            r = subprocess.run(["sockperf", "ping-pong", "--tcp", "-i", host, "-p", port, "-m", "64", "-t", "1"],
+                               capture_output=True, text=True, timeout=30)
+            sent, received = map(int, re.search(r"Valid Duration.*SentMessages=(\d+); ReceivedMessages=(\d+)",
+                                                r.stdout + r.stderr).groups())
+            assert received == sent > 100, r.stdout + r.stderr
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=10) == 130
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)

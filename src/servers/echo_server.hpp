@@ -1,6 +1,9 @@
 // The embedded echo server of io.echo: a ForkedServer (its own process, one loop per core).
-// Protocol: fixed 64-byte messages; the first 8 bytes are the server-side delay in
-// microseconds (little-endian); the reply is the request, after that delay.
+// Protocol: a request is 64 bytes that start with the tag "cbd1" and the server-side delay
+// in microseconds (32 bits, little-endian); the reply is the request, after that delay.
+// Anything else is echoed at once, as it arrives: a plain echo server (nc, telnet), which
+// also answers sockperf's messages as sockperf's own server does (ping-pong, under-load), so
+// that the field's tool loads the same server through `concbench --serve echo`.
 // Any plain echo server (`--echo-server HOST:PORT`) also works; it just ignores the delay.
 #pragma once
 
@@ -16,6 +19,7 @@ namespace concbench {
 class EchoServer : public ForkedServer {
  public:
   static constexpr std::size_t kMessageBytes = 64;
+  static constexpr char kTag[4] = {'c', 'b', 'd', '1'};
   // Forks the server process (servers/forked_server.hpp); returns once it listens.
   EchoServer();
 };

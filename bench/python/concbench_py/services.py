@@ -99,9 +99,9 @@ ECHO_BYTES = 64
 
 
 def echo_request(i, delay_us):
-    """Request i (src/workloads/io_echo/io_echo.cpp's request): the delay, the index, then
-    bytes derived from the index."""
-    out = bytearray(delay_us.to_bytes(8, "little") + i.to_bytes(8, "little"))
+    """Request i (src/workloads/io_echo/io_echo.cpp's request): the tag "cbd1", the delay
+    (32 bits), the index, then bytes derived from the index."""
+    out = bytearray(b"cbd1" + delay_us.to_bytes(4, "little") + i.to_bytes(8, "little"))
     for k in range(16, ECHO_BYTES, 8):
         out += mix64(i * 7 + k).to_bytes(8, "little")
     return bytes(out)

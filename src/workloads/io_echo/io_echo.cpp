@@ -31,7 +31,9 @@ Config config(const Params& p) {
 
 Message request(std::size_t i, uint64_t delay_us) {
   Message m{};
-  std::memcpy(m.data(), &delay_us, 8);
+  const uint32_t delay = uint32_t(delay_us);  // the grid's delays are far below 2^32 us
+  std::memcpy(m.data(), EchoServer::kTag, 4);
+  std::memcpy(m.data() + 4, &delay, 4);
   const uint64_t idx = i;
   std::memcpy(m.data() + 8, &idx, 8);
   for (std::size_t k = 16; k < m.size(); k += 8) {
