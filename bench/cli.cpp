@@ -98,8 +98,10 @@ Exit status
   failed its checksum, a check (a wait shorter than its latency, a run faster than the
   ideal, more in flight than allowed) or its set-up (an error entry; the others ran);
   2 bad command line, before anything runs (an --out that cannot be written included);
-  74 the results file could not be written at the end; 130/143 interrupted by
-  SIGINT/SIGTERM: the benchmark in progress stops within 2 s, the file keeps what finished.
+  74 the results file could not be written at the end (every result is then in a copy
+  under $TMPDIR or /dev/shm, or on standard error: the message says where); 130/143/129
+  interrupted by SIGINT/SIGTERM/SIGHUP: the benchmark in progress stops within 2 s, the file
+  keeps what finished.
 
 )" << app.help("", CLI::AppFormatMode::Normal)
     << R"(

@@ -57,7 +57,7 @@ struct Child {
   bool stopped_by_us = false;
 };
 
-// Runs one child in its own process group; forwards SIGINT/SIGTERM to it and kills the group
+// Runs one child in its own process group; forwards SIGINT/SIGTERM/SIGHUP to it and kills the group
 // 1.5 s later if it has not ended.
 Child run_child(const std::vector<std::string>& args) {
   int p[2];
@@ -79,6 +79,7 @@ Child run_child(const std::vector<std::string>& args) {
     dup2(p[1], 1);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     execv("/proc/self/exe", argv.data());
     _exit(127);
   }

@@ -46,9 +46,11 @@ void install_signal_handlers() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);  // a closed terminal or ssh session: as Ctrl-C
   signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an error code, not a death
   // A file size limit (ulimit -f) is then a failed write, as a full disk is, not a death that
-  // loses the results (Python ignores it too).
+  // loses the results (Python ignores it too). Both are inherited through exec by what this
+  // process starts (benchmark processes, servers, postgres, load tools), to the same effect.
   signal(SIGXFSZ, SIG_IGN);
 }
 
@@ -225,9 +227,9 @@ int run(int argc, char** argv) {
   const bool trace_ok = o.trace.empty() || trace::finish(&trace_error);
   // A results file that could not be written is tried once more (room may have been made),
   // then rescued elsewhere: results are never lost to a full disk or a removed folder.
-  const bool lost = file && tee.write_failed && !file->write();
+  const bool lost = file && tee.write_failed && !file->write();  // which refreshes the copy
   const std::string why = lost ? std::strerror(errno) : "";
-  const std::string rescued = lost ? file->rescue() : "";
+  const std::string rescued = lost ? file->rescued() : "";
   std::cerr << "concbench: " << g_progress.done << " of " << selected.size() << " benchmarks ran, "
             << tee.failed << " failed, " << tee.skipped << " skipped (machine limits)";
   if (file && !lost) std::cerr << "; results in " << file->path();
@@ -239,11 +241,12 @@ int run(int argc, char** argv) {
               << "): every result is in " << rescued << " instead\n";
   if (lost && rescued.empty())
     std::cerr << "concbench: the results file " << file->path() << " could not be written (" << why
-              << "), nor a copy in $TMPDIR or /dev/shm: the results follow as JSON\n"
+              << "), nor a copy in " << join(ResultsFile::rescue_folders(), " or ")
+              << ": the results follow as JSON\n"
               << file->text();
   if (const int sig = interrupt_signal()) {
     std::cerr << "concbench: interrupted by " << strsignal(sig)
-              << (lost ? "" : "; the results file holds every benchmark that finished") << "\n";
+              << (file && !lost ? "; the results file holds every benchmark that finished" : "") << "\n";
     return 128 + sig;
   }
   if (lost || !trace_ok) return kCannotWrite;

@@ -87,10 +87,13 @@ void TeeReporter::write_checked(F f) {
   errno = 0;
   f();
   if (!file_->write()) {
+    const std::string why = std::strerror(errno);
+    const std::string& copy = file_->rescued();
     if (!write_failed)
-      std::cerr << "concbench: cannot write " << file_->path() << ": " << std::strerror(errno)
-                << " (the run goes on; its results are kept in memory and written again after "
-                   "every benchmark)\n";
+      std::cerr << "concbench: cannot write " << file_->path() << ": " << why
+                << " (the run goes on; its results are kept "
+                << (copy.empty() ? std::string("in memory") : "in " + copy + " meanwhile")
+                << " and written again after every benchmark)\n";
     write_failed = true;
   } else if (write_failed) {
     std::cerr << "concbench: " << file_->path() << " written again\n";

@@ -50,18 +50,27 @@ std::string ResultsFile::text() const {
 
 bool ResultsFile::write() {
   if (text_.str().empty()) return true;
-  return write_to(path_);
-}
-
-std::string ResultsFile::rescue() {
+  if (write_to(path_)) {
+    if (!rescued_.empty()) ::unlink(rescued_.c_str());
+    rescued_.clear();
+    return true;
+  }
+  const int e = errno;
   const std::string name = "concbench-rescued-" + std::to_string(::getpid()) + "-" +
                            std::filesystem::path(path_).filename().string();
+  std::string to;
+  for (const auto& dir : rescue_folders())
+    if (write_to(to = (std::filesystem::path(dir) / name).string())) break;
+    else to.clear();
+  if (!rescued_.empty() && rescued_ != to) ::unlink(rescued_.c_str());  // an older copy
+  rescued_ = to;
+  errno = e;
+  return false;
+}
+
+std::vector<std::string> ResultsFile::rescue_folders() {
   const char* tmpdir = std::getenv("TMPDIR");
-  for (const std::string& dir : {std::string(tmpdir && *tmpdir ? tmpdir : "/tmp"), std::string("/dev/shm")}) {
-    const std::string to = (std::filesystem::path(dir) / name).string();
-    if (write_to(to)) return to;
-  }
-  return {};
+  return {tmpdir && *tmpdir ? tmpdir : "/tmp", "/dev/shm"};
 }
 
 bool ResultsFile::write_to(const std::string& path) const {
@@ -87,13 +96,15 @@ bool ResultsFile::write_to(const std::string& path) const {
     }
     done += std::size_t(w);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
+  const int synced = ::fsync(fd) == 0 ? 0 : errno;
+  const int closed = ::close(fd) == 0 ? 0 : errno;
+  if (synced != 0 || closed != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = synced ? synced : closed ? closed : errno;
+    ::unlink(tmp.c_str());  // nothing torn left, and no blocks held on a full disk
     errno = e;
     return false;
   }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
+  return true;
 }
 
 }  // namespace concbench

@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,12 +24,16 @@ class ResultsFile {
   void context(const benchmark::BenchmarkReporter::Context& c);
   void runs(const std::vector<benchmark::BenchmarkReporter::Run>& runs);
   void finalize();
-  // Writes what is known now. Returns false (with errno set) if the file cannot be written.
+  // Writes what is known now. Where the file cannot be written (a full disk, a removed
+  // folder, a size limit), the same results go to a rescue copy, concbench-rescued-PID-NAME
+  // in the first of rescue_folders() that takes it, kept up to date after every benchmark
+  // (so that a kill or a crash loses no more than with the file) and removed once the file
+  // can be written again. Returns false (with errno set) if the file could not be written.
   bool write();
-  // When the file itself cannot be written at the end: writes the same results beside
-  // $TMPDIR (or /tmp), then /dev/shm (memory, room when the disk is full), as
-  // concbench-rescued-PID-NAME. Returns the path written, or "" if none took them.
-  std::string rescue();
+  // The rescue copy that holds the results now, "" if none.
+  const std::string& rescued() const { return rescued_; }
+  // $TMPDIR (or /tmp), then /dev/shm: memory, with room when the disk is full.
+  static std::vector<std::string> rescue_folders();
   // The results as they would be written (for the last resort: standard error).
   std::string text() const;
 
@@ -38,6 +43,7 @@ class ResultsFile {
   std::ostringstream text_;
   benchmark::JSONReporter json_;
   bool finalized_ = false;
+  std::string rescued_;
 
   bool write_to(const std::string& path) const;
 };

@@ -334,6 +334,38 @@ def test_sigterm_ends_ten_thousand_waits_within_two_seconds(binary, tmp_path, mo
     assert processes_running(binary, env) == []
 
 
+def test_while_the_results_file_cannot_be_written_a_kill_loses_no_more_than_with_it(binary, tmp_path):
+    """The rescue copy is made when the file first fails and kept up to date after every
+    benchmark, not only at the end: killed outright meanwhile, the run leaves it whole."""
+    folder, spare = tmp_path / "gone", tmp_path / "spare"
+    folder.mkdir()
+    spare.mkdir()
+    out = folder / "r.json"
+    p = subprocess.Popen([binary, "--suite", "quick", "--out", str(out), "--benchmark_filter=^start/",
+                          "--benchmark_min_time=0.5"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True, env=dict(os.environ, TMPDIR=str(spare)), start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while not out.exists() and time.time() < deadline:
+            time.sleep(0.01)
+        while True:
+            for f in folder.iterdir():
+                f.unlink(missing_ok=True)
+            try:
+                folder.rmdir()
+                break
+            except OSError:
+                assert time.time() < deadline
+        copy = spare / f"concbench-rescued-{p.pid}-r.json"
+        while time.time() < deadline and not (copy.exists() and strict_load(copy)["benchmarks"]):
+            time.sleep(0.05)
+        assert p.poll() is None, "it ended before the test could kill it"
+    finally:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate(timeout=30)
+    assert strict_load(copy)["benchmarks"]  # every benchmark that had finished, as valid JSON
+
+
 def test_a_disk_that_fills_loses_nothing_the_results_go_to_standard_error_last(binary, tmp_path):
     """The results file fits at first (the 64 KiB probe passes), then outgrows a file size
     limit (ulimit -f: as a full disk, a write that fails, once SIGXFSZ is ignored) and so do
@@ -348,7 +380,7 @@ def test_a_disk_that_fills_loses_nothing_the_results_go_to_standard_error_last(b
                        env=dict(os.environ, TMPDIR=str(tmp_path)))
     assert p.returncode == 74, p.stderr[-2000:]
     assert "File too large" in p.stderr and "the run goes on" in p.stderr
-    head, sep, doc = p.stderr.partition("nor a copy in $TMPDIR or /dev/shm: the results follow as JSON\n")
+    head, sep, doc = p.stderr.partition(f"nor a copy in {tmp_path} or /dev/shm: the results follow as JSON\n")
     assert sep, p.stderr[-2000:]
     names = {b["run_name"] for b in json.loads(doc)["benchmarks"]}
     listed = run(binary, "--suite", "quick", flt, "--benchmark_list_tests").stdout.split()

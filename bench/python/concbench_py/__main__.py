@@ -9,7 +9,7 @@ unchanged and put each Python model beside the C++ ones.
 benchmark runs in a fresh interpreter, as pyperf's workers and the C++ binary's do. Exit
 status: 0 all ran, 1 some failed (error entries in the file), 2 bad input, 74 the results file
 could not be written (every result is then in $TMPDIR or /dev/shm, named on standard error),
-128+N interrupted by signal N (the file keeps what finished)."""
+128+N interrupted by signal N (SIGINT, SIGTERM, SIGHUP; the file keeps what finished)."""
 import argparse
 import contextlib
 import datetime
@@ -301,16 +301,44 @@ def write_json(path, doc):
         raise
 
 
-def rescue_json(path, doc):
-    """Where the results file cannot be written at the end: the same results beside $TMPDIR
-    (or /tmp), then /dev/shm (memory: room when the disk is full), as the C++ binary does.
-    Returns the path written, or None."""
-    name = f"concbench-rescued-{os.getpid()}-{os.path.basename(path)}"
-    for folder in (os.environ.get("TMPDIR") or "/tmp", "/dev/shm"):
-        with contextlib.suppress(OSError):
-            write_json(os.path.join(folder, name), doc)
-            return os.path.join(folder, name)
-    return None
+def rescue_folders():
+    """Where results go when --out cannot be written: $TMPDIR (or /tmp), then /dev/shm
+    (memory: room when the disk is full), as the C++ binary's."""
+    return [os.environ.get("TMPDIR") or "/tmp", "/dev/shm"]
+
+
+class Results:
+    """--out, written whole after every benchmark (bench/results_file.hpp's ResultsFile):
+    where it cannot be, the same results go to a rescue copy, concbench-rescued-PID-NAME in
+    the first of rescue_folders() that takes it, kept up to date while the file fails (a kill
+    loses no more than with the file) and removed once the file is written again."""
+
+    def __init__(self, path):
+        self.path, self.rescued, self.written = path, None, False
+
+    def write(self, doc):
+        """Returns None, or the OSError of the file's write."""
+        try:
+            write_json(self.path, doc)
+        except OSError as e:
+            name = f"concbench-rescued-{os.getpid()}-{os.path.basename(self.path)}"
+            to = None
+            for folder in rescue_folders():
+                with contextlib.suppress(OSError):
+                    write_json(os.path.join(folder, name), doc)
+                    to = os.path.join(folder, name)
+                    break
+            if self.rescued and self.rescued != to:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.rescued)  # an older copy
+            self.rescued = to
+            return e
+        self.written = True
+        if self.rescued:
+            with contextlib.suppress(OSError):
+                os.unlink(self.rescued)
+            self.rescued = None
+        return None
 
 
 def parse_args(argv):
@@ -363,11 +391,13 @@ def main(argv):
         return 0
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)  # a closed terminal or ssh session: as Ctrl-C
     rate = workloads.calibrate()
     doc = {"context": context(a.suite, cores, rate), "benchmarks": []}
     show = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     failed, skipped, started = 0, 0, time.monotonic()
     write_failed = None  # the OSError of the last failed write of --out, while it fails
+    results = Results(a.out) if a.out else None
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), os.environ.get("PYTHONPATH", "")])))
     for k, (name, w, model, p) in enumerate(selected):
@@ -408,25 +438,18 @@ def main(argv):
         line = entry["error_message"] if entry.get("error_occurred") else \
             f"{name}  {entry['real_time']:.3f} ms  items_per_second={entry['items_per_second']:.4g}"
         print(line, flush=True)
-        if a.out:
-            try:
-                write_json(a.out, doc)
-                if write_failed:
-                    print(f"concbench-py: {a.out} written again", file=sys.stderr)
-                write_failed = None
-            except OSError as e:
-                if not write_failed:
-                    print(f"concbench-py: cannot write {a.out}: {e.strerror or e} (the run goes on; "
-                          f"its results are kept in memory and written again after every benchmark)",
-                          file=sys.stderr)
-                write_failed = e
-    lost = None
-    if write_failed:  # once more (room may have been made), then elsewhere: never lost
-        try:
-            write_json(a.out, doc)
-        except OSError as e:
-            lost = e
-    kept = a.out and not lost
+        if results:
+            e = results.write(doc)
+            if e and not write_failed:
+                print(f"concbench-py: cannot write {a.out}: {e.strerror or e} (the run goes on; its results "
+                      f"are kept {f'in {results.rescued} meanwhile' if results.rescued else 'in memory'} and written "
+                      f"again after every benchmark)", file=sys.stderr)
+            elif write_failed and not e:
+                print(f"concbench-py: {a.out} written again", file=sys.stderr)
+            write_failed = e
+    # Once more (room may have been made), which also refreshes the rescue copy: never lost.
+    lost = results.write(doc) if write_failed else None
+    kept = results and not lost and results.written
     if STOP[0]:
         print(f"concbench-py: interrupted by {signal.Signals(STOP[0]).name}; {len(doc['benchmarks'])} "
               f"finished" + (f", kept in {a.out}" if kept else ""), file=sys.stderr)
@@ -434,16 +457,14 @@ def main(argv):
         print(f"concbench-py: {len(doc['benchmarks'])} of {len(selected)} benchmarks ran, {failed} failed, "
               f"{skipped} skipped"
               + (f"; results in {a.out}" if kept else ""), file=sys.stderr)
-    if lost:
-        rescued = rescue_json(a.out, doc)
-        if rescued:
-            print(f"concbench-py: the results file {a.out} could not be written ({lost.strerror or lost}): "
-                  f"every result is in {rescued} instead", file=sys.stderr)
-        else:
-            print(f"concbench-py: the results file {a.out} could not be written ({lost.strerror or lost}), "
-                  f"nor a copy in $TMPDIR or /dev/shm: the results follow as JSON", file=sys.stderr)
-            json.dump(doc, sys.stderr, indent=2)
-            print(file=sys.stderr)
+    if lost and results.rescued:
+        print(f"concbench-py: the results file {a.out} could not be written ({lost.strerror or lost}): "
+              f"every result is in {results.rescued} instead", file=sys.stderr)
+    elif lost:
+        print(f"concbench-py: the results file {a.out} could not be written ({lost.strerror or lost}), "
+              f"nor a copy in {' or '.join(rescue_folders())}: the results follow as JSON", file=sys.stderr)
+        json.dump(doc, sys.stderr, indent=2)
+        print(file=sys.stderr)
     if STOP[0]:
         return 128 + STOP[0]
     if lost:
