@@ -569,35 +569,56 @@ def test_serve_runs_the_http_server_for_other_tools_and_stops_on_ctrl_c(binary):
 
 
 def test_serve_echo_answers_concbench_plain_echo_and_sockperf_as_their_servers_do(binary):
-    """--serve echo: io.echo's server for the field's tools. A tagged request is answered
-    after its delay; other bytes are echoed at once; a sockperf message gets sockperf's own
-    server's answer (the client flag cleared), or none when it asks for none; and sockperf
-    itself, where installed, measures it."""
+    """--serve echo: io.echo's server for the field's tools. Tagged requests are answered in
+    turn, each after its delay, however they are split or joined; a connection that starts
+    otherwise is a plain echo; one that starts with a sockperf message gets sockperf's own
+    server's answers (the client flag cleared), none where a message asks for none; and
+    sockperf itself, where installed, measures it."""
     import shutil
     p = subprocess.Popen([binary, "--serve", "echo"], stdout=subprocess.PIPE, text=True,
                          start_new_session=True)
     try:
         host, port = p.stdout.readline().split()[0].split(":")
-        s = socket.create_connection((host, int(port)), timeout=10)
 
-        def exchange(msg, want):
-            s.sendall(msg)
+        def connect():
+            s = socket.create_connection((host, int(port)), timeout=10)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return s
+
+        def receive(s, want):
             got = b""
             while len(got) < want:
                 got += s.recv(want - len(got))
             return got
 
-        assert exchange(b"hello\n", 6) == b"hello\n"
-        req = b"cbd1" + (150_000).to_bytes(4, "little") + bytes(range(56))
+        s = connect()
+        s.sendall(b"hello\n")
+        assert receive(s, 6) == b"hello\n"
+        s.close()
+
+        request = lambda delay_us, fill: b"cbd1" + delay_us.to_bytes(4, "little") + bytes([fill]) * 56
+        a, b = request(150_000, 1), request(100_000, 2)
+        s = connect()
         t0 = time.monotonic()
-        s.sendall(req[:2])  # the tag's first bytes alone: still a request
+        s.sendall(a[:2])  # the tag's first bytes alone: still a request
         time.sleep(0.05)
-        assert exchange(req[2:], 64) == req and time.monotonic() - t0 >= 0.15 + 0.05
+        s.sendall(a[2:] + b[:30])  # and the next one joined to it, split
+        time.sleep(0.05)
+        s.sendall(b[30:])
+        assert receive(s, 64) == a and time.monotonic() - t0 >= 0.15 + 0.05
+        assert receive(s, 64) == b and time.monotonic() - t0 >= 0.15 + 0.05 + 0.10
+        s.close()
+
         header = lambda seq, flags, n: seq.to_bytes(8, "big") + flags.to_bytes(2, "big") + n.to_bytes(4, "big")
+        s = connect()
         ping = header(7, 3, 64) + bytes(50)  # client | pong request
-        assert exchange(ping, 64) == header(7, 2, 64) + bytes(50)  # as sockperf's server answers
-        s.sendall(header(8, 1 | 4, 64) + bytes(50))  # a warm-up message: no answer
-        assert exchange(header(9, 3, 14), 14) == header(9, 2, 14)  # the next answer is the next ping's
+        s.sendall(ping[:5])
+        time.sleep(0.05)
+        s.sendall(ping[5:])
+        assert receive(s, 64) == header(7, 2, 64) + bytes(50)  # as sockperf's server answers
+        # a warm-up message (no answer) and two pings, in one write
+        s.sendall(header(8, 1 | 4, 64) + bytes(50) + header(9, 3, 14) + header(10, 3, 20) + bytes(6))
+        assert receive(s, 34) == header(9, 2, 14) + header(10, 2, 20) + bytes(6)
         s.close()
         if shutil.which("sockperf"):
             r = subprocess.run(["sockperf", "ping-pong", "--tcp", "-i", host, "-p", port, "-m", "64", "-t", "1"],

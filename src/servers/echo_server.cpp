@@ -1,5 +1,6 @@
 #include "servers/echo_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -19,53 +20,83 @@ namespace {
 
 constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 
-// sockperf's messages (ping-pong, under-load): a 14-byte header of the sequence number (8
-// bytes), flags (2) and the message's length (4), big-endian. Its server answers a message
-// whose flags ask for it (pong request, 2) with the message, the client flag (1) cleared,
-// and answers nothing else (warm-up messages): so does this one, so that sockperf loads it.
-bool is_sockperf_request(const char* m, std::size_t n) {
-  if (n < 14) return false;
-  const auto byte = [&](std::size_t k) { return uint32_t(uint8_t(m[k])); };
-  const uint32_t len = byte(10) << 24 | byte(11) << 16 | byte(12) << 8 | byte(13);
-  return len == n && (byte(9) & 1) != 0 && byte(8) == 0;
+// sockperf's messages (ping-pong, under-load, throughput): a 14-byte header of the sequence
+// number (8 bytes), flags (2) and the message's length (4), big-endian. Its server answers a
+// message whose flags ask for it (pong request, 2) with the message, the client flag (1)
+// cleared, and answers nothing else (warm-up and throughput messages): so does this one.
+constexpr std::size_t kSockperfHeader = 14;
+
+std::size_t sockperf_length(const char* m) {
+  const auto byte = [&](std::size_t k) { return std::size_t(uint8_t(m[k])); };
+  return byte(10) << 24 | byte(11) << 16 | byte(12) << 8 | byte(13);
 }
 
-bool answer_sockperf(char* m) {
-  if ((uint8_t(m[9]) & 2) == 0) return false;
-  m[9] = char(uint8_t(m[9]) & ~1u);
-  return true;
+bool is_sockperf_header(const char* m) {
+  return m[8] == 0 && (uint8_t(m[9]) & 1) != 0 && sockperf_length(m) >= kSockperfHeader;
 }
 
+// A connection speaks one of three protocols, told by its first bytes: io.echo's requests
+// (the tag), sockperf's (a header whose sequence number starts with a zero byte), or none
+// (a plain echo: what comes is sent back at once, as it comes). Requests are framed: two sent
+// back to back are answered one after the other, each after its own delay.
 asio::awaitable<void> session(tcp::socket socket) {
   constexpr std::size_t kTagBytes = sizeof EchoServer::kTag;
-  std::array<char, 16 << 10> buf;
+  std::array<char, 16 << 10> buf;  // a sockperf message up to 16 KiB; longer: a plain echo
+  std::size_t have = 0;            // bytes in buf, from its start, not answered yet
   asio::steady_timer timer(socket.get_executor());
-  auto read_to = [&](std::size_t& n, std::size_t want) -> asio::awaitable<bool> {
-    auto [e, m] = co_await asio::async_read(socket, asio::buffer(buf.data() + n, want - n), kToken);
-    n += m;
+  const auto fill = [&](std::size_t want) -> asio::awaitable<bool> {
+    while (have < want) {
+      auto [e, m] = co_await socket.async_read_some(asio::buffer(buf.data() + have, buf.size() - have), kToken);
+      if (e) co_return false;
+      have += m;
+    }
+    co_return true;
+  };
+  const auto answer = [&](std::size_t n) -> asio::awaitable<bool> {
+    auto [e, m] = co_await asio::async_write(socket, asio::buffer(buf.data(), n), kToken);
     co_return !e;
   };
-  for (;;) {
-    auto [read_error, got] = co_await socket.async_read_some(asio::buffer(buf), kToken);
-    if (read_error) co_return;
-    std::size_t n = got;
-    // A request's first bytes may come alone: the tag decides, once it is whole.
-    if (n < kTagBytes && std::memcmp(buf.data(), EchoServer::kTag, n) == 0 &&
-        !co_await read_to(n, kTagBytes))
-      co_return;
-    if (is_sockperf_request(buf.data(), n)) {
-      if (!answer_sockperf(buf.data())) continue;  // a message that asks for no answer
-    } else if (std::memcmp(buf.data(), EchoServer::kTag, kTagBytes) == 0) {
-      if (n < EchoServer::kMessageBytes && !co_await read_to(n, EchoServer::kMessageBytes)) co_return;
-      uint32_t delay_us;
-      std::memcpy(&delay_us, buf.data() + kTagBytes, sizeof delay_us);
+  const auto consume = [&](std::size_t n) {
+    std::memmove(buf.data(), buf.data() + n, have - n);
+    have -= n;
+  };
+  const auto starts_with_tag = [&](std::size_t n) {
+    return std::memcmp(buf.data(), EchoServer::kTag, std::min(n, kTagBytes)) == 0;
+  };
+
+  if (!co_await fill(1)) co_return;
+  if (starts_with_tag(have) && !co_await fill(kTagBytes)) co_return;
+  if (starts_with_tag(kTagBytes)) {
+    for (;;) {  // io.echo's requests
+      if (!co_await fill(EchoServer::kMessageBytes)) co_return;
+      uint32_t delay_us = 0;
+      if (starts_with_tag(kTagBytes)) std::memcpy(&delay_us, buf.data() + kTagBytes, sizeof delay_us);
       if (delay_us > 0) {
         timer.expires_after(std::chrono::microseconds(delay_us));
         co_await timer.async_wait(kToken);
       }
+      if (!co_await answer(EchoServer::kMessageBytes)) co_return;
+      consume(EchoServer::kMessageBytes);
     }
-    auto [write_error, m] = co_await asio::async_write(socket, asio::buffer(buf.data(), n), kToken);
-    if (write_error) co_return;
+  }
+  if (buf[0] == 0 && !co_await fill(kSockperfHeader)) co_return;
+  if (have >= kSockperfHeader && is_sockperf_header(buf.data())) {
+    for (;;) {  // sockperf's messages
+      if (!co_await fill(kSockperfHeader)) co_return;
+      const std::size_t n = sockperf_length(buf.data());
+      if (!is_sockperf_header(buf.data()) || n > buf.size()) break;  // then a plain echo
+      if (!co_await fill(n)) co_return;
+      if (uint8_t(buf[9]) & 2) {
+        buf[9] = char(uint8_t(buf[9]) & ~1u);
+        if (!co_await answer(n)) co_return;
+      }
+      consume(n);
+    }
+  }
+  for (;;) {  // a plain echo
+    if (!co_await answer(have)) co_return;
+    have = 0;
+    if (!co_await fill(1)) co_return;
   }
 }
 

@@ -1,8 +1,9 @@
 // The embedded echo server of io.echo: a ForkedServer (its own process, one loop per core).
 // Protocol: a request is 64 bytes that start with the tag "cbd1" and the server-side delay
 // in microseconds (32 bits, little-endian); the reply is the request, after that delay.
-// Anything else is echoed at once, as it arrives: a plain echo server (nc, telnet), which
-// also answers sockperf's messages as sockperf's own server does (ping-pong, under-load), so
+// Requests are framed: several sent back to back are answered in turn, each after its delay.
+// A connection that starts otherwise gets a plain echo (nc, telnet), or, if it starts with a
+// sockperf message, sockperf's own server's answers (ping-pong, under-load, throughput), so
 // that the field's tool loads the same server through `concbench --serve echo`.
 // Any plain echo server (`--echo-server HOST:PORT`) also works; it just ignores the delay.
 #pragma once

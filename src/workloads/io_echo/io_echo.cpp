@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <optional>
 #include <system_error>
 
@@ -31,7 +33,9 @@ Config config(const Params& p) {
 
 Message request(std::size_t i, uint64_t delay_us) {
   Message m{};
-  const uint32_t delay = uint32_t(delay_us);  // the grid's delays are far below 2^32 us
+  if (delay_us > UINT32_MAX)  // 71 minutes: no grid's; as the Python arm's to_bytes(4) refuses
+    throw std::invalid_argument("io.echo: a delay of 2^32 us or more does not fit a request");
+  const uint32_t delay = uint32_t(delay_us);
   std::memcpy(m.data(), EchoServer::kTag, 4);
   std::memcpy(m.data() + 4, &delay, 4);
   const uint64_t idx = i;
