@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from folders import remove_under_a_writer
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SMALL = r"^cpu\.spin/threads/workers:2/dispatch:map/grain_us:1000/"
 SMALL_NAME = "cpu.spin/threads/workers:2/dispatch:map/grain_us:1000/real_time"
@@ -345,17 +347,8 @@ def test_while_the_results_file_cannot_be_written_a_kill_loses_no_more_than_with
                           "--benchmark_min_time=0.5"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          text=True, env=dict(os.environ, TMPDIR=str(spare)), start_new_session=True)
     try:
+        remove_under_a_writer(folder, out)
         deadline = time.time() + 60
-        while not out.exists() and time.time() < deadline:
-            time.sleep(0.01)
-        while True:
-            for f in folder.iterdir():
-                f.unlink(missing_ok=True)
-            try:
-                folder.rmdir()
-                break
-            except OSError:
-                assert time.time() < deadline
         copy = spare / f"concbench-rescued-{p.pid}-r.json"
         while time.time() < deadline and not (copy.exists() and strict_load(copy)["benchmarks"]):
             time.sleep(0.05)
@@ -415,20 +408,7 @@ def test_a_results_file_that_cannot_be_written_later_is_rescued_a_message_and_ex
                           "--benchmark_filter=^start/"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=dict(os.environ, TMPDIR=str(spare)))
-    deadline = time.time() + 60
-    while not out.exists() and time.time() < deadline:
-        time.sleep(0.01)
-    # Every later write of the results file fails once its folder is gone. The writer may be
-    # between its temporary file (r.json.tmp) and the rename at that moment: empty the folder
-    # until it can be removed.
-    while True:
-        for f in folder.iterdir():
-            f.unlink(missing_ok=True)
-        try:
-            folder.rmdir()
-            break
-        except OSError:
-            assert time.time() < deadline, list(folder.iterdir())
+    remove_under_a_writer(folder, out)
     _, err = p.communicate(timeout=120)
     assert p.returncode == 74, err
     assert "cannot write" in err

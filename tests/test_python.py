@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from folders import remove_under_a_writer
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RUNNER = [str(ROOT / "scripts" / "bench-python")]
 
@@ -154,17 +156,7 @@ def test_a_results_file_that_cannot_be_written_later_is_rescued_and_exit_74(tmp_
     p = subprocess.Popen(RUNNER + ["--suite", "quick", flt, "--benchmark_min_time=0.01", "--out", str(out)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=dict(os.environ, TMPDIR=str(spare)))
-    deadline = time.monotonic() + 120
-    while not out.exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    while True:  # every later write fails once the folder is gone (emptied first: r.json.tmp)
-        for f in folder.iterdir():
-            f.unlink(missing_ok=True)
-        try:
-            folder.rmdir()
-            break
-        except OSError:
-            assert time.monotonic() < deadline
+    remove_under_a_writer(folder, out, within=120)
     _, err = p.communicate(timeout=300)
     assert p.returncode == 74, err
     assert "the run goes on" in err
