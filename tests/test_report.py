@@ -6,8 +6,10 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -682,6 +684,20 @@ def test_an_output_folder_that_cannot_be_written_is_refused(tmp_path):
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 2
         assert f"-o {out}: expected a folder" in r.stderr and found in r.stderr
+
+
+def test_ctrl_c_is_exit_130_with_a_message_not_a_traceback(tmp_path):
+    reference = ROOT / "results" / "reference" / "full.json"  # 900 benchmarks: seconds of plots
+    out = tmp_path / "out"
+    p = subprocess.Popen([str(REPORT), str(reference), "-o", str(out)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.png"))):
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)  # as Ctrl-C at a terminal
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert "Traceback" not in err and "scripts/report: interrupted" in err
 
 
 def test_a_disk_that_fills_while_writing_is_exit_74_not_a_traceback(tmp_path):

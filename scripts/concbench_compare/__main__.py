@@ -138,4 +138,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C: a message and 128 + SIGINT, not a traceback
+        print("compare: interrupted; no verdict", file=sys.stderr)
+        sys.exit(130)
