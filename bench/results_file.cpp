@@ -50,7 +50,12 @@ std::string ResultsFile::text() const {
 
 bool ResultsFile::write() {
   if (text_.str().empty()) return true;
-  if (write_to(path_)) {
+  const std::string body = text();  // once, for the file and any rescue copy
+  if (body.empty()) {
+    errno = EINVAL;
+    return false;
+  }
+  if (write_to(path_, body)) {
     if (!rescued_.empty()) ::unlink(rescued_.c_str());
     rescued_.clear();
     return true;
@@ -60,7 +65,7 @@ bool ResultsFile::write() {
                            std::filesystem::path(path_).filename().string();
   std::string to;
   for (const auto& dir : rescue_folders())
-    if (write_to(to = (std::filesystem::path(dir) / name).string())) break;
+    if (write_to(to = (std::filesystem::path(dir) / name).string(), body)) break;
     else to.clear();
   if (!rescued_.empty() && rescued_ != to) ::unlink(rescued_.c_str());  // an older copy
   rescued_ = to;
@@ -73,12 +78,7 @@ std::vector<std::string> ResultsFile::rescue_folders() {
   return {tmpdir && *tmpdir ? tmpdir : "/tmp", "/dev/shm"};
 }
 
-bool ResultsFile::write_to(const std::string& path) const {
-  const std::string body = text();
-  if (body.empty()) {
-    errno = EINVAL;
-    return false;
-  }
+bool ResultsFile::write_to(const std::string& path, const std::string& body) {
   // Written whole beside the file, flushed to the disk, then renamed over it: a crash, a
   // full disk or a kill leaves the last complete file, never a torn one.
   const std::string tmp = path + ".tmp";

@@ -45,7 +45,7 @@ class ResultsFile {
   bool finalized_ = false;
   std::string rescued_;
 
-  bool write_to(const std::string& path) const;
+  static bool write_to(const std::string& path, const std::string& body);
 };
 
 // Strict JSON from Google Benchmark's: bare NaN / Infinity values become null.

@@ -84,8 +84,7 @@ asio::awaitable<void> session(tcp::socket socket) {
       }
       auto [e, m] = co_await asio::async_write(socket, asio::buffer(buf.data(), kBytes), kToken);
       if (e) co_return;
-      if (have > kBytes) std::memmove(buf.data(), buf.data() + kBytes, have - kBytes);
-      have -= kBytes;
+      consume(kBytes);
     }
   }
   if (buf[0] == 0 && !co_await fill(kSockperfHeader)) co_return;

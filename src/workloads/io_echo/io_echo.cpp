@@ -27,15 +27,15 @@ namespace concbench::io_echo {
 
 Config config(const Params& p) {
   const auto c = p.get("concurrency");
-  return {std::size_t(p.get_or("tasks", std::max<int64_t>(8 * c, 2000))), std::size_t(c),
-          uint64_t(p.get("latency_us"))};
+  const auto delay_us = uint64_t(p.get("latency_us"));
+  if (delay_us > UINT32_MAX)  // 71 minutes: no grid's; as the Python arm's to_bytes(4) refuses
+    throw std::invalid_argument("io.echo: a delay of 2^32 us or more does not fit a request");
+  return {std::size_t(p.get_or("tasks", std::max<int64_t>(8 * c, 2000))), std::size_t(c), delay_us};
 }
 
 Message request(std::size_t i, uint64_t delay_us) {
   Message m{};
-  if (delay_us > UINT32_MAX)  // 71 minutes: no grid's; as the Python arm's to_bytes(4) refuses
-    throw std::invalid_argument("io.echo: a delay of 2^32 us or more does not fit a request");
-  const uint32_t delay = uint32_t(delay_us);
+  const uint32_t delay = uint32_t(delay_us);  // config() refuses what does not fit
   std::memcpy(m.data(), EchoServer::kTag, 4);
   std::memcpy(m.data() + 4, &delay, 4);
   const uint64_t idx = i;
