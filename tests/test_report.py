@@ -564,6 +564,29 @@ def test_the_command_writes_markdown_html_and_every_plot(written):
         assert f"]({key}.png)" in md
 
 
+def test_every_table_header_cell_says_what_it_heads(written):
+    """Screen readers announce a cell with its headers only when each <th> says whether it
+    heads a column or a row (WCAG technique H63, html-validate's wcag/h63)."""
+    from html.parser import HTMLParser
+
+    class Headers(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.scopes, self.section = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("thead", "tbody"):
+                self.section = tag
+            elif tag == "th":
+                self.scopes.append((self.section, dict(attrs).get("scope")))
+
+    p = Headers()
+    p.feed((written[1] / "report.html").read_text())
+    assert p.scopes
+    assert {scope for section, scope in p.scopes if section == "thead"} == {"col"}
+    assert {scope for section, scope in p.scopes if section != "thead"} <= {"row"}
+
+
 BAD = [
     (["not_json.json"], "not_json.json: expected a JSON results file", "not JSON"),
     (["not_concbench.json"], "expected a concbench run", "without concbench_schema"),
