@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -120,17 +121,39 @@ bool is_number(const std::string& s) {
   return std::regex_match(s, number);
 }
 
+// Google Benchmark's boolean flags, and the words its IsTruthyFlagValue reads as true or false
+// (no value: true). It reads any other word as true; here it is refused, and the flag goes on
+// as plain true or false, so that this process, Google Benchmark and every benchmark's process
+// read it alike (--benchmark_list_tests=1 lists).
+bool is_boolean_flag(const std::string& key) {
+  return key == "--benchmark_list_tests" || key == "--benchmark_enable_random_interleaving" ||
+         key == "--benchmark_counters_tabular" || key == "--benchmark_report_aggregates_only" ||
+         key == "--benchmark_display_aggregates_only";
+}
+
+bool boolean_value(const std::string& key, const std::string& val) {
+  std::string v = val;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+  if (v.empty() || v == "true" || v == "t" || v == "yes" || v == "y" || v == "on" || v == "1") return true;
+  if (v == "false" || v == "f" || v == "no" || v == "n" || v == "off" || v == "0") return false;
+  bad_input(key + " '" + val + "': expected true or false (or yes/no, on/off, 1/0; no value is true)");
+}
+
 BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
   BenchmarkFlags f;
   std::vector<std::string> rest;
-  for (auto& a : args) {
+  for (auto a : args) {
     if (a.rfind("--benchmark_", 0) != 0 && a.rfind("--v=", 0) != 0) {
       rest.push_back(a);
       continue;
     }
     const auto eq = a.find('=');
     const std::string key = a.substr(0, eq);
-    const std::string val = eq == std::string::npos ? "" : a.substr(eq + 1);
+    std::string val = eq == std::string::npos ? "" : a.substr(eq + 1);
+    if (is_boolean_flag(key)) {
+      val = boolean_value(key, val) ? "true" : "false";
+      a = key + "=" + val;
+    }
     if (key == "--benchmark_out") {
       if (val.empty()) bad_input("--benchmark_out: expected a file name, found nothing");
       f.out = val;
@@ -163,10 +186,10 @@ BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
       bad_input("--benchmark_time_unit '" + val + "': expected ns, us, ms or s (default: ms)");
     if (key == "--benchmark_min_time") f.min_time = val;
     if (key == "--benchmark_filter") f.filter = val;
-    if (key == "--benchmark_counters_tabular") f.tabular = val.empty() || val == "true";
-    if (key == "--benchmark_list_tests") f.list = val.empty() || val == "true";
+    if (key == "--benchmark_counters_tabular") f.tabular = val == "true";
+    if (key == "--benchmark_list_tests") f.list = val == "true";
     if (key == "--benchmark_enable_random_interleaving") {
-      f.interleave = val.empty() || val == "true";
+      f.interleave = val == "true";
       continue;  // concbench shuffles its benchmark processes itself (isolated runs)
     }
     f.pass.push_back(a);
@@ -297,11 +320,11 @@ CommandLine parse_command_line(int argc, char** argv) {
     bad_input("--suite '" + o.suite + "': expected quick or full");
   if (o.progress != "auto" && o.progress != "always" && o.progress != "never")
     bad_input("--progress '" + o.progress + "': expected auto, always or never");
-  if (o.iterations < 0)
+  if (o.iterations < 0 || (o.iterations == 0 && app.count("--iterations") > 0))
     bad_input("--iterations " + std::to_string(o.iterations) + ": expected a whole number >= 1");
   if (!(o.slow_callback_ms > 0) || !std::isfinite(o.slow_callback_ms))
     bad_input("--slow-callback-ms: expected a positive number of milliseconds, such as 100");
-  if (o.spin_rate < 0 || !std::isfinite(o.spin_rate))
+  if (o.spin_rate < 0 || !std::isfinite(o.spin_rate) || (o.spin_rate == 0 && app.count("--spin-rate") > 0))
     bad_input("--spin-rate: expected a positive number of iterations per microsecond");
   if (!o.out.empty() && !bf.out.empty() && o.out != bf.out)
     bad_input("--out '" + o.out + "' and --benchmark_out '" + bf.out +

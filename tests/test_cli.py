@@ -93,6 +93,10 @@ def test_the_open_loops_run_past_what_the_machine_carries(binary):
     (["--trace", "/nonexistent-dir/t.json"], "--trace '/nonexistent-dir/t.json': cannot write"),
     (["--trace", "/tmp"], "--trace '/tmp': not a regular file"),
     (["--serve", "ftp"], "--serve 'ftp': expected http or echo"),
+    (["--iterations", "0"], "--iterations 0: expected a whole number >= 1"),
+    (["--spin-rate", "0"], "--spin-rate: expected a positive number"),
+    (["--benchmark_list_tests=maybe"], "--benchmark_list_tests 'maybe': expected true or false"),
+    (["--benchmark_report_aggregates_only=2"], "'2': expected true or false"),
 ])
 def test_bad_input_exits_2_with_a_message(binary, args, expect):
     r = run(binary, "--suite", "quick", *args) if "--suite" not in args else run(binary, *args)
@@ -120,6 +124,19 @@ def test_listed_names_follow_the_scheme(binary, suite):
     for model in ["coro", "threads", "tbb", "tbb_blocking", "procs", "coro_mt", "procs_coro",
                   "thread_per_task", "fork_per_task"]:
         assert any(f"/{model}/" in n for n in names), model
+
+
+@pytest.mark.parametrize("value, lists", [("", True), ("=1", True), ("=Yes", True), ("=true", True),
+                                          ("=0", False), ("=off", False)])
+def test_boolean_flags_read_google_benchmarks_words(binary, value, lists):
+    """--benchmark_list_tests=1 lists, as in Google Benchmark, and =0 runs."""
+    r = run(binary, "--suite", "quick", f"--benchmark_filter={SMALL}", "--benchmark_min_time=0.01",
+            "--progress", "never", "--benchmark_list_tests" + value)
+    assert r.returncode == 0, r.stderr
+    if lists:
+        assert r.stdout.split() == [SMALL_NAME]
+    else:
+        assert "Benchmark" in r.stdout and "items_per_second" in r.stdout
 
 
 def test_filter_selects_by_model(binary):

@@ -107,6 +107,7 @@ def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads)
     (["--out", "/nonexistent-dir/x.json"], "cannot write"),
     (["--progress", "sometimes"], "expected auto, always or never"),
     (["--nope"], "unrecognized arguments"),
+    (["--benchmark_list_tests=maybe"], "'maybe': expected true or false"),
 ])
 def test_bad_input_exits_2_with_a_message(args, says):
     r = py(*args)

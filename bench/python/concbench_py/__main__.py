@@ -341,6 +341,17 @@ class Results:
         return None
 
 
+def boolean(value):
+    """A Google Benchmark boolean flag's value, as the C++ binary reads it: its words for true and
+    false (no value: true); any other word is refused."""
+    v = value.lower()
+    if v in ("true", "t", "yes", "y", "on", "1"):
+        return True
+    if v in ("false", "f", "no", "n", "off", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"'{value}': expected true or false (or yes/no, on/off, 1/0; no value is true)")
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog="concbench-py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -351,7 +362,8 @@ def parse_args(argv):
     ap.add_argument("--out", help="write the results (Google Benchmark JSON) to FILE, after every benchmark")
     ap.add_argument("--benchmark_filter", "--filter", default="", metavar="REGEX",
                     help="run only the benchmarks whose name matches REGEX (re.search)")
-    ap.add_argument("--benchmark_list_tests", "--list", action="store_true", help="list the names and exit")
+    ap.add_argument("--benchmark_list_tests", "--list", nargs="?", const=True, default=False, type=boolean,
+                    metavar="BOOL", help="list the names and exit")
     ap.add_argument("--benchmark_min_time", type=float, default=None, metavar="S",
                     help="time each benchmark for at least S seconds (default 0.05 quick, 0.5 full)")
     ap.add_argument("--progress", default="auto", help="auto (stderr is a terminal), always or never")
