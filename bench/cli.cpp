@@ -1,5 +1,6 @@
 #include "bench/cli.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -139,6 +140,14 @@ bool boolean_value(const std::string& key, const std::string& val) {
   bad_input(key + " '" + val + "': expected true or false (or yes/no, on/off, 1/0; no value is true)");
 }
 
+// Whether the Google Benchmark linked in reads hardware counters (built with libpfm): its
+// PerfCounters::kSupported, looked up where the shared library exports it; true where it
+// cannot be found (then Google Benchmark says so itself).
+bool perf_counters_supported() {
+  const void* k = dlsym(RTLD_DEFAULT, "_ZN9benchmark8internal12PerfCounters10kSupportedE");
+  return k == nullptr || *static_cast<const bool*>(k);
+}
+
 BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
   BenchmarkFlags f;
   std::vector<std::string> rest;
@@ -173,6 +182,10 @@ BenchmarkFlags take_benchmark_flags(std::vector<std::string>& args) {
       f.format = val;
       continue;
     }
+    if (key == "--benchmark_perf_counters" && !val.empty() && !perf_counters_supported())
+      bad_input("--benchmark_perf_counters '" + val + "': this Google Benchmark was built without libpfm "
+                "(Debian's 1.7.1 is) and would only print 'Performance counters not supported.'; count "
+                "instructions with scripts/instructions (callgrind), or run the benchmark under perf stat");
     if (key == "--benchmark_min_time" && !is_number(val))
       bad_input("--benchmark_min_time '" + val +
                 "': expected seconds as a plain number such as 0.5 (Google Benchmark 1.7.1 "
