@@ -219,6 +219,56 @@ def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path, whic
     assert_shared_memory_released(held)
 
 
+def children_of(pid):
+    """pids whose parent is `pid`."""
+    found = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                stat = pathlib.Path(f"/proc/{p}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(p))
+    return found
+
+
+@pytest.mark.parametrize("which", [r"^http/coro/concurrency:16/", r"^http/threads/workers:16/concurrency:16/",
+                                   r"^io\.echo/coro/concurrency:100/", r"^io\.echo/tbb/workers:[0-9]+/concurrency:100/"])
+def test_the_embedded_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path, which):
+    """The HTTP or echo server killed under its clients: errors, at once. A loop's client that
+    reused its broken socket hung for ever (asio#1664: a write queued behind two failed ones on
+    a hung-up socket is never woken)."""
+    out = tmp_path / "r.json"
+    p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={which}", "--benchmark_min_time=20",
+                          "--out", str(out), "--progress", "never"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_with(tmp_path))
+    try:
+        def servers():  # the children of the benchmark's own process
+            def benchmark(pid):
+                try:
+                    return b"--run-one" in pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    return False
+            return [s for b in children_of(p.pid) if benchmark(b) for s in children_of(b)]
+        deadline = time.monotonic() + 30
+        while not servers() and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.1)
+        time.sleep(1.5)  # well into its timed runs
+        killed = servers()
+        assert killed, "no server started"
+        for s in killed:
+            os.kill(s, signal.SIGKILL)
+        _, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+    assert p.returncode == 1, err
+    (b,) = json.loads(out.read_text())["benchmarks"]
+    assert b["error_occurred"], b
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_ctrl_c_or_a_killed_benchmark_leaves_no_postgres(binary, tmp_path, sig):
     p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={SLEEP}",
@@ -292,7 +342,7 @@ def test_http_against_debians_nginx_serving_a_file(binary, tmp_path):
     (tmp_path / "nginx.conf").write_text(f"""
 daemon off; worker_processes 2; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;
 events {{ worker_connections 1024; }}
-http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; }} }}
+http {{ access_log off; keepalive_requests 10; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; }} }}
 """)
     srv = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -307,14 +357,18 @@ http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {tmp_path}/www; 
         out = tmp_path / "r.json"
         url = f"http://127.0.0.1:{port}/item.bin"
         r = run(binary, "--suite", "quick", "--http-url", url, "--out", str(out),
-                r"--benchmark_filter=^http(\.peer/wrk/workers:1|/coro|/threads/workers:100)/concurrency:100/delay_us:0/body_bytes:1024/real",
+                r"--benchmark_filter=^http(\.peer/wrk/workers:1|/coro|/threads/workers:100)/concurrency:100/delay_us:0/body_bytes:1400/real",
                 env=env_with(tmp_path))
         assert r.returncode == 0, r.stderr
         doc = json.loads(out.read_text())
         assert doc["context"]["http_server"] == url
         names = {b["name"] for b in doc["benchmarks"]}
-        assert "http/coro/concurrency:100/delay_us:0/body_bytes:1024/real_time" in names
+        # the names say what was fetched: the file's size, asked with no delay, once per point
+        assert "http/coro/concurrency:100/delay_us:0/body_bytes:1400/real_time" in names
+        assert len(names) == 3
         assert any(n.startswith("http.peer/wrk/") for n in names)
+        # nginx closes each connection after 10 requests ("Connection: close"; 1,000 by
+        # default): every client opens a new one, as wrk does, where the loop's hung
         for b in doc["benchmarks"]:
             assert not b.get("error_occurred"), b
             if b["name"].startswith("http.peer/wrk/"):

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -53,6 +54,25 @@ uint64_t value_of(std::string_view body);
 // The delay request i asks of the server (0 when the test breaks the waits).
 uint64_t asked_delay(const Config& c);
 
+// A connection's life, as HTTP clients keep it (wrk, aiohttp, requests): kept alive while the
+// server keeps it; closed when an answer says "Connection: close" (nginx does after 1,000
+// requests on one connection), and opened again for the next request, inside that request's
+// time; closed for good after a transport error: every later request on it fails at once
+// with that error, never waits on a dead socket (Asio's reactor never wakes a write queued
+// behind two failed ones on a socket whose hang-up it has already reported: asio#1664).
+class Keeper {
+ public:
+  // Throws the error that broke it, if one did; true if it must be opened again.
+  bool must_reopen() const;
+  void reopened() { closed_ = false; }
+  void closed_by_server() { closed_ = true; }
+  void broken(const std::exception& e) { error_ = e.what(); }
+
+ private:
+  bool closed_ = false;
+  std::string error_;
+};
+
 // A blocking keep-alive connection (TCP_NODELAY) with its own buffer.
 class Connection {
  public:
@@ -62,9 +82,12 @@ class Connection {
   TaskResult get(std::size_t i, const Config& c, const Schedule& s);
 
  private:
+  void open();
   boost::asio::io_context io_;
+  boost::asio::ip::tcp::endpoint at_;
   boost::asio::ip::tcp::socket socket_{io_};
   boost::beast::flat_buffer buffer_;
+  Keeper keeper_;
 };
 
 // C connections opened up front; a task borrows one.
@@ -76,8 +99,10 @@ Connection& process_connection(const Endpoint& e);
 // The loop's side: one connected socket and buffer per lane, and one async GET.
 struct Lanes {
   Lanes(boost::asio::io_context& loop, const Endpoint& e, std::size_t n);
+  boost::asio::ip::tcp::endpoint at;
   std::vector<boost::asio::ip::tcp::socket> sockets;
   std::vector<boost::beast::flat_buffer> buffers;
+  std::vector<Keeper> keepers;
 };
 boost::asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_t i,
                                              Config c, const Schedule& s);

@@ -193,14 +193,25 @@ Sockets::Sockets(const std::vector<asio::io_context*>& loops, const Endpoint& e,
     }
 }
 
+void throw_broken() {
+  throw std::runtime_error("io.echo: its connection was closed after an error on an earlier round trip");
+}
+
 asio::awaitable<TaskResult> async_round_trip(tcp::socket& s, std::size_t i, uint64_t delay_us) {
   const Message req = request(i, delay_us);
   if (fault::skip_wait()) co_return TaskResult{value_of(req), 0};
   Message reply{};
   inflight::Scope waiting;
   const auto t0 = std::chrono::steady_clock::now();
-  co_await asio::async_write(s, asio::buffer(req), asio::use_awaitable);
-  co_await asio::async_read(s, asio::buffer(reply), asio::use_awaitable);
+  if (!s.is_open()) throw_broken();
+  try {
+    co_await asio::async_write(s, asio::buffer(req), asio::use_awaitable);
+    co_await asio::async_read(s, asio::buffer(reply), asio::use_awaitable);
+  } catch (const boost::system::system_error&) {
+    boost::system::error_code ignored;
+    s.close(ignored);
+    throw;
+  }
   const auto ns = std::chrono::steady_clock::now() - t0;
   co_return TaskResult{value_of(reply), uint64_t(std::chrono::nanoseconds(ns).count())};
 }

@@ -71,8 +71,12 @@ struct Sockets {
   std::vector<boost::asio::ip::tcp::socket> lanes;
   Sockets(const std::vector<boost::asio::io_context*>& loops, const Endpoint& e, std::size_t n);
 };
+// A lane's socket is closed at its first error, and every later round trip on it fails at
+// once: Asio's reactor never wakes a write queued behind two failed ones on a socket whose
+// hang-up it has already reported (asio#1664), so a dead server would hang the run.
 boost::asio::awaitable<TaskResult> async_round_trip(boost::asio::ip::tcp::socket& s,
                                                     std::size_t i, uint64_t delay_us);
+[[noreturn]] void throw_broken();
 
 std::vector<Params> grid(const Suite& s, IoShape shape);
 

@@ -20,6 +20,7 @@ TaskResult suspended_round_trip(boost::asio::ip::tcp::socket& s, std::size_t i, 
   boost::system::error_code error;
   inflight::Scope waiting;
   const auto t0 = std::chrono::steady_clock::now();
+  if (!s.is_open()) throw_broken();
   TbbIo::suspend_until([&](std::function<void()> resume) {
     asio::async_write(s, asio::buffer(req), [&, resume](boost::system::error_code ec, std::size_t) {
       if (ec) {
@@ -32,7 +33,11 @@ TaskResult suspended_round_trip(boost::asio::ip::tcp::socket& s, std::size_t i, 
       });
     });
   });
-  if (error) throw boost::system::system_error(error, "io.echo");
+  if (error) {
+    boost::system::error_code ignored;
+    s.close(ignored);  // as the loops' lanes (io_echo.hpp): no round trip waits on it again
+    throw boost::system::system_error(error, "io.echo");
+  }
   const auto ns = std::chrono::steady_clock::now() - t0;
   return {value_of(reply), uint64_t(std::chrono::nanoseconds(ns).count())};
 }
