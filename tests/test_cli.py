@@ -557,6 +557,21 @@ def test_serve_runs_the_http_server_for_other_tools_and_stops_on_ctrl_c(binary):
         assert url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(url + "item/7?delay_us=0&bytes=4096", timeout=10) as r:
             assert r.status == 200 and len(r.read()) == 4096
+        # as HTTP says, on one keep-alive connection: HEAD is the GET's head; another method
+        # is 405 with Allow; a number that is not one is 400, not 0
+        import http.client
+        c = http.client.HTTPConnection(*url[len("http://"):].rstrip("/").split(":"), timeout=10)
+        for method, path, status, length, allow in [
+                ("HEAD", "/item/7?delay_us=0&bytes=4096", 200, "4096", None),
+                ("POST", "/item/7", 405, "0", "GET, HEAD"),
+                ("GET", "/item/7?delay_us=-5&bytes=10", 400, None, None),
+                ("GET", "/item/7?delay_us=0&bytes=10", 200, "10", None)]:
+            c.request(method, path)
+            r = c.getresponse()
+            body = r.read()
+            assert (r.status, r.getheader("Allow")) == (status, allow), (method, path)
+            assert length is None or (r.getheader("Content-Length"), len(body)) == (length, 0 if method == "HEAD" else int(length))
+        c.close()
         p.send_signal(signal.SIGINT)
         assert p.wait(timeout=10) == 130
     finally:

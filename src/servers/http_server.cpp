@@ -1,8 +1,10 @@
 #include "servers/http_server.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 #include <boost/asio/as_tuple.hpp>
@@ -33,14 +35,56 @@ std::string http_target(std::size_t i, uint64_t delay_us, std::size_t bytes) {
 
 namespace {
 
-// The number after `key` in `s` (0 when absent or malformed).
-uint64_t number_after(std::string_view s, std::string_view key) {
+// The whole number after `key` in `s`, up to the next '&' or '?' (0 when absent); nothing
+// when it is not one (a 400 for the client).
+std::optional<uint64_t> number_after(std::string_view s, std::string_view key) {
   const auto at = s.find(key);
   if (at == std::string_view::npos) return 0;
-  uint64_t v = 0;
   const char* first = s.data() + at + key.size();
-  std::from_chars(first, s.data() + s.size(), v);
+  const char* last = s.data() + std::min(s.size(), s.find_first_of("&?", at + key.size()));
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(first, last, v);
+  if (ec != std::errc() || end != last) return std::nullopt;
   return v;
+}
+
+// The answer to a request: GET /item/<i>?delay_us=<d>&bytes=<n> (HEAD: its head only), GET /
+// (what it serves); a malformed number is 400, another path 404, another method 405.
+http::response<http::string_body> answer(const http::request<http::string_body>& req, uint64_t& delay_us) {
+  const std::string_view target(req.target().data(), req.target().size());
+  http::response<http::string_body> res{http::status::ok, req.version()};
+  res.set(http::field::server, "concbench");
+  res.keep_alive(req.keep_alive());
+  const bool head = req.method() == http::verb::head;
+  if (req.method() != http::verb::get && !head) {
+    res.result(http::status::method_not_allowed);
+    res.set(http::field::allow, "GET, HEAD");
+  } else if (target.starts_with("/item/")) {
+    const auto item = number_after(target.substr(0, target.find('?')), "/item/");
+    const auto delay = number_after(target, "delay_us=");
+    const auto bytes = number_after(target, "bytes=");
+    if (!item || !delay || !bytes) {
+      res.result(http::status::bad_request);
+      res.set(http::field::content_type, "text/plain");
+      res.body() = "expected GET /item/<i>?delay_us=<d>&bytes=<n>, whole numbers\n";
+    } else {
+      delay_us = *delay;
+      res.set(http::field::content_type, "application/octet-stream");
+      res.body() = http_body(*item, std::min<uint64_t>(*bytes, HttpServer::kMaxBody));
+    }
+  } else if (target == "/") {
+    res.set(http::field::content_type, "text/plain");
+    res.body() = "concbench http server: GET /item/<i>?delay_us=<d>&bytes=<n>\n";
+  } else {
+    res.result(http::status::not_found);
+  }
+  res.prepare_payload();
+  if (head) {  // the GET's Content-Length, no body
+    const auto n = res.body().size();
+    res.body().clear();
+    res.content_length(n);
+  }
+  return res;
 }
 
 asio::awaitable<void> session(tcp::socket socket) {
@@ -51,24 +95,8 @@ asio::awaitable<void> session(tcp::socket socket) {
     http::request<http::string_body> req;
     auto [read_error, n] = co_await http::async_read(socket, buffer, req, token);
     if (read_error) break;
-    const std::string_view target(req.target().data(), req.target().size());
-    http::response<http::string_body> res{http::status::ok, req.version()};
-    res.set(http::field::server, "concbench");
-    res.keep_alive(req.keep_alive());
     uint64_t delay_us = 0;
-    if (target.starts_with("/item/")) {
-      const uint64_t item = number_after(target, "/item/");
-      delay_us = number_after(target, "delay_us=");
-      const auto bytes = std::min<uint64_t>(number_after(target, "bytes="), HttpServer::kMaxBody);
-      res.set(http::field::content_type, "application/octet-stream");
-      res.body() = http_body(item, bytes);
-    } else if (target == "/") {
-      res.set(http::field::content_type, "text/plain");
-      res.body() = "concbench http server: GET /item/<i>?delay_us=<d>&bytes=<n>\n";
-    } else {
-      res.result(http::status::not_found);
-    }
-    res.prepare_payload();
+    http::response<http::string_body> res = answer(req, delay_us);
     if (delay_us > 0) {
       timer.expires_after(std::chrono::microseconds(delay_us));
       co_await timer.async_wait(token);
