@@ -295,8 +295,10 @@ CommandLine parse_command_line(int argc, char** argv) {
       ->type_name("MS");
   app.add_option("--serve", o.serve,
                  "Run an embedded server in the foreground until Ctrl-C, and print its address: "
-                 "http (the http workload's: GET /item/<i>?delay_us=<d>&bytes=<n>) or echo "
-                 "(io.echo's), so that a tool of the field (wrk, sockperf) loads the same server")
+                 "http (the http workload's: GET /item/<i>?delay_us=<d>&bytes=<n>), echo "
+                 "(io.echo's) or db (a throwaway PostgreSQL cluster with db's table and pgbench's, "
+                 "removed at the end), so that a tool of the field (wrk, sockperf, pgbench, psql) "
+                 "loads the same server")
       ->type_name("WHICH");
   app.add_option("--trace", o.trace,
                  "Also write a Chrome/Perfetto trace (JSON trace event format) of the benchmarks "
@@ -327,8 +329,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     std::cout << help_text(app);
     std::exit(0);
   }
-  if (!o.serve.empty() && o.serve != "http" && o.serve != "echo")
-    bad_input("--serve '" + o.serve + "': expected http or echo");
+  if (!o.serve.empty() && o.serve != "http" && o.serve != "echo" && o.serve != "db")
+    bad_input("--serve '" + o.serve + "': expected http, echo or db");
   if (o.suite != "quick" && o.suite != "full")
     bad_input("--suite '" + o.suite + "': expected quick or full");
   if (o.progress != "auto" && o.progress != "always" && o.progress != "never")

@@ -28,6 +28,7 @@
 #include "servers/echo_server.hpp"
 #include "servers/http_server.hpp"
 #include "servers/postgres.hpp"
+#include "workloads/db/db.hpp"
 #include "workloads/http/http.hpp"
 
 namespace concbench {
@@ -75,8 +76,37 @@ std::vector<std::string> child_arguments(const CommandLine& cl) {
   return a;
 }
 
+// --serve db: a throwaway cluster with the db workload's table and pgbench's, for pgbench or
+// psql by hand; stopped and removed at Ctrl-C (by its guardian, also if this process dies).
+int serve_db_until_interrupted() {
+  if (PgService::external_url())
+    bad_input("--serve db starts a throwaway PostgreSQL; --pg-url or CONCBENCH_PG_URL names a running one");
+  if (const auto why = PgService::unavailable()) {
+    std::cerr << "concbench: --serve db: " << *why << "\n";
+    return 1;
+  }
+  std::unique_ptr<PgService> pg;
+  try {
+    pg = std::make_unique<PgService>();
+    db::load_for_tools(pg->conninfo());
+  } catch (const std::exception& e) {
+    std::cerr << "concbench: --serve db: " << e.what() << "\n";
+    return 1;
+  }
+  const std::string url = pg->url();
+  std::cout << url << "  (concbench_items: " << db::kRows << " rows, db's query:pk is "
+            << "SELECT v FROM concbench_items WHERE id = $1; pgbench's tables at scale 1), e.g.\n"
+            << "  pgbench -n -S -M prepared -c 16 -j 1 -T 10 " << url << "\n"
+            << "  psql " << url << "\n"
+            << "postmaster " << pg->postmaster() << "; Ctrl-C stops it and removes the cluster" << std::endl;
+  while (!interrupted()) pause();
+  pg.reset();
+  return 128 + interrupt_signal();
+}
+
 // --serve: the embedded server in the foreground, for wrk, sockperf or curl.
 int serve_until_interrupted(const std::string& which) {
+  if (which == "db") return serve_db_until_interrupted();
   std::unique_ptr<ForkedServer> server;
   if (which == "http")
     server = std::make_unique<HttpServer>();

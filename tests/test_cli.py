@@ -92,7 +92,7 @@ def test_the_open_loops_run_past_what_the_machine_carries(binary):
     (["--slow-callback-ms", "0"], "--slow-callback-ms: expected a positive number"),
     (["--trace", "/nonexistent-dir/t.json"], "--trace '/nonexistent-dir/t.json': cannot write"),
     (["--trace", "/tmp"], "--trace '/tmp': not a regular file"),
-    (["--serve", "ftp"], "--serve 'ftp': expected http or echo"),
+    (["--serve", "ftp"], "--serve 'ftp': expected http, echo or db"),
     (["--iterations", "0"], "--iterations 0: expected a whole number >= 1"),
     (["--spin-rate", "0"], "--spin-rate: expected a positive number"),
     (["--benchmark_list_tests=maybe"], "--benchmark_list_tests 'maybe': expected true or false"),

@@ -269,6 +269,34 @@ def test_the_embedded_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_p
     assert b["error_occurred"], b
 
 
+def test_serve_db_gives_pgbench_and_psql_the_same_cluster_and_removes_it_on_ctrl_c(binary, tmp_path):
+    """--serve db: a throwaway cluster with db's table and pgbench's, for the field's tools by
+    hand; Ctrl-C stops it and leaves nothing."""
+    pgbench = shutil.which("pgbench") or next(iter(sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
+    if not pgbench or not os.path.exists("/usr/lib/postgresql"):
+        pytest.skip("needs PostgreSQL and pgbench (scripts/setup)")
+    p = subprocess.Popen([binary, "--serve", "db"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=env_with(tmp_path), start_new_session=True)
+    try:
+        url = p.stdout.readline().split()[0]
+        assert url.startswith("postgresql://postgres@127.0.0.1:"), url
+        assert postgres_under(tmp_path)
+        r = subprocess.run([str(pgbench), "-n", "-S", "-M", "prepared", "-c", "2", "-j", "1", "-t", "50", url],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0 and "number of transactions actually processed: 100/100" in r.stdout, r.stdout + r.stderr
+        r = subprocess.run([str(pgbench), "-n", "-t", "20", "-f", "-", url], input=(
+            "\\set id random(1, 100000)\nSELECT v FROM concbench_items WHERE id = :id;\n"),
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0 and "20/20" in r.stdout, r.stdout + r.stderr
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=30) == 130, p.stderr.read()
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert_nothing_left(tmp_path)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_ctrl_c_or_a_killed_benchmark_leaves_no_postgres(binary, tmp_path, sig):
     p = subprocess.Popen([binary, "--suite", "quick", f"--benchmark_filter={SLEEP}",

@@ -175,6 +175,10 @@ PgService::PgService(int max_connections) {
   conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
 }
 
+std::string PgService::url() const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres";
+}
+
 PgService::~PgService() { stop(); }
 
 void PgService::stop() {

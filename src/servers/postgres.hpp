@@ -30,6 +30,8 @@ class PgService {
   PgService& operator=(const PgService&) = delete;
 
   const std::string& conninfo() const { return conninfo_; }  // for libpq (URL or key=value)
+  // A throwaway cluster's address as a URL, for the field's tools (postgresql://postgres@...).
+  std::string url() const;
   bool external() const { return !throwaway_; }
   pid_t postmaster() const { return postmaster_; }
   void activate() const;  // the harness charges its processes' CPU to server_cpu_s

@@ -81,6 +81,9 @@ Conn connect(const std::string& conninfo, const Config& c);
 // Creates and fills the tables if they do not hold the expected rows (a throwaway cluster:
 // always; an external server: the first time).
 void load(const std::string& conninfo);
+// Both: every point's tables and pgbench -S's (pgbench -i -s 1 where missing), for the field's
+// tools by hand (--serve db).
+void load_for_tools(const std::string& conninfo);
 // The value a result carries (checked: one row, one column, the query's status); throws.
 uint64_t value_of(const PGresult* r, std::size_t i);
 

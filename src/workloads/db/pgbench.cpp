@@ -120,10 +120,10 @@ const Workload& peer_workload() {
 
 // pgbench -S's tables: made by pgbench -i -s 1 where the server has no pgbench_accounts (an
 // external server's own are used as they are, never replaced).
-void ensure_pgbench_tables(Peer& peer, const std::string& conninfo, const std::string& password) {
-  Result r(PQexec(peer.monitor.get(), "SELECT to_regclass('pgbench_accounts') IS NOT NULL"));
+void ensure_pgbench_tables(PGconn* monitor, const std::string& conninfo, const std::string& password) {
+  Result r(PQexec(monitor, "SELECT to_regclass('pgbench_accounts') IS NOT NULL"));
   if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
-    throw std::runtime_error(std::string("cannot look for pgbench_accounts: ") + PQerrorMessage(peer.monitor.get()));
+    throw std::runtime_error(std::string("cannot look for pgbench_accounts: ") + PQerrorMessage(monitor));
   if (std::string(PQgetvalue(r.get(), 0, 0)) == "t") return;
   const ProgramRun init = run_program({pgbench_program(), "-i", "-q", "-s", "1", conninfo},
                                       password.empty() ? std::vector<std::string>{}
@@ -145,7 +145,7 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   // The connection as the database name (libpq expands it), its password in PGPASSWORD: never
   // on a command line.
   const auto [conninfo, password] = split_password(peer.server->conninfo());
-  if (c.query == Query::builtin) ensure_pgbench_tables(peer, conninfo, password);
+  if (c.query == Query::builtin) ensure_pgbench_tables(peer.monitor.get(), conninfo, password);
   std::vector<std::string> args{pgbench_program(), "-n", "-M", "prepared"};
   if (builtin)
     args.push_back("-S");
@@ -281,4 +281,13 @@ const bool registered = register_case({
 });
 
 }  // namespace
+void load_for_tools(const std::string& conninfo) {
+  load(conninfo);
+  Conn monitor(PQconnectdb(conninfo.c_str()));
+  if (PQstatus(monitor.get()) != CONNECTION_OK)
+    throw std::runtime_error("cannot connect to " + hide_password(conninfo) + ": " + PQerrorMessage(monitor.get()));
+  const auto [plain, password] = split_password(conninfo);
+  ensure_pgbench_tables(monitor.get(), plain, password);
+}
+
 }  // namespace concbench::db
