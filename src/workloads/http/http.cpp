@@ -140,6 +140,19 @@ bool Keeper::must_reopen() const {
   return closed_;
 }
 
+void Keeper::broken(tcp::socket& s, const std::exception& e) {
+  boost::system::error_code ignored;
+  s.close(ignored);
+  error_ = e.what();
+}
+
+void Keeper::answered(tcp::socket& s, bool keep_alive) {
+  if (keep_alive) return;
+  boost::system::error_code ignored;
+  s.close(ignored);
+  closed_ = true;
+}
+
 Connection::Connection(const Endpoint& e) : at_(to_asio(e)) {
   open();
   buffer_.reserve(kReadBuffer);
@@ -168,16 +181,10 @@ TaskResult Connection::get(std::size_t i, const Config& c, const Schedule& s) {
     asio::write(socket_, asio::buffer(request(i, c)));
     bhttp::read(socket_, buffer_, res);
   } catch (const boost::system::system_error& e) {
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-    keeper_.broken(e);
+    keeper_.broken(socket_, e);
     throw;
   }
-  if (!res.keep_alive()) {
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-    keeper_.closed_by_server();
-  }
+  keeper_.answered(socket_, res.keep_alive());
   return checked(i, c, res, sent, s.since(i, sent));
 }
 
@@ -222,16 +229,10 @@ asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_
     co_await asio::async_write(s, asio::buffer(req), asio::use_awaitable);
     co_await bhttp::async_read(s, lanes.buffers[lane], res, asio::use_awaitable);
   } catch (const boost::system::system_error& e) {
-    boost::system::error_code ignored;
-    s.close(ignored);
-    keeper.broken(e);
+    keeper.broken(s, e);
     throw;
   }
-  if (!res.keep_alive()) {
-    boost::system::error_code ignored;
-    s.close(ignored);
-    keeper.closed_by_server();
-  }
+  keeper.answered(s, res.keep_alive());
   co_return checked(i, c, res, sent, sched.since(i, sent));
 }
 

@@ -65,8 +65,10 @@ class Keeper {
   // Throws the error that broke it, if one did; true if it must be opened again.
   bool must_reopen() const;
   void reopened() { closed_ = false; }
-  void closed_by_server() { closed_ = true; }
-  void broken(const std::exception& e) { error_ = e.what(); }
+  // A transport error on `s`: closed for good.
+  void broken(boost::asio::ip::tcp::socket& s, const std::exception& e);
+  // An answer came on `s`: closed if the server closes it too (Connection: close).
+  void answered(boost::asio::ip::tcp::socket& s, bool keep_alive);
 
  private:
   bool closed_ = false;
