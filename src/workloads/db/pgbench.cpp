@@ -152,18 +152,32 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
   else
     args.insert(args.end(), {"-f", file.string()});
   const bool open = c.rate > 0;
-  const int seconds = open ? 3 : 1;  // -T: with -R, a second to warm, the window, a second to drain
-  args.insert(args.end(), {"-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T",
-                           std::to_string(seconds), "--log", "--log-prefix=" + (peer.dir / "tx").string()});
+  int seconds = open ? 3 : 1;  // -T: with -R, a second to warm, the window, a second to drain
+  args.insert(args.end(), {"-c", std::to_string(c.concurrency), "-j", std::to_string(threads), "-T", "",
+                           "--log", "--log-prefix=" + (peer.dir / "tx").string()});
+  const std::size_t duration_at = args.size() - 3;
   if (c.rate > 0) args.insert(args.end(), {"-R", std::to_string(c.rate)});
   args.push_back(conninfo);
   const int64_t before = lookups(peer.monitor.get(), table);
-  const ProgramRun r = run_program(args, password.empty() ? std::vector<std::string>{}
-                                                          : std::vector<std::string>{"PGPASSWORD=" + password});
   std::smatch m;
   const std::regex tps(R"(tps = ([0-9.]+) \(without initial connection time\))");
   const std::regex processed(R"(number of transactions actually processed: ([0-9]+))");
   const std::regex failed(R"(number of failed transactions: ([0-9]+))");
+  ProgramRun r;
+  for (int attempt = 0;; ++attempt) {
+    args[duration_at] = std::to_string(seconds);
+    r = run_program(args, password.empty() ? std::vector<std::string>{}
+                                           : std::vector<std::string>{"PGPASSWORD=" + password});
+    // pgbench's -T counts from before it connects, and on a loaded machine its connections
+    // can take all of it (16 took 0.4 s on this idle 2-vCPU VM; 250, more than 1 s): then it
+    // reports 0 transactions and no rate. Run it again, twice as long, at most twice.
+    const bool none = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 &&
+                      std::regex_search(r.out, m, processed) && m[1] == "0";
+    if (!none || attempt == 2) break;
+    seconds *= 2;
+    for (const auto& e : std::filesystem::directory_iterator(peer.dir, ec))
+      if (e.path().filename().string().rfind("tx.", 0) == 0) std::filesystem::remove(e.path(), ec);
+  }
   const std::string shown = hide_password(r.out).substr(0, 600);
   if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !std::regex_search(r.out, m, tps)) {
     b.errors.push_back("pgbench failed: " + shown);
