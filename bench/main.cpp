@@ -100,8 +100,7 @@ int serve_db_until_interrupted() {
             << "  psql " << url << "\n"
             << "postmaster " << pg->postmaster() << "; Ctrl-C stops it and removes the cluster" << std::endl;
   while (!interrupted()) pause();
-  pg.reset();
-  return 128 + interrupt_signal();
+  return 128 + interrupt_signal();  // ~PgService: the guardian stops and removes the cluster
 }
 
 // --serve: the embedded server in the foreground, for wrk, sockperf or curl.

@@ -135,9 +135,9 @@ tcp::endpoint to_asio(const Endpoint& e) { return {asio::ip::make_address(e.host
 // client CPU per request against wrk's 33). wrk reads 8 KiB at a time; 16 KiB here.
 constexpr std::size_t kReadBuffer = 16 * 1024;
 
-bool Keeper::must_reopen() const {
+bool Keeper::must_reopen(const tcp::socket& s) const {
   if (!error_.empty()) throw std::runtime_error("its connection broke on an earlier request: " + error_);
-  return closed_;
+  return !s.is_open();
 }
 
 void Keeper::broken(tcp::socket& s, const std::exception& e) {
@@ -150,7 +150,6 @@ void Keeper::answered(tcp::socket& s, bool keep_alive) {
   if (keep_alive) return;
   boost::system::error_code ignored;
   s.close(ignored);
-  closed_ = true;
 }
 
 Connection::Connection(const Endpoint& e) : at_(to_asio(e)) {
@@ -173,10 +172,9 @@ TaskResult Connection::get(std::size_t i, const Config& c, const Schedule& s) {
   const auto sent = Clock::now();
   bhttp::response<bhttp::string_body> res;
   try {
-    if (keeper_.must_reopen()) {
+    if (keeper_.must_reopen(socket_)) {
       open();
       buffer_.clear();
-      keeper_.reopened();
     }
     asio::write(socket_, asio::buffer(request(i, c)));
     bhttp::read(socket_, buffer_, res);
@@ -184,7 +182,7 @@ TaskResult Connection::get(std::size_t i, const Config& c, const Schedule& s) {
     keeper_.broken(socket_, e);
     throw;
   }
-  keeper_.answered(socket_, res.keep_alive());
+  Keeper::answered(socket_, res.keep_alive());
   return checked(i, c, res, sent, s.since(i, sent));
 }
 
@@ -220,11 +218,10 @@ asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_
   bhttp::response<bhttp::string_body> res;
   Keeper& keeper = lanes.keepers[lane];
   try {
-    if (keeper.must_reopen()) {
+    if (keeper.must_reopen(s)) {
       co_await s.async_connect(lanes.at, asio::use_awaitable);
       s.set_option(tcp::no_delay(true));
       lanes.buffers[lane].clear();
-      keeper.reopened();
     }
     co_await asio::async_write(s, asio::buffer(req), asio::use_awaitable);
     co_await bhttp::async_read(s, lanes.buffers[lane], res, asio::use_awaitable);
@@ -232,7 +229,7 @@ asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std::size_
     keeper.broken(s, e);
     throw;
   }
-  keeper.answered(s, res.keep_alive());
+  Keeper::answered(s, res.keep_alive());
   co_return checked(i, c, res, sent, sched.since(i, sent));
 }
 

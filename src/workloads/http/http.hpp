@@ -62,16 +62,14 @@ uint64_t asked_delay(const Config& c);
 // behind two failed ones on a socket whose hang-up it has already reported: asio#1664).
 class Keeper {
  public:
-  // Throws the error that broke it, if one did; true if it must be opened again.
-  bool must_reopen() const;
-  void reopened() { closed_ = false; }
+  // Throws the error that broke `s`, if one did; true if the server closed it (open it again).
+  bool must_reopen(const boost::asio::ip::tcp::socket& s) const;
   // A transport error on `s`: closed for good.
   void broken(boost::asio::ip::tcp::socket& s, const std::exception& e);
   // An answer came on `s`: closed if the server closes it too (Connection: close).
-  void answered(boost::asio::ip::tcp::socket& s, bool keep_alive);
+  static void answered(boost::asio::ip::tcp::socket& s, bool keep_alive);
 
  private:
-  bool closed_ = false;
   std::string error_;
 };
 
