@@ -281,15 +281,15 @@ void run_case(benchmark::State& st, const Case& c, const Params& p, const std::s
   if (!error.empty() || runs == 0) return;
 
   const double per_run = run_seconds / double(runs);
-  const double items = double(w.items(p));
-  st.SetItemsProcessed(int64_t(items) * runs);
+  const double items = w.items ? double(w.items(p)) : 0;
+  if (w.items) st.SetItemsProcessed(int64_t(items) * runs);
   if (w.bytes) st.SetBytesProcessed(w.bytes(p) * runs);
 
   const Usage used = after - before;
   namespace k = counter;
   set(st, k::cpu_user_s, used.user_s / double(runs));
   set(st, k::cpu_sys_s, used.sys_s / double(runs));
-  set(st, k::cpu_per_item_us, (used.user_s + used.sys_s) / (items * double(runs)) * 1e6);
+  if (w.items) set(st, k::cpu_per_item_us, (used.user_s + used.sys_s) / (items * double(runs)) * 1e6);
   set(st, k::ctx_voluntary, double(used.voluntary_switches) / double(runs));
   set(st, k::ctx_involuntary, double(used.involuntary_switches) / double(runs));
   set(st, k::peak_rss_bytes, double(after.peak_rss_bytes));

@@ -137,6 +137,30 @@ def test_errored_and_skipped_benchmarks_are_excluded_and_listed(capsys, tmp_path
     assert "checksum 41 != expected 42" in md
 
 
+def test_a_peer_tool_is_not_compared(capsys, tmp_path):
+    """wrk or pgbench runs for a fixed time: its run twice as long (pgbench's -T doubled when
+    its connections took all of it) is no regression of ours, nor is its CPU ours."""
+    peer = "http.peer/wrk/workers:1/concurrency:10/delay_us:0"
+
+    def as_peer(slower):
+        def edit(doc):
+            doc["context"]["concbench_peers"] = ["wrk"]
+            for e in doc["benchmarks"]:
+                for k in ("name", "run_name"):
+                    e[k] = e[k].replace(ECHO.removesuffix("/real_time"), peer)
+                if slower and e["name"].startswith(peer):
+                    e["real_time"] *= 2
+        return edit
+    base = edited(tmp_path, "base.json", as_peer(False))
+    code, md, _, v = compare(capsys, tmp_path, base=base,
+                             cand=edited(tmp_path, "same.json", as_peer(True)))
+    assert code == 0
+    why = {n["benchmark"]: (n["reason"], n["detail"]) for n in v["not_compared"]}
+    assert why[peer + "/real_time"][0] == "a peer tool" and "wrk_requests_per_s" in why[peer + "/real_time"][1]
+    assert all(not c["benchmark"].startswith(peer) for c in v["comparisons"])
+    assert "a peer tool" in md
+
+
 # ---- the correction ------------------------------------------------------------------------
 
 def test_correction_changes_the_verdict(capsys, tmp_path):

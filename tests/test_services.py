@@ -333,6 +333,8 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
     for b in (closed, opened, builtin, builtin_r):
         assert not b.get("error_occurred"), b
         assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
+        # One run of pgbench is not an item: its rate and CPU are its own figures'.
+        assert "items_per_second" not in b and "cpu_per_item_us" not in b
     assert 8000 < opened["pgbench_tps"] < 12000 and 8000 < builtin_r["pgbench_tps"] < 12000  # -R 10000
     assert closed["pgbench_cpu_per_tx_us"] > 0  # pgbench's own CPU, from wait4
     rep = subprocess.run([str(ROOT / "scripts" / "report"), str(out), "-o", str(tmp_path / "report")],
@@ -401,6 +403,7 @@ http {{ access_log off; keepalive_requests 10; server {{ listen 127.0.0.1:{port}
             assert not b.get("error_occurred"), b
             if b["name"].startswith("http.peer/wrk/"):
                 assert b["wrk_cpu_per_request_us"] > 0  # wrk's own CPU, from wait4
+                assert "items_per_second" not in b and "cpu_per_item_us" not in b
     finally:
         srv.terminate()
         srv.wait(timeout=10)

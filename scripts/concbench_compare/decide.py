@@ -241,6 +241,17 @@ def _dispatch_hint(base, cand):
             f"{why}: results of another dispatch are other work, and are not compared")
 
 
+PEER_DETAIL = ("the field's own tool (pgbench, wrk), run beside the models for a fixed time: its "
+               "time is that length and its CPU is concbench waiting for it, so neither measures "
+               "a change; its own figures (pgbench_tps, wrk_requests_per_s) are in the results")
+
+
+def _peers(run):
+    """The models of `run` that are the field's tools (context concbench_peers), not ours."""
+    peers = _ctx(run, "concbench_peers")
+    return set(peers) if isinstance(peers, list) else set()
+
+
 def pair(base, cand):
     """(benchmarks to compare, not_compared entries). InputError when nothing can be compared.
     Benchmarks pair by their whole name, dispatch included: never map against each."""
@@ -267,8 +278,13 @@ def pair(base, cand):
                           "different work, not compared" if twins else "")
                 not_compared.append({"benchmark": n, "reason": f"only in {run.role}",
                                      "detail": detail})
+    peers = _peers(base) | _peers(cand)
     compared = []
     for n in common:
+        parsed = base.parsed.get(n)
+        if parsed is not None and parsed.model in peers:
+            not_compared.append({"benchmark": n, "reason": "a peer tool", "detail": PEER_DETAIL})
+            continue
         excluded = False
         for run in (base, cand):
             if n in run.errored:
@@ -283,7 +299,8 @@ def pair(base, cand):
             compared.append(n)
     if not compared:
         raise InputError(f"nothing left to compare: each of the {len(common)} benchmarks in both "
-                         f"files errored or was skipped in one of them ({_examples(common)})")
+                         f"files is a peer tool, or errored or was skipped in one of them "
+                         f"({_examples(common)})")
     return compared, not_compared
 
 

@@ -124,7 +124,9 @@ struct Workload {
   // models' trials do. For I/O workloads the expected values are computed without waiting
   // (their limit is ideal_seconds).
   std::function<std::function<Batch()>(const Params&)> reference{};
-  // Work items in one run (items_per_second counts these).
+  // Work items in one run (items_per_second and cpu_per_item_us count these). Empty for a
+  // peer, a tool of the field run for a fixed time that counts its own transactions: its
+  // figures say its rate and CPU; one run of it is not an item.
   std::function<int64_t(const Params&)> items{};
   // Bytes moved per run, where that is the point (ipc); empty otherwise.
   std::function<int64_t(const Params&)> bytes{};

@@ -90,7 +90,6 @@ const Workload& peer_workload() {
             b.results.push_back({mix64(uint64_t(p.get("concurrency"))), 0});
             return b;
           }),
-      .items = [](const Params&) { return int64_t(1); },
       .question = "The field's own tool on the same server: what pgbench gets with the same "
                   "query and clients (and, in an open loop, the same rate), beside which the db "
                   "clients stand.",

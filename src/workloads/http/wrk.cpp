@@ -70,7 +70,6 @@ const Workload& peer_workload() {
             b.results.push_back({mix64(uint64_t(p.get("concurrency"))), 0});
             return b;
           }),
-      .items = [](const Params&) { return int64_t(1); },
       .question = "The field's own tool on the same server: what wrk gets with the same "
                   "connections, beside which the http clients stand.",
       .figures = {{"wrk_requests_per_s", "1/s", "wrk's requests per second (its Requests/sec)"},
