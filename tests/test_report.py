@@ -587,6 +587,34 @@ def test_every_table_header_cell_says_what_it_heads(written):
     assert {scope for section, scope in p.scopes if section != "thead"} <= {"row"}
 
 
+
+def test_the_html_prose_has_a_space_after_each_clause(written):
+    """A template line that ends in a block tag loses its newline (trim_blocks): the next line's
+    first word is then glued to the last ("measured)of each other")."""
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.hidden += tag in ("style", "script", "svg")
+
+        def handle_endtag(self, tag):
+            self.hidden -= tag in ("style", "script", "svg")
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.parts.append(data)
+
+    t = Text()
+    t.feed((written[1] / "report.html").read_text())
+    text = "".join(t.parts)
+    assert "no spread measured) of each" in text
+    assert re.findall(r".{30}[a-z0-9)][.,;:)](?:of|and|the|with|for|to|in)\b", text) == []
+
 BAD = [
     (["not_json.json"], "not_json.json: expected a JSON results file", "not JSON"),
     (["not_concbench.json"], "expected a concbench run", "without concbench_schema"),
