@@ -588,9 +588,10 @@ def test_every_table_header_cell_says_what_it_heads(written):
 
 
 
-def test_the_html_prose_has_a_space_after_each_clause(written):
+def test_the_html_prose_reads_as_prose(tmp_path):
     """A template line that ends in a block tag loses its newline (trim_blocks): the next line's
-    first word is then glued to the last ("measured)of each other")."""
+    first word is then glued to the last ("measured)of each other"). The scenarios' answers are
+    written in Markdown for both reports: the HTML shows their `code` as code, not backticks."""
     import re
     from html.parser import HTMLParser
 
@@ -609,11 +610,27 @@ def test_the_html_prose_has_a_space_after_each_clause(written):
             if not self.hidden:
                 self.parts.append(data)
 
+    r = subprocess.run([str(REPORT), str(FIX / "services.json"), "-o", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "report.html").read_text()
     t = Text()
-    t.feed((written[1] / "report.html").read_text())
+    t.feed(html)
     text = "".join(t.parts)
     assert "no spread measured) of each" in text
     assert re.findall(r".{30}[a-z0-9)][.,;:)](?:of|and|the|with|for|to|in)\b", text) == []
+    assert "`coro`" in (tmp_path / "report.md").read_text()  # the same answers, in Markdown
+    assert re.findall(r".{0,30}`.{0,30}", text) == []
+    assert re.search(r'<ul class="answer">\n<li>[^\n]*<code>coro</code>', html)
+
+
+def test_every_model_has_its_own_colour_and_marker():
+    """The db plot drew py_uvloop and py_threads in one cyan with one marker (a hashed spare
+    colour): every model the report knows, the Python arm's included, is told apart."""
+    from concbench_report import plots
+    colours = [plots.colour(m) for m in model.MODEL_ORDER]
+    markers = [plots.marker(m) for m in model.MODEL_ORDER]
+    assert len(set(colours)) == len(colours) and len(set(markers)) == len(markers)
 
 BAD = [
     (["not_json.json"], "not_json.json: expected a JSON results file", "not JSON"),

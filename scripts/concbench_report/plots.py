@@ -24,15 +24,18 @@ from .decide import SATURATED  # noqa: E402
 from .model import MODEL_ORDER  # noqa: E402
 from .units import nbytes, seconds, sig  # noqa: E402
 
-# One colour and marker per model, the same in every plot (Tableau 10). The guide's three
-# models and tbb are drawn solid, the variants dashed.
+# One colour and marker per model, the same in every plot, no two alike (Tableau 10, then the
+# Python arm's in darker shades of Tableau 20b). The guide's three models and tbb are drawn
+# solid, the variants and the Python arm dashed.
 COLOURS = {"coro": "#1f77b4", "threads": "#ff7f0e", "tbb": "#2ca02c", "procs": "#d62728",
            "coro_mt": "#9467bd", "procs_coro": "#8c564b", "thread_per_task": "#e377c2",
-           "fork_per_task": "#7f7f7f", "tbb_blocking": "#bcbd22"}
+           "fork_per_task": "#7f7f7f", "tbb_blocking": "#bcbd22", "py_asyncio": "#17becf",
+           "py_uvloop": "#393b79", "py_threads": "#8c6d31", "py_procs": "#843c39"}
 MARKERS = {"coro": "o", "threads": "s", "tbb": "^", "procs": "D", "coro_mt": "v",
-           "procs_coro": "P", "thread_per_task": "X", "fork_per_task": "*", "tbb_blocking": "<"}
+           "procs_coro": "P", "thread_per_task": "X", "fork_per_task": "*", "tbb_blocking": "<",
+           "py_asyncio": "h", "py_uvloop": "p", "py_threads": "d", "py_procs": ">"}
 SOLID = ("coro", "threads", "tbb", "procs")
-_SPARE = ["#17becf", "#393b79", "#637939", "#8c6d31", "#843c39"]
+_SPARE = ["#637939", "#7b4173", "#e7ba52", "#5254a3", "#ad494a"]
 SATURATED_RING = dict(marker="o", markersize=13, markerfacecolor="none", markeredgecolor="#7c2d12",
                       markeredgewidth=1.6, linestyle="none", zorder=7)
 LIMIT = dict(color="black", linestyle="--", linewidth=1.4, zorder=1)

@@ -6,6 +6,7 @@ import pathlib
 from dataclasses import dataclass, field
 
 import jinja2
+import markupsafe
 
 from . import decide
 from .model import UNSTABLE_CV, order_models
@@ -205,11 +206,23 @@ def md_cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def inline_code(text):
+    """Markdown's `code` spans as HTML's <code>, the rest escaped: the scenarios' answers are
+    written once, for both reports."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick is a backtick
+        parts[-2:] = ["`".join(parts[-2:])]
+    return markupsafe.Markup("").join(
+        markupsafe.Markup("<code>{}</code>").format(x) if i % 2 else markupsafe.escape(x)
+        for i, x in enumerate(parts))
+
+
 def _env(autoescape):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["md"] = md_cell
+    env.filters["code"] = inline_code
     env.filters["sig"] = sig
     env.filters["pct"] = percent
     return env

@@ -169,6 +169,7 @@ def _plot_load(group, outdir, stem, workload, title, peer=None, target_ms=10.0, 
     if not pts:
         return None
     fig, (left, right) = _figure(2, title, height=4.2)
+    fig.subplots_adjust(wspace=0.3)  # the right panel's axis label clear of the left panel
     lines = [(m, sorted((p for p in pts if p.model == m), key=lambda p: p.get("rate")))
              for m in _models_in(group, pts)]
     if peer:
