@@ -76,11 +76,14 @@ def _legend(fig, models, extra=()):
                for m in models]
     fig.tight_layout()
     width = fig.get_size_inches()[0]
+    # As many rows as the width needs, the models spread evenly over them (13 models in 11
+    # columns would put two in the first two columns and one in the rest).
+    rows = 1 + (len(handles) - 1) // max(1, int(width / 1.3))
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-               ncol=max(1, min(len(handles), int(width / 1.3))), frameon=False, fontsize=8)
+               ncol=max(1, -(-len(handles) // rows)), frameon=False, fontsize=8)
     if extra:
         fig.legend(handles=list(extra), loc="upper center", bbox_to_anchor=(0.5, -0.07 *
-                   (1 + (len(handles) - 1) // max(1, int(width / 1.3))) * 4.3 / fig.get_size_inches()[1]),
+                   rows * 4.3 / fig.get_size_inches()[1]),
                    ncol=max(1, min(len(extra), int(width / 4))), frameon=False, fontsize=8)
 
 
