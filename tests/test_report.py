@@ -347,8 +347,8 @@ def test_a_saturated_echo_server_is_marked_and_decides_nothing(basic, written):
     assert "⊘ procs" in basic.titles["echo"]
     _, out = written
     md = (out / "report.md").read_text()
-    assert "⊘ marks a point whose echo server was saturated" in md
-    assert "**Echo server saturated** (⊘): 1 result(s)" in md and "| 390 ms |" in md
+    assert "⊘ marks a point whose server was saturated" in md
+    assert "**Server saturated** (⊘): 1 result(s)" in md and "| 390 ms |" in md
     html = (out / "report.html").read_text()
     assert 'id="saturated-note"' in html and "saturated-table" in html
 

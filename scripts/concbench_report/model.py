@@ -287,7 +287,8 @@ class Point:
 
     @property
     def saturated(self):
-        """io.echo: the echo server used >= 90 % of its cores during the run, so this point
+        """io.echo, http, db: the server loaded used >= 90 % of the CPU left to it during the
+        run (server_saturated), so this point
         measures the server, not the model; it is shown, marked, and decides nothing."""
         return (self.v("server_saturated") or 0) >= 0.5
 

@@ -2,7 +2,7 @@
 what to conclude (decide.titles), units on the axes and one colour per model in every plot.
 Written as PNG and SVG; errors and skips are marked on the axis (✕), never drawn as zeros.
 Work with a dispatch (cpu.spin, cpu.real, ipc) gets one plot per dispatch, titled with it, so
-that no plot sets a map result beside an each result; a point whose echo server was saturated
+that no plot sets a map result beside an each result; a point whose server was saturated
 is ringed (⊘)."""
 import base64
 import io
@@ -210,7 +210,7 @@ def plot_echo(group, d, outdir, stem):
                       d.titles.get("echo", "Round trips over loopback TCP"),
                       "io.echo round trips per second against concurrency, one panel per server "
                       "delay L (log axes); the dashed line, where L > 0, is C round trips every "
-                      f"L. {SATURATED} rings a point whose echo server used ≥ 90 % of its cores: "
+                      f"L. {SATURATED} rings a point whose echo server used ≥ 90 % of the CPU left to it: "
                       "it measures the server, not the model, and ranks nothing.")
 
 

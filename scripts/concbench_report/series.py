@@ -16,7 +16,7 @@ class XY:
     y: float
     name: str
     y2: float = None     # a second quantity at the same x (p99 beside p50)
-    saturated: bool = False  # io.echo: the echo server was saturated (decides nothing)
+    saturated: bool = False  # io.echo, http, db: the server loaded was saturated (decides nothing)
 
 
 @dataclass

@@ -12,7 +12,7 @@
 Pure functions over plain data; every number keeps the benchmark name it came from. Models
 are compared only within one dispatch (model.DISPATCHES): a row, class, guide row, title or
 plot of cpu.spin, cpu.real or ipc exists once per dispatch measured, its key suffixed with it
-(cpu_speedup_map) and its label saying it. A point whose echo server was saturated
+(cpu_speedup_map) and its label saying it. A point whose server was saturated
 (Point.saturated) is shown, marked ⊘, and never ranked.
 
 The names below are this package's public face (cli, render, plots and the tests use them):
@@ -62,7 +62,7 @@ class Decisions:
     gaps: list = field(default_factory=list)
     titles: dict = field(default_factory=dict)
     beyond: list = field(default_factory=list)
-    saturated: list = field(default_factory=list)   # points whose echo server was saturated
+    saturated: list = field(default_factory=list)   # points whose server was saturated
     tolerance: float = DEFAULT_TOLERANCE
     floors: list = field(default_factory=list)      # FloorRows, in the file's order
     floors_why: str = ""                            # why there are none ('' when measured)

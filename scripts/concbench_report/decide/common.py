@@ -9,8 +9,9 @@ from ..units import fmt, param, percent, sig
 
 DEFAULT_TOLERANCE = 0.05
 BEYOND_TOLERANCE = 0.05   # efficiency above 1 + this is beyond the physical limit
-SATURATED = "⊘"          # marks a point whose echo server was saturated
-SATURATED_WHY = ("the echo server used ≥ 90 % of its cores during the run, so the point "
+SATURATED = "⊘"          # marks a point whose server was saturated
+SATURATED_WHY = ("the server it loaded (io.echo's echo server, http's HTTP server, db's "
+                 "PostgreSQL) used ≥ 90 % of the CPU left to it during the run, so the point "
                  "measures the server, not the model: it is shown but ranks nothing and decides "
                  "no verdict")
 # What each dispatch means, for the 'decided by' column.
@@ -78,7 +79,7 @@ def measured(group, point, counter, note="", also=""):
 
 
 def _marks(point):
-    """' ⚠' for an unstable or impossible result, ' ⊘' for a saturated echo server."""
+    """' ⚠' for an unstable or impossible result, ' ⊘' for a saturated server."""
     marks = " ⚠" if point.unstable or beyond(point) else ""
     return marks + (f" {SATURATED}" if point.saturated else "")
 

@@ -5,7 +5,7 @@ for' row made from them.
 How ties are called: two results tie when they differ by no more than 2 x the larger
 coefficient of variation of their repetitions, or, when either ran once (no spread known),
 by no more than DEFAULT_TOLERANCE. Only points of one dispatch compete (model.DISPATCHES), and
-none whose echo server was saturated (Point.saturated): such a point is shown, marked ⊘."""
+none whose server was saturated (Point.saturated): such a point is shown, marked ⊘."""
 import functools
 import math
 from dataclasses import dataclass, field
@@ -120,7 +120,7 @@ def rank(group, key, label, case, workload, show, default_tol=DEFAULT_TOLERANCE,
     """The ClassResult of `workload` at `params`: per model its best point (any workers) by
     items per second; the winners are the best and every model within the tie tolerance.
     Only points of one dispatch compete (params' dispatch; None: those without one), and none
-    whose echo server was saturated."""
+    whose server was saturated."""
     params.setdefault("dispatch", None)
     ranked, missing, python = [], [], []
     for model in group.models:
