@@ -160,6 +160,17 @@ def test_a_peer_tool_is_not_compared(capsys, tmp_path):
     assert all(not c["benchmark"].startswith(peer) for c in v["comparisons"])
     assert "a peer tool" in md
 
+    def failed(doc):  # wrk's errors are our server's: shown as any error is
+        as_peer(False)(doc)
+        for e in doc["benchmarks"]:
+            if e["name"].startswith(peer):
+                e.update(error_occurred=True, error_message="wrk saw errors: Non-2xx 12")
+    code, md, err, v = compare(capsys, tmp_path, base=base,
+                               cand=edited(tmp_path, "same.json", failed))
+    why = {n["benchmark"]: (n["reason"], n["detail"]) for n in v["not_compared"]}
+    assert why[peer + "/real_time"] == ("errored in candidate", "wrk saw errors: Non-2xx 12")
+    assert "failed in the candidate but not in the baseline" in err
+
 
 # ---- the correction ------------------------------------------------------------------------
 

@@ -281,12 +281,8 @@ def pair(base, cand):
     peers = _peers(base) | _peers(cand)
     compared = []
     for n in common:
-        parsed = base.parsed.get(n)
-        if parsed is not None and parsed.model in peers:
-            not_compared.append({"benchmark": n, "reason": "a peer tool", "detail": PEER_DETAIL})
-            continue
         excluded = False
-        for run in (base, cand):
+        for run in (base, cand):  # a peer's error too: wrk's non-2xx is our server's
             if n in run.errored:
                 not_compared.append({"benchmark": n, "reason": f"errored in {run.role}",
                                      "detail": run.errored[n]})
@@ -295,7 +291,9 @@ def pair(base, cand):
                 not_compared.append({"benchmark": n, "reason": f"skipped in {run.role}",
                                      "detail": run.skipped[n]})
                 excluded = True
-        if not excluded:
+        if not excluded and base.parsed[n].model in peers:
+            not_compared.append({"benchmark": n, "reason": "a peer tool", "detail": PEER_DETAIL})
+        elif not excluded:
             compared.append(n)
     if not compared:
         raise InputError(f"nothing left to compare: each of the {len(common)} benchmarks in both "

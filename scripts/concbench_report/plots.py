@@ -78,7 +78,7 @@ def _legend(fig, models, extra=()):
     width = fig.get_size_inches()[0]
     # As many rows as the width needs, the models spread evenly over them (13 models in 11
     # columns would put two in the first two columns and one in the rest).
-    rows = 1 + (len(handles) - 1) // max(1, int(width / 1.3))
+    rows = max(1, -(-len(handles) // max(1, int(width / 1.3))))
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                ncol=max(1, -(-len(handles) // rows)), frameon=False, fontsize=8)
     if extra:
