@@ -187,13 +187,27 @@ def test_without_postgresql_db_is_skipped_with_the_fix_and_the_rest_runs(binary,
     assert any(n.startswith("cpu.spin/") and not b.get("error_occurred") for n, b in by.items())
 
 
-def wait_for_cluster(folder, proc, within=30.0):
+def cmdline(pid):
+    try:
+        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def serving_postmaster(folder, proc, within=60.0):
+    """The pid of the cluster's postmaster once the benchmark's clients are connected to it.
+    Not the first postgres process seen: until it serves, that is initdb or the loader, and a
+    postmaster killed while it starts is started again on another port by the guardian (a
+    slow CI machine killed one there, and the benchmark then passed); nor the lowest pid,
+    which after pids wrap (pid_max) may be any of them."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline and proc.poll() is None:
-        if postgres_under(folder):
-            return
+        for pid in postgres_under(folder):
+            if " -h 127.0.0.1 -p " in cmdline(pid) and any(
+                    cmdline(c).startswith("postgres: postgres ") for c in children_of(pid)):
+                return pid
         time.sleep(0.05)
-    raise AssertionError("no cluster started")
+    raise AssertionError("no cluster served the benchmark's clients")
 
 
 @pytest.mark.parametrize("which", [SLEEP, r"^db/coro/query:pk/concurrency:16/depth:4/",
@@ -204,9 +218,8 @@ def test_the_server_killed_mid_run_is_an_error_not_a_hang(binary, tmp_path, whic
                           "--benchmark_min_time=20", "--out", str(out), "--progress", "never"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=env_with(tmp_path))
-    wait_for_cluster(tmp_path, p)
-    time.sleep(2.5)  # set up, and well into its timed runs
-    postmaster = min(postgres_under(tmp_path))
+    postmaster = serving_postmaster(tmp_path, p)
+    time.sleep(1.0)  # into its timed runs
     held = shared_memory_of(postmaster)
     os.kill(postmaster, signal.SIGKILL)
     _, err = p.communicate(timeout=60)
@@ -303,9 +316,8 @@ def test_ctrl_c_or_a_killed_benchmark_leaves_no_postgres(binary, tmp_path, sig):
                           "--benchmark_min_time=20", "--progress", "never"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          env=env_with(tmp_path), start_new_session=True)
-    wait_for_cluster(tmp_path, p)
-    time.sleep(2.0)
-    held = shared_memory_of(min(postgres_under(tmp_path)))
+    held = shared_memory_of(serving_postmaster(tmp_path, p))
+    time.sleep(1.0)
     if sig == signal.SIGKILL:
         os.killpg(p.pid, signal.SIGKILL)  # the parent and the benchmark's process: a crash
     else:
@@ -335,7 +347,9 @@ def test_pgbench_runs_beside_the_clients_checked_by_the_server_and_the_report_an
         assert b["pgbench_tps"] > 0 and 0 < b["pgbench_lat_p50_us"] <= b["pgbench_lat_p99_us"]
         # One run of pgbench is not an item: its rate and CPU are its own figures'.
         assert "items_per_second" not in b and "cpu_per_item_us" not in b
-    assert 8000 < opened["pgbench_tps"] < 12000 and 8000 < builtin_r["pgbench_tps"] < 12000  # -R 10000
+    for b in (opened, builtin_r):  # -R 10000: never above it; below, only as pgbench fell behind
+        # (one pgbench thread on a loaded CI machine: 7,541/s once), which it must then say
+        assert b["pgbench_tps"] < 12000 and (b["pgbench_tps"] > 8000 or b["pgbench_unfinished"] > 0), b
     assert closed["pgbench_cpu_per_tx_us"] > 0  # pgbench's own CPU, from wait4
     rep = subprocess.run([str(ROOT / "scripts" / "report"), str(out), "-o", str(tmp_path / "report")],
                          capture_output=True, text=True, timeout=300)
