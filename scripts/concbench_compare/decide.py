@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from . import stats
 from .load import InputError
+from concbench_report.model import peers_in
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 VERDICTS = ("regressed", "improved", "too noisy", "unchanged")
@@ -246,12 +247,6 @@ PEER_DETAIL = ("the field's own tool (pgbench, wrk), run beside the models for a
                "a change; its own figures (pgbench_tps, wrk_requests_per_s) are in the results")
 
 
-def _peers(run):
-    """The models of `run` that are the field's tools (context concbench_peers), not ours."""
-    peers = _ctx(run, "concbench_peers")
-    return set(peers) if isinstance(peers, list) else set()
-
-
 def pair(base, cand):
     """(benchmarks to compare, not_compared entries). InputError when nothing can be compared.
     Benchmarks pair by their whole name, dispatch included: never map against each."""
@@ -278,7 +273,7 @@ def pair(base, cand):
                           "different work, not compared" if twins else "")
                 not_compared.append({"benchmark": n, "reason": f"only in {run.role}",
                                      "detail": detail})
-    peers = _peers(base) | _peers(cand)
+    peers = peers_in(base.context) | peers_in(cand.context)
     compared = []
     for n in common:
         excluded = False

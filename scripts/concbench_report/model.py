@@ -200,6 +200,13 @@ class Name:
         return self.get("dispatch")
 
 
+def peers_in(context):
+    """The models of a results file's context that are the field's tools (concbench_peers:
+    pgbench, wrk), not models of ours."""
+    peers = context.get("concbench_peers")
+    return set(peers) if isinstance(peers, list) else set()
+
+
 def parse_name(name, words=None):
     """Name of `name`; raises NameError_ when it is not a concbench name. `words`: the word
     parameters (declared_words(context)); WORD_PARAMS by default.
@@ -364,8 +371,7 @@ class Group:
     @property
     def peers(self):
         """The field's own tools run beside the models (context concbench_peers: wrk)."""
-        peers = self.context.get("concbench_peers")
-        return set(peers) if isinstance(peers, list) else set()
+        return peers_in(self.context)
 
     @property
     def models(self):
