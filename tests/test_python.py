@@ -100,6 +100,17 @@ def test_broken_work_is_an_error_on_every_python_model(tmp_path, brk, workloads)
         assert "items_per_second" not in b
 
 
+def test_wait_first_with_its_cancellation_skipped_is_an_error(tmp_path):
+    out = tmp_path / "c.json"
+    r = py("--suite", "quick", "--benchmark_min_time=0.01", r"--benchmark_filter=^fanout/.*/wait:first/",
+           "--out", str(out), env={"CONCBENCH_TEST_BREAK": "skip_cancel"})
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(out.read_text())
+    assert {b["name"].split("/")[1] for b in doc["benchmarks"]} == {"py_asyncio", "py_uvloop", "py_threads"}
+    for b in doc["benchmarks"]:
+        assert "the first result did not cancel the rest" in b.get("error_message", ""), b
+
+
 @pytest.mark.parametrize("args, says", [
     (["--suite", "quik"], "--suite 'quik': expected quick or full"),
     (["--benchmark_filter=("], "not a regular expression"),

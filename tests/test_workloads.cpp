@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "core/case.hpp"
+#include "core/fault.hpp"
 #include "core/loop_watch.hpp"
 #include "core/system.hpp"
 #include "models/kinds.hpp"
@@ -105,6 +106,31 @@ TEST(Scenarios, FileScopeClosesWhenItsBodyThrows) {
     EXPECT_EQ(descriptors(), before) << c->name() << " left a descriptor open";
   }
   EXPECT_GE(models, 4);
+}
+
+// fanout's wait:first check can fail: with the cancellation skipped on purpose (the first
+// result taken, the rest left to end their waits), every model's run is an error. Up to three
+// tries each: a consumer held off the CPU until every wait had ended had nothing to cancel,
+// and the check rightly passes such a run.
+TEST(Scenarios, WaitFirstWithItsCancellationSkippedIsAnError) {
+  int models = 0;
+  for (const auto& [c, p] : test::small_points()) {
+    if (c->workload->name != "fanout" || p.str().find("wait:first") == std::string::npos) continue;
+    ++models;
+    std::string error;
+    fault::set_break(fault::Break::skip_cancel);
+    for (int run = 0; run < 3 && error.empty(); ++run) {
+      const Batch b = c->make(p)->run();
+      if (!b.errors.empty()) error = b.errors.front();
+    }
+    fault::set_break(fault::Break::none);
+    EXPECT_NE(error.find("the first result did not cancel the rest"), std::string::npos)
+        << c->name() << "/" << p.str() << ": " << (error.empty() ? "no error" : error);
+    const Batch sound = c->make(p)->run();
+    EXPECT_TRUE(sound.errors.empty()) << c->name() << ": " << sound.errors.front();
+  }
+  EXPECT_GE(models, 4);
+  EXPECT_TRUE(test::live_children().empty()) << "a process outlived its trial";
 }
 
 // asyncio's debug mode: every loop step that blocked the loop for at least the threshold is

@@ -13,6 +13,7 @@ Break from_environment() {
   if (std::strcmp(v, "skip_wait") == 0) return Break::skip_wait;
   if (std::strcmp(v, "skip_compute") == 0) return Break::skip_compute;
   if (std::strcmp(v, "skip_all") == 0) return Break::skip_all;
+  if (std::strcmp(v, "skip_cancel") == 0) return Break::skip_cancel;
   return Break::none;
 }
 std::atomic<Break> g_break{from_environment()};

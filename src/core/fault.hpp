@@ -34,8 +34,9 @@ inline bool repeat_task(std::string_view engine_model, std::atomic<uint64_t>& ta
 // variable CONCBENCH_TEST_BREAK=skip_wait (or skip_compute), or set_break() in a test, every
 // workload skips its waits (or its computation) while still returning a result. The harness
 // must then report an error for every benchmark, never a number. Off unless asked for.
-// skip_all skips both (a scenario mixes waits and computation).
-enum class Break { none, skip_wait, skip_compute, skip_all };
+// skip_all skips both (a scenario mixes waits and computation). skip_cancel skips a
+// cancellation that a scenario asks for (fanout's wait:first), and nothing else.
+enum class Break { none, skip_wait, skip_compute, skip_all, skip_cancel };
 Break current_break();
 void set_break(Break b);
 inline bool skip_wait() {
@@ -46,5 +47,6 @@ inline bool skip_compute() {
   const Break b = current_break();
   return b == Break::skip_compute || b == Break::skip_all;
 }
+inline bool skip_cancel() { return current_break() == Break::skip_cancel; }
 
 }  // namespace concbench::fault

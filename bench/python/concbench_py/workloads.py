@@ -16,8 +16,8 @@ no shorter than its ideal makespan, tasks in flight within the concurrency.
   loop.blocking  a 1 ms probe's lateness while another task blocks `block_ms` at a time:
                  async (asyncio.sleep), sleep (time.sleep), cpu (inline), to_thread
                  (asyncio.to_thread), to_procs (run_in_executor on a process pool)
-CONCBENCH_TEST_BREAK=skip_wait (or skip_compute) breaks the work on purpose, as in C++: the
-harness must then report an error, never a number."""
+CONCBENCH_TEST_BREAK=skip_wait (or skip_compute, or skip_cancel for fanout's wait:first) breaks
+the work on purpose, as in C++: the harness must then report an error, never a number."""
 import asyncio
 import concurrent.futures as cf
 import functools
@@ -38,6 +38,11 @@ def skip_wait():
 
 def skip_compute():
     return BREAK in ("skip_compute", "skip_all")
+
+
+def skip_cancel():
+    """fanout's wait:first takes the first result and leaves the rest running."""
+    return BREAK == "skip_cancel"
 
 
 @dataclass

@@ -45,7 +45,7 @@ Batch run(EventLoop& loop, const Config& c) {
                      asio::bind_cancellation_slot(signals[i].slot(), [&, i](std::exception_ptr e, int how) {
                        if (e) errors.push_back("task " + std::to_string(i) + " failed");
                        o.consume(how != cancelled, how == first_completed);
-                       if (c.wait == Wait::first && how == first_completed)
+                       if (c.wait == Wait::first && how == first_completed && !fault::skip_cancel())
                          for (std::size_t j = 0; j < c.tasks; ++j)
                            if (j != i) signals[j].emit(asio::cancellation_type::terminal);
                        if (++ended == c.tasks) all_ended.cancel();

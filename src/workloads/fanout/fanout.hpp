@@ -7,7 +7,9 @@
 // Models: coro (cancellation slots), threads (futures on a pool of K workers, a stop_token),
 // tbb (suspended tasks, their reactor timers cancelled), fork_per_task (waitpid on any child,
 // SIGKILL for the rest). Checked: every task reported once; a completed task waited at
-// least its delay; wait:first cancelled at least one task and completed at least one.
+// least its delay; wait:first completed at least one task, and cancelled at least one if a
+// task was still due to wait over 5 ms when the consumer took the first result (one held
+// off the CPU until every wait had ended has nothing left to cancel).
 // Params: [workers = K], wait (a word), tasks (K).
 #pragma once
 
@@ -64,6 +66,7 @@ class Outcome {
   std::vector<char> state_;  // 0 pending, 1 completed, 2 cancelled
   std::size_t ended_ = 0, completed_ = 0, delivered_ = 0;
   Clock::time_point first_delivery_, last_delivery_, first_completion_;
+  Clock::time_point last_due_{};  // the latest end of a completed task's wait (its start + delay)
 };
 
 std::vector<Params> grid(const Suite& s, bool workers_follow_tasks);

@@ -75,7 +75,7 @@ Batch run(TbbIo& e, const Config& c) {
     }
     const bool first = o.ended(i, Clock::now() - t0, done);
     o.consume(done, first);
-    if (c.wait == Wait::first && first)
+    if (c.wait == Wait::first && first && !fault::skip_cancel())
       for (std::size_t j = 0; j < c.tasks; ++j)
         if (j != i) cancel(j);
     return TaskResult{};
