@@ -25,7 +25,7 @@ std::chrono::microseconds delay(std::size_t i, const Config& c) {
 
 Outcome::Outcome(const Config& c) : c_(c), results_(c.tasks), state_(c.tasks, 0) {}
 
-bool Outcome::ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed) {
+bool Outcome::ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed, Clock::time_point at) {
   std::lock_guard lock(mu_);
   if (i >= state_.size() || state_[i] != 0) {
     ended_ = state_.size() + 1;  // reported twice: finish() says so
@@ -35,12 +35,8 @@ bool Outcome::ended(std::size_t i, std::chrono::nanoseconds elapsed, bool comple
   results_[i] = {value(i), uint64_t(elapsed.count())};
   ++ended_;
   if (!completed) return false;
-  last_due_ = std::max(last_due_, Clock::now() - elapsed + delay(i, c_));
-  if (++completed_ == 1) {
-    first_completion_ = Clock::now();
-    return true;
-  }
-  return false;
+  last_due_ = std::max(last_due_, at - elapsed + delay(i, c_));
+  return ++completed_ == 1;
 }
 
 void Outcome::delivered() {

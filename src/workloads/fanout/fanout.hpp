@@ -44,9 +44,10 @@ class Outcome {
   using Clock = std::chrono::steady_clock;
   explicit Outcome(const Config& c);
   void start() { start_ = Clock::now(); }
-  // Task i ended after `elapsed`: completed its wait, or was cancelled. Returns true for the
-  // first task to complete (wait:first cancels the others then).
-  bool ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed);
+  // Task i ended after `elapsed` (at `at`, when it is reported later than it ended):
+  // completed its wait, or was cancelled. Returns true for the first task to complete
+  // (wait:first cancels the others then).
+  bool ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed, Clock::time_point at = Clock::now());
   // The consumer takes the ending ended() just reported: wait:each takes every completed
   // result as it comes, wait:first the first one (wait:all waits for all_ended()).
   void consume(bool completed, bool first);
@@ -65,7 +66,7 @@ class Outcome {
   std::vector<TaskResult> results_;
   std::vector<char> state_;  // 0 pending, 1 completed, 2 cancelled
   std::size_t ended_ = 0, completed_ = 0, delivered_ = 0;
-  Clock::time_point first_delivery_, last_delivery_, first_completion_;
+  Clock::time_point first_delivery_, last_delivery_;
   Clock::time_point last_due_{};  // the latest end of a completed task's wait (its start + delay)
 };
 

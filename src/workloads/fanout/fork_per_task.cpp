@@ -22,18 +22,24 @@ namespace {
 
 struct NoEngine {};
 
-// Each child's own measure of its wait, in shared memory: the parent's fork-to-reap time
-// cannot prove a child waited (forking K children can take longer than the delays).
+// Each child's own measure of its wait and when it ended (CLOCK_MONOTONIC, steady_clock's),
+// in shared memory: the parent's fork-to-reap time cannot prove a child waited (forking K
+// children can take longer than the delays), and a child may be reaped long after its end.
 struct Waited {
+  struct Child {
+    int64_t waited_ns, ended_ns;
+  };
   explicit Waited(std::size_t n) : n(n) {
-    void* m = mmap(nullptr, n * sizeof(int64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void* m = mmap(nullptr, n * sizeof(Child), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) throw std::runtime_error("fanout: cannot map the children's waits");
-    ns = static_cast<int64_t*>(m);
+    child = static_cast<Child*>(m);
   }
-  ~Waited() { munmap(ns, n * sizeof(int64_t)); }
+  ~Waited() { munmap(child, n * sizeof(Child)); }
   std::size_t n;
-  int64_t* ns;
+  Child* child;
 };
+
+int64_t ns(const timespec& t) { return t.tv_sec * 1'000'000'000LL + t.tv_nsec; }
 
 Batch run(const Config& c) {
   Outcome o(c);
@@ -58,7 +64,7 @@ Batch run(const Config& c) {
         }
       }
       clock_gettime(CLOCK_MONOTONIC, &end);
-      waited.ns[i] = (end.tv_sec - start.tv_sec) * 1'000'000'000LL + (end.tv_nsec - start.tv_nsec);
+      waited.child[i] = {ns(end) - ns(start), ns(end)};
       _exit(0);
     }
     if (pid < 0) {
@@ -91,8 +97,12 @@ Batch run(const Config& c) {
     const bool done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!done && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && killed))
       errors.push_back("task " + std::to_string(i) + ": child ended with status " + std::to_string(status));
-    // A completed child's latency is its own measure of its wait (see Waited).
-    const bool first = o.ended(i, std::chrono::nanoseconds(done ? waited.ns[i] : 0), done);
+    // A completed child's latency is its own measure of its wait, and it ended when it says
+    // (see Waited); a killed one ended now.
+    const bool first =
+        done ? o.ended(i, std::chrono::nanoseconds(waited.child[i].waited_ns), true,
+                       Outcome::Clock::time_point(std::chrono::nanoseconds(waited.child[i].ended_ns)))
+             : o.ended(i, std::chrono::nanoseconds(0), false);
     o.consume(done, first);
     if (c.wait == Wait::first && first && !children.empty() && !fault::skip_cancel()) {
       killed = true;
