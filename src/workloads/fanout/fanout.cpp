@@ -35,6 +35,7 @@ bool Outcome::ended(std::size_t i, std::chrono::nanoseconds elapsed, bool comple
   results_[i] = {value(i), uint64_t(elapsed.count())};
   ++ended_;
   if (!completed) return false;
+  if (at == Clock::time_point{}) at = Clock::now();
   last_due_ = std::max(last_due_, at - elapsed + delay(i, c_));
   return ++completed_ == 1;
 }

@@ -44,10 +44,11 @@ class Outcome {
   using Clock = std::chrono::steady_clock;
   explicit Outcome(const Config& c);
   void start() { start_ = Clock::now(); }
-  // Task i ended after `elapsed` (at `at`, when it is reported later than it ended):
+  // Task i ended after `elapsed` (at `at` when it is reported later than it ended; now by
+  // default, read only for a completed task: the cancelled ones' endings are timed):
   // completed its wait, or was cancelled. Returns true for the first task to complete
   // (wait:first cancels the others then).
-  bool ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed, Clock::time_point at = Clock::now());
+  bool ended(std::size_t i, std::chrono::nanoseconds elapsed, bool completed, Clock::time_point at = {});
   // The consumer takes the ending ended() just reported: wait:each takes every completed
   // result as it comes, wait:first the first one (wait:all waits for all_ended()).
   void consume(bool completed, bool first);
