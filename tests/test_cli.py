@@ -557,6 +557,12 @@ def test_serve_runs_the_http_server_for_other_tools_and_stops_on_ctrl_c(binary):
         assert url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(url + "item/7?delay_us=0&bytes=4096", timeout=10) as r:
             assert r.status == 200 and len(r.read()) == 4096
+        # its own account of the wait it made (W3C Server-Timing, in ms): what the http
+        # clients check, since their own clocks count queueing too
+        for delay_us in (0, 3000):
+            with urllib.request.urlopen(url + f"item/7?delay_us={delay_us}&bytes=8", timeout=10) as r:
+                name, dur = r.getheader("Server-Timing").split(";dur=")
+                assert name == "delay" and delay_us <= float(dur) * 1000 < delay_us + 1000_000, dur
         # as HTTP says, on one keep-alive connection: HEAD is the GET's head; another method
         # is 405 with Allow; a number that is not one is 400, not 0
         import http.client

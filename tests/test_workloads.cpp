@@ -14,6 +14,7 @@
 #include "core/loop_watch.hpp"
 #include "core/system.hpp"
 #include "models/kinds.hpp"
+#include "servers/http_server.hpp"
 #include "test_support.hpp"
 
 namespace concbench {
@@ -233,6 +234,18 @@ TEST(Checksum, IsOrderIndependentAndSeesEveryTask) {
   EXPECT_NE(checksum(a), checksum(b));
   b = {{1, 0}, {1, 0}, {3, 0}};
   EXPECT_NE(checksum(a), checksum(b));
+}
+
+// The http server's account of its wait, the check a loaded machine cannot blur: what it
+// writes reads back to the microsecond, in any Server-Timing value that carries it.
+TEST(ServerTiming, ReadsBackWhatTheServerWrote) {
+  for (uint64_t us : {0ull, 7ull, 999ull, 1000ull, 1004ull, 25000ull, 3600000000ull})
+    EXPECT_EQ(server_timing_us(server_timing(us)), us) << server_timing(us);
+  EXPECT_EQ(server_timing(1004), "delay;dur=1.004");
+  EXPECT_EQ(server_timing_us("db;dur=53, delay;dur=1.5"), 1500u);
+  EXPECT_EQ(server_timing_us("delay;dur=2"), 2000u);
+  EXPECT_EQ(server_timing_us("cache;desc=hit"), std::nullopt);
+  EXPECT_EQ(server_timing_us("delay;dur=x"), std::nullopt);
 }
 
 TEST(Limits, AMissingProgramIsRefusedWithTheCommandThatInstallsIt) {

@@ -33,6 +33,29 @@ std::string http_target(std::size_t i, uint64_t delay_us, std::size_t bytes) {
          "&bytes=" + std::to_string(bytes);
 }
 
+std::string server_timing(uint64_t waited_us) {
+  const std::string frac = std::to_string(waited_us % 1000);
+  return "delay;dur=" + std::to_string(waited_us / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
+}
+
+std::optional<uint64_t> server_timing_us(std::string_view value) {
+  const auto at = value.find("delay;dur=");
+  if (at == std::string_view::npos) return std::nullopt;
+  const char* p = value.data() + at + 10;
+  const char* end = value.data() + value.size();
+  uint64_t ms = 0, frac = 0;
+  auto r = std::from_chars(p, end, ms);
+  if (r.ec != std::errc()) return std::nullopt;
+  uint64_t scale = 1000;
+  if (r.ptr < end && *r.ptr == '.') {
+    const char* q = r.ptr + 1;
+    for (; q < end && *q >= '0' && *q <= '9'; ++q)
+      if (scale > 1) frac = frac * 10 + uint64_t(*q - '0'), scale /= 10;
+    frac *= scale;  // "1.5" is 1500 us
+  }
+  return ms * 1000 + frac;
+}
+
 namespace {
 
 // The whole number after `key` in `s`, up to the next '&' or '?' (0 when absent); nothing
@@ -50,7 +73,9 @@ std::optional<uint64_t> number_after(std::string_view s, std::string_view key) {
 
 // The answer to a request: GET /item/<i>?delay_us=<d>&bytes=<n> (HEAD: its head only), GET /
 // (what it serves); a malformed number is 400, another path 404, another method 405.
-http::response<http::string_body> answer(const http::request<http::string_body>& req, uint64_t& delay_us) {
+// `delay_us`: set for an item, the wait before its answer.
+http::response<http::string_body> answer(const http::request<http::string_body>& req,
+                                         std::optional<uint64_t>& delay_us) {
   const std::string_view target(req.target().data(), req.target().size());
   http::response<http::string_body> res{http::status::ok, req.version()};
   res.set(http::field::server, "concbench");
@@ -95,11 +120,17 @@ asio::awaitable<void> session(tcp::socket socket) {
     http::request<http::string_body> req;
     auto [read_error, n] = co_await http::async_read(socket, buffer, req, token);
     if (read_error) break;
-    uint64_t delay_us = 0;
+    std::optional<uint64_t> delay_us;
     http::response<http::string_body> res = answer(req, delay_us);
-    if (delay_us > 0) {
-      timer.expires_after(std::chrono::microseconds(delay_us));
-      co_await timer.async_wait(token);
+    if (delay_us) {
+      const auto start = std::chrono::steady_clock::now();
+      if (*delay_us > 0) {
+        timer.expires_after(std::chrono::microseconds(*delay_us));
+        co_await timer.async_wait(token);
+      }
+      const auto waited = std::chrono::steady_clock::now() - start;
+      res.set("Server-Timing",
+              server_timing(uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(waited).count())));
     }
     auto [write_error, m] = co_await http::async_write(socket, res, token);
     if (write_error || !res.keep_alive()) break;

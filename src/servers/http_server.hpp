@@ -1,6 +1,7 @@
 // The embedded HTTP/1.1 server of the http workload: a ForkedServer (its own process, one
 // loop per core) whose sessions are Boost.Beast coroutines with keep-alive.
-//   GET /item/<i>?delay_us=<d>&bytes=<n>  200 after d µs, body: n bytes of item i (http_body)
+//   GET /item/<i>?delay_us=<d>&bytes=<n>  200 after d µs, body: n bytes of item i (http_body),
+//                                         "Server-Timing: delay;dur=<ms>": the wait it made
 //   GET /                                 200, a one-line description (for wrk, curl)
 //   anything else                         404
 // wrk -c100 -d10s 'http://127.0.0.1:PORT/item/1?delay_us=1000&bytes=1024' loads it as the
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/case.hpp"
 #include "servers/forked_server.hpp"
@@ -51,5 +53,12 @@ class HttpService {
 std::string http_body(std::size_t i, std::size_t bytes);
 // "/item/17?delay_us=1000&bytes=1024"
 std::string http_target(std::size_t i, uint64_t delay_us, std::size_t bytes);
+
+// The W3C Server-Timing value the server sends with an item, the delay it measured itself
+// making, in milliseconds to the microsecond: "delay;dur=1.004". A client's own clock
+// counts queueing too, so it can prove a wait was skipped only when the machine is idle.
+std::string server_timing(uint64_t waited_us);
+// The microseconds in such a value; nothing if it has no "delay" metric with a duration.
+std::optional<uint64_t> server_timing_us(std::string_view value);
 
 }  // namespace concbench
