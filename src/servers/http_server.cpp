@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -33,27 +34,20 @@ std::string http_target(std::size_t i, uint64_t delay_us, std::size_t bytes) {
          "&bytes=" + std::to_string(bytes);
 }
 
+constexpr std::string_view kTimingKey = "delay;dur=";
+
 std::string server_timing(uint64_t waited_us) {
   const std::string frac = std::to_string(waited_us % 1000);
-  return "delay;dur=" + std::to_string(waited_us / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
+  return std::string(kTimingKey) + std::to_string(waited_us / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
 }
 
 std::optional<uint64_t> server_timing_us(std::string_view value) {
-  const auto at = value.find("delay;dur=");
+  const auto at = value.find(kTimingKey);
   if (at == std::string_view::npos) return std::nullopt;
-  const char* p = value.data() + at + 10;
-  const char* end = value.data() + value.size();
-  uint64_t ms = 0, frac = 0;
-  auto r = std::from_chars(p, end, ms);
-  if (r.ec != std::errc()) return std::nullopt;
-  uint64_t scale = 1000;
-  if (r.ptr < end && *r.ptr == '.') {
-    const char* q = r.ptr + 1;
-    for (; q < end && *q >= '0' && *q <= '9'; ++q)
-      if (scale > 1) frac = frac * 10 + uint64_t(*q - '0'), scale /= 10;
-    frac *= scale;  // "1.5" is 1500 us
-  }
-  return ms * 1000 + frac;
+  double ms = 0;
+  const auto r = std::from_chars(value.data() + at + kTimingKey.size(), value.data() + value.size(), ms);
+  if (r.ec != std::errc() || !(ms >= 0)) return std::nullopt;
+  return uint64_t(std::llround(ms * 1000));
 }
 
 namespace {
