@@ -28,91 +28,103 @@ void bad_input(const std::string& message) {
 
 namespace {
 
+// `text` wrapped at `width` columns, every line after the first indented by `indent`.
+std::string wrap(const std::string& text, std::size_t width, std::size_t indent, std::size_t first_used) {
+  std::ostringstream out;
+  std::istringstream words(text);
+  std::string w;
+  std::size_t col = first_used;
+  bool first = true;
+  while (words >> w) {
+    if (!first && col + 1 + w.size() > width) {
+      out << "\n" << std::string(indent, ' ');
+      col = indent;
+    } else if (!first) {
+      out << ' ';
+      ++col;
+    }
+    out << w;
+    col += w.size();
+    first = false;
+  }
+  return out.str();
+}
+
+// One line per option, its description wrapped at 100 columns (CLI11 2.1 does not wrap).
+std::string options_text(const CLI::App& app) {
+  constexpr std::size_t kWidth = 100, kColumn = 28;
+  std::ostringstream s;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_group().empty()) continue;  // internal
+    std::string left = "  " + opt->get_name(false, true);
+    if (!opt->get_type_name().empty() && opt->get_expected_min() > 0) left += " " + opt->get_type_name();
+    if (left.size() + 2 > kColumn) {
+      s << left << "\n" << std::string(kColumn, ' ');
+    } else {
+      s << left << std::string(kColumn - left.size(), ' ');
+    }
+    s << wrap(opt->get_description(), kWidth, kColumn, kColumn) << "\n";
+  }
+  return s.str();
+}
+
 std::string help_text(const CLI::App& app) {
   std::ostringstream s;
-  s << R"(concbench: for this workload, should I use an async coroutine loop, a thread pool, a
-task scheduler, or processes? concbench runs the same work on each concurrency model,
-checks every result against a sequential reference (a wrong result is an error, never a
-number), and reports each figure beside its physical limit. Every benchmark runs in a
-fresh process of its own, so that no figure depends on what ran before it.
+  s << R"(Usage: concbench [--suite quick|full] [--out FILE] [options] [--benchmark_* flags]
 
-Usage: concbench [--suite quick|full] [--out FILE] [options] [--benchmark_* flags]
+For this workload, should I use an async coroutine loop, a thread pool, a task scheduler or
+processes? concbench runs the same work on each concurrency model, checks every result against a
+sequential reference (a wrong result is an error, never a number) and gives each figure beside
+its physical limit. Every benchmark runs in a fresh process of its own.
 
 Suites
-  quick   one to four points per workload and model; about 2 minutes on 2 cores.
-          What ./scripts/bench and CI run.
-  full    (default) every sweep: workers 1, 2, 4 and the core count; grain 1 us .. 10 ms
-          in both dispatch shapes;
-          I/O concurrency 1 .. 10,000 at latencies 1 .. 100 ms; payloads 0 B .. 1 MiB.
-          Takes tens of minutes; a level this machine cannot reach (pid limit, descriptors)
-          is skipped with the reason and the suite goes on.
+  quick   (default) one to four points per workload and model: about 2 minutes on 2 cores
+  full    every sweep (workers, grain 1 us..10 ms, concurrency 1..10,000, payloads, rates):
+          about an hour on 2 cores; a level this machine cannot reach is skipped, with why
 
-Names: <workload>/<model>/<param>:<value>/.../real_time
+Names: <workload>/<model>/<param>:<value>/.../real_time, e.g.
   cpu.spin/tbb/workers:2/dispatch:map/grain_us:1000/real_time
   io.sleep/coro/concurrency:1000/latency_us:1000/real_time
-  workloads:  )"
-    << join(workload_names(), " ") << R"(
-  models:     )"
-    << join(model_names(), " ") << R"(
-  parameters: workers (threads, loops or processes of the model), dispatch (how the
-              engine is handed independent tasks: each = one at a time, as a server hands
-              them over; map = the whole range, chunked as the engine's experts do; models
-              are compared only within one), concurrency (operations
-              the workload keeps in flight), grain_us (CPU work per task), latency_us (wait
-              per I/O operation, or the echo server's delay), payload_bytes (ipc); the guide's
-              scenarios add their own: block:<async|sleep|cpu|to_thread|to_procs> and block_ms
-              (loop.blocking), units and parent_mb (spawn), wait:<all|each|first> (fanout),
-              fail:<throw|abort|segv> and fail_pct (errors), file_kib and files (file),
-              delay_us and body_bytes (http), query:<pk|rw|sleep|builtin>, sleep_us and depth
-              (db: depth = queries pipelined per connection), rate (db, http: an open loop,
-              requests due at that many per second on a Poisson schedule; the full suite
-              sweeps it past what the machine carries, for each model's capacity)
-  Blocking models (threads, tbb_blocking, procs, ...) need one worker per in-flight wait: for I/O
-  their workers equal the concurrency, and rows with fewer workers show the queueing.
+)";
+  s << "  workloads:  " << wrap(join(workload_names(), " "), 100, 14, 14) << "\n";
+  s << "  models:     " << wrap(join(model_names(), " "), 100, 14, 14) << "\n";
+  s << "  parameters: "
+    << wrap("workers, dispatch (each: one task at a time, a server's shape; map: the whole range, "
+            "chunked by the engine; models are ranked only within one), concurrency, grain_us, "
+            "latency_us, payload_bytes, tasks; the scenarios' block, block_ms, units, parent_mb, "
+            "wait, fail, fail_pct, file_kib, files, delay_us, body_bytes, query, sleep_us, depth, "
+            "rate (docs/cli.md says what each means)",
+            100, 14, 14)
+    << "\n";
+  s << R"(
+Selecting (Google Benchmark's filter, a regular expression searched in the name)
+  --benchmark_filter='^io\.sleep/'      one workload
+  --benchmark_filter='/procs/'          one model
+  --benchmark_filter=-'/fork_per_task/' all but one model (leading -)
+  --benchmark_list_tests                print the selected names, run nothing
 
-Selecting (Google Benchmark's filter: a regular expression searched in the name)
-  --benchmark_filter='^io\.sleep/'            one workload
-  --benchmark_filter='/procs/'                one model
-  --benchmark_filter='^cpu\.spin/.*/workers:2/dispatch:map/'
-  --benchmark_filter=-'/fork_per_task/'       everything but one model (leading -)
-  --benchmark_list_tests                      print the selected names, run nothing
+Options
+)" << options_text(app)
+    << R"(
+Google Benchmark's flags also work, among them --benchmark_repetitions=N (medians and spread),
+--benchmark_min_time=SECONDS (a plain number in 1.7.1; default quick 0.05, full 0.5),
+--benchmark_format=console|json, --benchmark_enable_random_interleaving=true.
 
 Outputs
-  stdout: Google Benchmark's table (--benchmark_format=console|json).
-  --out FILE (same as --benchmark_out=FILE): Google Benchmark JSON, rewritten after every
-  benchmark, so an interrupted or crashed run keeps every finished result. Its context
-  records the cores, versions, kernel and its futex hash, build type, git revision, suite,
-  every counter's unit, and the servers and load tools the services ran against (pg_server,
-  pgbench_version, wrk_version).
-  Counters: items_per_second, speedup and efficiency (1 = the physical limit), cpu_user_s,
-  cpu_sys_s, ctx_voluntary, ctx_involuntary, peak_rss_bytes (children included),
-  lat_p50_us/lat_p99_us/lat_max_us (I/O), peak_in_flight (waits at once for I/O, tasks
-  handed over and unfinished for the rest), server_cpu_s, server_cpu_per_item_us,
-  server_saturated and connections (io.echo, http, db: the embedded or throwaway server's
-  CPU, and the connections it held, counted on its port), setup_s (model start, not in the
-  timed loop).
-  Loop models also report loop_lag_us_p50/p99/max; each scenario its own figures (lag_us_*,
-  slow_steps, unit_us, mem_per_unit_bytes, first_result_ms, released_ms, failures, ...).
-  Repeat with --benchmark_repetitions=N for medians and spread.
+  stdout: Google Benchmark's table. --out FILE: Google Benchmark JSON, rewritten after every
+  benchmark (a crash, a full disk or Ctrl-C keeps what finished), its context naming the machine,
+  versions, models, counters and their units (items_per_second, speedup, efficiency 1 = the
+  physical limit, cpu_per_item_us, peak_rss_bytes, lat_p50_us, ...).
 
 Exit status
-  0 every benchmark ran and verified (skips for machine limits included); 1 a benchmark
-  failed its checksum, a check (a wait shorter than its latency, a run faster than the
-  ideal, more in flight than allowed) or its set-up (an error entry; the others ran);
-  2 bad command line, before anything runs (an --out that cannot be written included);
-  74 the results file could not be written at the end (every result is then in a copy
-  under $TMPDIR or /dev/shm, or on standard error: the message says where); 130/143/129
-  interrupted by SIGINT/SIGTERM/SIGHUP: the benchmark in progress stops within 2 s, the file
-  keeps what finished.
+  0 every benchmark ran and verified (skips for machine limits included); 1 a benchmark failed
+  its check (an error entry; the others ran); 2 bad command line, before anything runs; 74 the
+  results file could not be written (the message says where the results are); 128+N a signal.
 
-)" << app.help("", CLI::AppFormatMode::Normal)
-    << R"(
-Google Benchmark's flags also work, among them:
-  --benchmark_filter=REGEX  --benchmark_list_tests  --benchmark_repetitions=N
-  --benchmark_min_time=SECONDS (a plain number in 1.7.1: 0.5, not 0.5s; default: quick
-  0.05, full 0.5)  --benchmark_format=console|json  --benchmark_out=FILE
-  --benchmark_enable_random_interleaving=true (the benchmark processes run in a random
-  order)  --benchmark_counters_tabular=true  --benchmark_time_unit=ns|us|ms|s (default ms)
+Next steps
+  scripts/report results/latest.json     the report: verdicts first, then plots and tables
+  scripts/ab BASE HEAD                   has a change made a model slower? (regression gate)
+  ./scripts/bench                        installs, builds, runs quick on C++ and Python, reports
 )";
   return s.str();
 }
@@ -260,7 +272,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.set_help_flag();  // help is ours, below
   bool want_help = false;
   app.add_flag("-h,--help", want_help, "Print this help and exit");
-  app.add_option("--suite", o.suite, "Which benchmarks: quick or full (default full)")
+  app.add_option("--suite", o.suite, "Which benchmarks: quick (default, about 2 minutes on 2 cores) or full (about an hour)")
       ->type_name("NAME");
   app.add_option("--out", o.out,
                  "Write the results (Google Benchmark JSON) to FILE, updated after every "

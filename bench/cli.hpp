@@ -16,7 +16,7 @@ inline constexpr int kCannotWrite = 74;
 [[noreturn]] void bad_input(const std::string& message);
 
 struct Options {
-  std::string suite = "full";
+  std::string suite = "quick";
   std::string out;
   std::string echo_server;
   std::string http_url;  // --http-url: http against this server (GET of its path)

@@ -318,7 +318,6 @@ def test_how_a_model_waits_comes_from_the_file():
         "loop", "blocking", "blocking"]
     odd = model.check_model_kinds({"concbench_model_kinds": {"tbb": {"waits": "fiber"}}})
     assert "tbb: 'fiber'" in odd and "loop, suspend, blocking" in odd
-    assert model.MODEL_ORDER.index("tbb_blocking") == model.MODEL_ORDER.index("tbb") + 1
 
 
 def test_a_model_that_suspends_its_waits_holds_c_in_flight(basic):
@@ -451,7 +450,9 @@ def test_a_schema_2_file_is_read(tmp_path):
 def test_the_report_has_a_floors_table(written):
     _, out = written
     md = (out / "report.md").read_text()
-    assert md.index("## Headline") < md.index("## Machine floors") < md.index("## The guide's")
+    # The verdicts first, the evidence after, every table in the appendix.
+    assert md.index("## The answer") < md.index("## The guide's") < md.index("## Appendix") \
+        < md.index("### Headline") < md.index("### Machine floors")
     assert ("| `thread_switch_us` | 1.5 µs | two threads ping-pong one byte over two pipes: half "
             "a round trip | `threads` |") in md
     assert "| `tbb_task_us` | 40 ns | task_group::run of an empty task in a one-thread arena | " \
@@ -617,20 +618,50 @@ def test_the_html_prose_reads_as_prose(tmp_path):
     t = Text()
     t.feed(html)
     text = "".join(t.parts)
-    assert "no spread measured) of each" in text
+    assert "of each other (single runs: no spread measured) tie" in text
     assert re.findall(r".{30}[a-z0-9)][.,;:)](?:of|and|the|with|for|to|in)\b", text) == []
     assert "`coro`" in (tmp_path / "report.md").read_text()  # the same answers, in Markdown
     assert re.findall(r".{0,30}`.{0,30}", text) == []
     assert re.search(r'<ul class="answer">\n<li>[^\n]*<code>coro</code>', html)
 
 
-def test_every_model_has_its_own_colour_and_marker():
+def test_every_model_has_its_own_colour_and_marker(binary):
     """The db plot drew py_uvloop and py_threads in one cyan with one marker (a hashed spare
-    colour): every model the report knows, the Python arm's included, is told apart."""
-    from concbench_report import plots
-    colours = [plots.colour(m) for m in model.MODEL_ORDER]
-    markers = [plots.marker(m) for m in model.MODEL_ORDER]
-    assert len(set(colours)) == len(colours) and len(set(markers)) == len(markers)
+    colour): every model the binary and the Python arm declare, and one neither has heard of,
+    is told apart, each in the style its file gives it."""
+    cpp = _binary_context(binary)
+    py = {"concbench_model_kinds": _python_kinds()}
+    merged = model.merged_context(cpp, py)
+    merged["concbench_model_kinds"]["made_up"] = {"waits": "loop"}   # declares no style
+    st = model.styles(merged, ["also_made_up"])
+    models = model.order_models(set(st), merged)
+    assert models[:3] == ["coro", "threads", "tbb"] and models[-2:] == ["made_up", "also_made_up"]
+    colours = [st[m].colour for m in models]
+    markers = [st[m].marker for m in models if m not in ("wrk", "pgbench")]
+    assert len(set(colours) - {"#000000"}) == len(colours) - 2  # the two peers are black
+    assert len(set(markers)) == len(markers)
+    for m, k in cpp["concbench_model_kinds"].items():
+        assert st[m].colour == k["style"]["colour"] and st[m].marker == k["style"]["marker"]
+
+def _binary_context(binary):
+    """The context the binary writes (one tiny benchmark run into a file)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        out = pathlib.Path(d, "r.json")
+        r = subprocess.run([str(binary), "--benchmark_filter=^start/coro/", "--out", str(out),
+                            "--progress", "never"], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return json.loads(out.read_text())["context"]
+
+
+def _python_kinds():
+    sys.path.insert(0, str(ROOT / "bench" / "python"))
+    try:
+        from concbench_py import models as pymodels
+    finally:
+        sys.path.pop(0)
+    return {m: dict(k) for m, k in pymodels.KINDS.items()}
+
 
 BAD = [
     (["not_json.json"], "not_json.json: expected a JSON results file", "not JSON"),
@@ -826,7 +857,7 @@ def test_html_opens_in_chromium_with_the_tables_and_every_image(written, tmp_pat
     assert "http://" not in html and "https://" not in html  # self-contained
     dom, console = chromium(html, tmp_path)
     assert console == []
-    for table in ("best-for-table", "headline-table", "floors-table-A", "guide-table"):
+    for table in ("verdicts-A", "questions-A", "headline-table", "floors-table-A", "guide-table"):
         assert f'id="{table}"' in dom
     imgs = re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', dom)
     assert len(imgs) == len(PLOTS)
@@ -926,3 +957,45 @@ def test_the_server_side_per_operation_and_the_connections_it_held(tmp_path):
         benchmarks=[b for b in d["benchmarks"] if b["name"].startswith("http")]))
     (g,) = model.group_runs(load.load_runs([str(path)]))
     assert render.run_info(g)["servers"].startswith("HTTP server: embedded")
+
+
+def test_a_model_and_a_scenario_the_scripts_never_heard_of_are_drawn_and_answered(tmp_path):
+    """Everything the report knows of a model or a scenario comes from the file: a made-up
+    model with its own style in concbench_model_kinds is a column, a line in its own colour
+    and a row of the verdicts; a made-up scenario gets a section with its question and a
+    verdict ranking its models."""
+    run = json.loads((FIX / "basic.json").read_text())
+    ctx = run["context"]
+    renamed = []
+    for b in run["benchmarks"]:
+        if "/procs_coro/" in b["name"]:
+            for k in ("name", "run_name"):
+                if k in b:
+                    b[k] = b[k].replace("/procs_coro/", "/made_up_model/")
+            renamed.append(b["name"])
+    assert renamed
+    kinds = ctx["concbench_model_kinds"]
+    kinds["made_up_model"] = dict(kinds.pop("procs_coro"), order=50,
+                                  style={"colour": "#123456", "marker": "H", "line": "dotted"})
+    ctx["concbench_models"] = [m if m != "procs_coro" else "made_up_model" for m in ctx["concbench_models"]]
+    ctx["concbench_scenarios"] = {"made.up": {"question": "Does a question nobody wrote an answer for get one?",
+                                              "figures": ["items_per_second"]}}
+    ctx["concbench_workloads"].append("made.up")
+    base = dict(run["benchmarks"][0])
+    for model_, ips in (("coro", 1000.0), ("threads", 2000.0)):
+        name = f"made.up/{model_}/tasks:10/real_time"
+        run["benchmarks"].append(dict(base, name=name, run_name=name, items_per_second=ips,
+                                      real_time=10.0 / ips * 1e3, time_unit="ms"))
+    src = tmp_path / "made_up.json"
+    src.write_text(json.dumps(run))
+    out = tmp_path / "out"
+    r = subprocess.run([str(REPORT), str(src), "-o", str(out)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    html = (out / "report.html").read_text()
+    assert '<th scope="col" class="col-model">made_up_model</th>' in html
+    assert "Does a question nobody wrote an answer for get one?" in html
+    verdicts = html.split('id="questions-A"')[1].split("</table>")[0]
+    assert "made.up" in verdicts and "<code>threads</code>" in verdicts and "+100 %" in verdicts
+    drawn = [f for f in out.glob("*.svg") if "#123456" in f.read_text()]
+    assert drawn, "the made-up model's own colour is in no plot"

@@ -195,7 +195,7 @@ TEST(Registry, EveryModelHasAKind) {
 }
 
 TEST(Registry, NamesFollowTheScheme) {
-  // <workload>/<model>/<param>:<value>/... with MISSION.md's parameter names, workers first.
+  // <workload>/<model>/<param>:<value>/... with docs/questions.md's parameter names, workers first.
   const std::regex scheme(
       R"(^[a-z]+(\.[a-z]+)?/[a-z_]+(/workers:[0-9]+)?(/dispatch:(each|map))?(/(concurrency|grain_us|latency_us|tasks|payload_bytes):[0-9]+)*)"
       // the guide's scenarios: their own parameters, words or integers

@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 
 from .load import finite
 
-# The column order of every table: the guide's three models, tbb, then the variants; a model
-# this list does not know comes after them, in name order.
-MODEL_ORDER = ("coro", "threads", "tbb", "tbb_blocking", "procs", "coro_mt", "procs_coro",
-               "thread_per_task", "fork_per_task", "py_asyncio", "py_uvloop", "py_threads", "py_procs")
+# A model's order, family and style (colour, marker, line) are the file's: the binary and the
+# Python arm write them into concbench_model_kinds[m] ("order", "family", "style"). A model
+# whose file says none (a file written before they were, or a model the writer forgot) gets
+# the next free colour and marker of these palettes, in the file's order: never a copy of the
+# model list here.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#8c6d31", "#843c39", "#637939",
+           "#7b4173", "#e7ba52", "#5254a3", "#ad494a", "#3182bd", "#31a354")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p", "d", "8", "H", "+", "x",
+           "1", "2", "3", "4", "|", "_")
+LINES = ("solid", "dashed", "dotted", "dashdot")
 
 # How a model waits, as the binary writes it in context["concbench_model_kinds"][m]["waits"]:
 #   loop      an event loop (asio) awaits the I/O;
@@ -78,7 +85,7 @@ def model_waits(context, model):
         return None                  # the file has the key but says nothing of this model
     if model in DEFAULT_WAITS:
         return DEFAULT_WAITS[model]
-    return "blocking" if model in MODEL_ORDER else None
+    return "blocking"                # before the key, every model but the loops blocked
 
 
 # What each file of one group declares for its own models and workloads: merged, the first
@@ -377,7 +384,7 @@ class Group:
     def models(self):
         """The models, in the report's order; peers (wrk) are not models."""
         seen = {p.model for p in self.points} | set(self.context.get("concbench_models") or [])
-        return order_models(seen - self.peers)
+        return order_models(seen - self.peers, self.context)
 
     @property
     def repeated(self):
@@ -396,9 +403,52 @@ class Group:
         return out
 
 
-def order_models(models):
-    known = [m for m in MODEL_ORDER if m in models]
-    return known + sorted(m for m in models if m not in MODEL_ORDER)
+def declared_order(context):
+    """The models the file declares, in its order: concbench_model_kinds' "order" where
+    given, else the order of concbench_models (then of concbench_model_kinds)."""
+    context = context or {}
+    kinds = context.get("concbench_model_kinds")
+    kinds = kinds if isinstance(kinds, dict) else {}
+    listed = [m for m in context.get("concbench_models") or [] if isinstance(m, str)]
+    listed += [m for m in kinds if m not in listed]
+    def key(m):
+        k = kinds.get(m)
+        o = k.get("order") if isinstance(k, dict) else None
+        return (0, o, listed.index(m)) if isinstance(o, (int, float)) else (1, 0, listed.index(m))
+    return sorted(listed, key=key)
+
+
+def order_models(models, context=None):
+    """`models` in the file's declared order; one it does not declare after them, by name."""
+    declared = [m for m in declared_order(context) if m in models]
+    return declared + sorted(m for m in models if m not in declared)
+
+
+@dataclass(frozen=True)
+class Style:
+    colour: str
+    marker: str
+    line: str      # solid | dashed | dotted | dashdot
+
+
+def styles(context, models=()):
+    """{model: Style} for every model the file declares and every one of `models`: the
+    file's own style where it gives one, else the next colour and marker no model uses."""
+    kinds = (context or {}).get("concbench_model_kinds")
+    kinds = kinds if isinstance(kinds, dict) else {}
+    out = {}
+    for m, k in kinds.items():
+        st = k.get("style") if isinstance(k, dict) else None
+        if isinstance(st, dict) and isinstance(st.get("colour"), str) and st["colour"]:
+            line = st.get("line") if st.get("line") in LINES else "solid"
+            out[m] = Style(st["colour"], str(st.get("marker") or "o"), line)
+    used_c = {s.colour.lower() for s in out.values()}
+    used_m = {s.marker for s in out.values()}
+    free_c = [c for c in PALETTE if c not in used_c] or list(PALETTE)
+    free_m = [x for x in MARKERS if x not in used_m] or list(MARKERS)
+    for i, m in enumerate(m for m in order_models(set(models) | set(kinds), context) if m not in out):
+        out[m] = Style(free_c[i % len(free_c)], free_m[i % len(free_m)], "dashed")
+    return out
 
 
 def base_name(entry):

@@ -16,26 +16,29 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter  # noqa: E402
+from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, MaxNLocator,  # noqa: E402
+                               NullFormatter, NullLocator)
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from . import series  # noqa: E402
 from .decide import SATURATED  # noqa: E402
-from .model import MODEL_ORDER  # noqa: E402
+from .model import LINES, MARKERS, PALETTE, Style  # noqa: E402
+from .model import styles as model_styles  # noqa: E402
 from .units import nbytes, seconds, sig  # noqa: E402
 
-# One colour and marker per model, the same in every plot, no two alike (Tableau 10, then the
-# Python arm's in darker shades of Tableau 20b). The guide's three models and tbb are drawn
-# solid, the variants and the Python arm dashed.
-COLOURS = {"coro": "#1f77b4", "threads": "#ff7f0e", "tbb": "#2ca02c", "procs": "#d62728",
-           "coro_mt": "#9467bd", "procs_coro": "#8c564b", "thread_per_task": "#e377c2",
-           "fork_per_task": "#7f7f7f", "tbb_blocking": "#bcbd22", "py_asyncio": "#17becf",
-           "py_uvloop": "#393b79", "py_threads": "#8c6d31", "py_procs": "#843c39"}
-MARKERS = {"coro": "o", "threads": "s", "tbb": "^", "procs": "D", "coro_mt": "v",
-           "procs_coro": "P", "thread_per_task": "X", "fork_per_task": "*", "tbb_blocking": "<",
-           "py_asyncio": "h", "py_uvloop": "p", "py_threads": "d", "py_procs": ">"}
-SOLID = ("coro", "threads", "tbb", "procs")
-_SPARE = ["#637939", "#7b4173", "#e7ba52", "#5254a3", "#ad494a"]
+# Each model's colour, marker and line are the results file's (model.styles: the binary and
+# the Python arm write them in concbench_model_kinds), the same in every plot; use_styles sets
+# them for the group being drawn.
+_STYLES = {}
+_LINES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
+
+
+def use_styles(group):
+    """Draw with the styles `group`'s files give its models (and free ones for the rest)."""
+    _STYLES.clear()
+    _STYLES.update(model_styles(group.context, {p.model for p in group.points}))
+
+
 SATURATED_RING = dict(marker="o", markersize=13, markerfacecolor="none", markeredgecolor="#7c2d12",
                       markeredgewidth=1.6, linestyle="none", zorder=7)
 LIMIT = dict(color="black", linestyle="--", linewidth=1.4, zorder=1)
@@ -56,34 +59,61 @@ class PlotInfo:
     png_b64: str
 
 
+# Called as on_figure(key, fig) with every figure once it is saved, before it is closed (the
+# tests read the drawn figure through it: plotcheck.py); None: nothing is called.
+on_figure = None
+SAVE = dict(dpi=110, bbox_inches="tight", pad_inches=0.15)
+
+
+def _style(model):
+    if model not in _STYLES:  # a model no file declared: the next colour and marker free
+        used_c = {s.colour for s in _STYLES.values()}
+        used_m = {s.marker for s in _STYLES.values()}
+        c = next((x for x in PALETTE if x not in used_c), PALETTE[len(_STYLES) % len(PALETTE)])
+        m = next((x for x in MARKERS if x not in used_m), MARKERS[len(_STYLES) % len(MARKERS)])
+        _STYLES[model] = Style(c, m, LINES[1])
+    return _STYLES[model]
+
+
 def colour(model):
-    if model in COLOURS:
-        return COLOURS[model]
-    return _SPARE[sum(map(ord, model)) % len(_SPARE)]
+    return _style(model).colour
 
 
 def marker(model):
-    return MARKERS.get(model, "o")
+    return _style(model).marker
 
 
 def dashes(model):
-    return "-" if model in SOLID else "--"
+    return _LINES.get(_style(model).line, "--")
 
 
-def _legend(fig, models, extra=()):
-    """One legend under the panels: the models, then what the other marks mean."""
-    handles = [Line2D([], [], color=colour(m), marker=marker(m), linestyle=dashes(m), label=m)
-               for m in models]
+def _model_handles(models, labels=None):
+    labels = labels or {}
+    return [Line2D([], [], color=colour(m), marker=marker(m), linestyle=dashes(m),
+                   label=labels.get(m, m)) for m in models]
+
+
+def _legend(fig, models, extra=(), labels=None):
+    """One legend under the panels: the models (named as `labels` says, else by name), then
+    what the other marks mean. No model legend when `models` is empty (each panel has its
+    own)."""
+    handles = _model_handles(models, labels)
     fig.tight_layout()
-    width = fig.get_size_inches()[0]
-    # As many rows as the width needs, the models spread evenly over them (13 models in 11
-    # columns would put two in the first two columns and one in the rest).
-    rows = max(1, -(-len(handles) // max(1, int(width / 1.3))))
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-               ncol=max(1, -(-len(handles) // rows)), frameon=False, fontsize=8)
+    width, height = fig.get_size_inches()
+    rows = 0
+    if handles:
+        # As many rows as the width needs, the models spread evenly over them (13 models in
+        # 11 columns would put two in the first two columns and one in the rest); with
+        # labels longer than a model's name, a column as wide as the longest.
+        column = 1.3 if not labels else \
+            max(1.3, 0.55 + 0.062 * max(len(h.get_label()) for h in handles))
+        per_row = max(1, int(width / column))
+        rows = -(-len(handles) // per_row)
+        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                   ncol=max(1, -(-len(handles) // rows)), frameon=False, fontsize=8)
     if extra:
-        fig.legend(handles=list(extra), loc="upper center", bbox_to_anchor=(0.5, -0.07 *
-                   rows * 4.3 / fig.get_size_inches()[1]),
+        fig.legend(handles=list(extra), loc="upper center",
+                   bbox_to_anchor=(0.5, -0.07 * rows * 4.3 / height),
                    ncol=max(1, min(len(extra), int(width / 4))), frameon=False, fontsize=8)
 
 
@@ -126,6 +156,60 @@ def _us(v):
     return seconds(v * 1e-6)
 
 
+def _byte_ticks(ax, which, suffix=""):
+    """Ticks at round binary sizes on a log axis of bytes: every power of two, or every 2nd,
+    4th, 5th or 10th (1 KiB, 4 KiB, 16 KiB; 1 KiB, 16 KiB, 256 KiB; 1 KiB, 1 MiB), the
+    densest that gives at most 6 labels, labelled '1 KiB', never '1,000 B' or '9.77 KiB'. The
+    other powers of two are unlabelled minor ticks. Call once the axis' limits are final."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    lo, hi = sorted(ax.get_ylim() if which == "y" else ax.get_xlim())
+    k0, k1 = math.ceil(math.log2(max(lo, 1))), math.floor(math.log2(max(hi, 1)))
+    ks = []
+    for step in (1, 2, 4, 5, 10, 20):
+        ks = [k for k in range(k0, k1 + 1) if k % step == 0]
+        if len(ks) <= 6:
+            break
+    if not ks:    # less than one power of two apart: the nearest one (on the axis or not)
+        ks = [round(math.log2(math.sqrt(max(lo, 1) * max(hi, 1))))]
+    axis.set_major_locator(FixedLocator([2.0 ** k for k in ks]))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: nbytes(v) + suffix))
+    axis.set_minor_locator(FixedLocator([2.0 ** k for k in range(k0, k1 + 1) if k not in ks]))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _byte_rate_ticks(ax, which="y"):
+    """Ticks at round values of one binary unit on a linear axis of bytes per second: 0,
+    0.5, 1, 1.5 GiB/s (never 477 MiB/s, 954 MiB/s)."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    lo, hi = sorted(ax.get_ylim() if which == "y" else ax.get_xlim())
+    top = max(abs(lo), abs(hi), 1)
+    scale, name = next(((s, n) for s, n in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"))
+                        if top >= s), (1, "B"))
+    # Round numbers of `name`, not of bytes: located in that unit, then scaled back.
+    step = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo / scale, hi / scale)
+    axis.set_major_locator(FixedLocator([v * scale for v in step]))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{sig(v / scale)} {name}/s"))
+    axis.set_minor_locator(NullLocator())
+
+
+def _log_base(values):
+    """Where bars on a log axis start (a log axis has no 0 to start them from): the round
+    value (1, 2 or 5 × a power of ten) at or below half the shortest bar, so that every bar
+    shows; 1 when no value is positive."""
+    positive = [v for v in values if v is not None and v == v and v > 0]
+    if not positive:
+        return 1.0
+    half = 0.5 * min(positive)
+    decade = 10.0 ** math.floor(math.log10(half))
+    return max(m * decade for m in (1, 2, 5) if m * decade <= half)
+
+
+def _log_bars(values, base):
+    """The lengths of bars from `base` to each value on a log axis; NaN (no bar) for a value
+    that is missing or not positive, which a log axis cannot show."""
+    return [v - base if v is not None and v == v and v > 0 else float("nan") for v in values]
+
+
 def _mark_missing(ax, missing):
     """Skipped and errored points: a ✕ on the bottom axis at their x, in the model's colour."""
     t = blended_transform_factory(ax.transData, ax.transAxes)
@@ -145,19 +229,21 @@ def _figure(n, title, height=4.3):
 def _save(fig, outdir, stem, key, title, caption):
     png, svg = f"{stem}.png", f"{stem}.svg"
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight",
-                pad_inches=0.15)
+    fig.savefig(buf, format="png", metadata={"Software": None}, **SAVE)
     data = buf.getvalue()
     pathlib.Path(outdir, png).write_bytes(data)
     fig.savefig(pathlib.Path(outdir, svg), format="svg", metadata={"Date": None},
-                bbox_inches="tight", pad_inches=0.15)
+                bbox_inches=SAVE["bbox_inches"], pad_inches=SAVE["pad_inches"])
+    if on_figure is not None:
+        on_figure(key, fig)
     plt.close(fig)
     return PlotInfo(key, title, caption, png, svg, base64.b64encode(data).decode("ascii"))
 
 
-def _models(panels):
+def _models(group, panels):
+    """The models `panels` draw or mark, in the group's order of models."""
     seen = {line.model for p in panels for line in p.lines} | {m for p in panels for m, *_ in p.missing}
-    order = [m for m in MODEL_ORDER if m in seen]
+    order = [m for m in group.models if m in seen]
     return order + sorted(seen - set(order))
 
 
@@ -231,7 +317,7 @@ def _io_figure(group, panels, outdir, stem, key, workload, title, caption):
     extra = [Line2D([], [], label="limit: ideal throughput C / L", **LIMIT),
              Line2D([], [], color="grey", linestyle=":", marker=".",
                     label="blocking model, P = cores < C (queueing)"), _missing_handle()]
-    _legend(fig, _models(panels), extra + _saturated_handles(panels))
+    _legend(fig, _models(group, panels), extra + _saturated_handles(panels))
     return _save(fig, outdir, stem, key, title, caption)
 
 
@@ -259,7 +345,7 @@ def _speedup(group, d, outdir, stem, shape):
         ax.set_xlabel("workers P (threads, loops or processes)")
         ax.set_ylabel("speedup over the sequential run (×)")
     extra = [Line2D([], [], label=f"limit: min(P, {group.cores} cores)", **LIMIT), _missing_handle()]
-    _legend(fig, _models(panels), extra)
+    _legend(fig, _models(group, panels), extra)
     what = f"dispatch: {shape}" if shape else "work without a dispatch in its name"
     return _save(fig, outdir, stem + key, key, d.titles.get(key, ""),
                  f"Speedup against workers for CPU work ({what}). The dashed black line is the "
@@ -283,17 +369,19 @@ def _overhead(group, d, outdir, stem, shape):
     xs = [x for x, _ in panel.limit]
     ax.plot(xs, xs, color="grey", linestyle=":", linewidth=1.2, zorder=1)
     _draw_lines(ax, panel)
+    # Each crossover is named in the legend, beside its model: a label beside each ◆ would
+    # lie on the other models' lines and on the other labels, the crossovers being close.
+    crossover = {}
     for model, x, y, text in panel.marks:
         ax.plot([x], [y], marker="D", color=colour(model), markersize=8, markeredgecolor="black",
                 zorder=6, linestyle="none")
-        ax.annotate(f"{model}: ≥ {text}", (x, y), textcoords="offset points", xytext=(6, -12),
-                    fontsize=7, color=colour(model))
+        crossover[model] = f"{model} (◆ {text})"
     t = blended_transform_factory(ax.transData, ax.transAxes)
     for model, x, _ in panel.floor:
         ax.plot([x], [0.02], marker="v", color=colour(model), transform=t, clip_on=False,
                 linestyle="none", markersize=7)
     _mark_missing(ax, panel.missing)
-    _machine_floors(ax, panel.machine_floors)
+    labels = _machine_floors(ax, panel.machine_floors)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("grain: CPU work per task")
@@ -310,69 +398,159 @@ def _overhead(group, d, outdir, stem, shape):
     if panel.machine_floors:
         extra.append(Line2D([], [], color="grey", label="dash-dot: a model's machine floor "
                             "(the cost of the unit it is built on)", **FLOOR))
-    _legend(fig, [ln.model for ln in panel.lines], extra)
+    _legend(fig, [ln.model for ln in panel.lines], extra, crossover)
+    _spread_labels(ax, labels)
     return _save(fig, outdir, stem + key, key, d.titles.get(key, ""),
                  "Per-task overhead, (wall × min(P, cores) − sequential time) / tasks, against the "
                  "grain (log axes). Below the dashed line a model is at least 90 % efficient; "
-                 "◆ marks the grain where each model crosses it." +
+                 "◆ marks the grain where each model crosses it (in the legend, beside the "
+                 "model)." +
                  (" Dash-dot lines: the machine floors the models name (see Machine floors), "
                   "the cost of the unit each is built on; a model below its floor does not pay "
                   "a whole unit per task (a busy pool, or chunks with map)."
                   if panel.machine_floors else ""))
 
 
-def _near(floors, ratio=1.6):
-    """`floors` sorted by value, in runs whose neighbours lie within `ratio` of each other: on
-    a log axis their names would overprint, so each run gets one stacked label."""
-    runs = []
-    for f in sorted(floors, key=lambda f: f[1]):
-        if runs and f[1] <= runs[-1][-1][1] * ratio:
-            runs[-1].append(f)
-        else:
-            runs.append([f])
-    return runs
-
-
 def _machine_floors(ax, floors):
     """Each machine floor as a horizontal dash-dot line in the colour of the first model that
-    names it (a shared floor is drawn once), named at the right edge with its models."""
+    names it (a shared floor is drawn once), named at the right edge with its models, in the
+    same colour, a short leader joining name and line; returns the names, to be spread apart
+    (_spread_labels) once the layout is final."""
     right = blended_transform_factory(ax.transAxes, ax.transData)
+    labels = []
     for name, y, models in floors:
         ax.axhline(y, color=colour(models[0]), **FLOOR)
-    for run in _near(floors):
-        label = "\n".join(f"{name} ({', '.join(models)})" for name, _, models in reversed(run))
-        y = math.exp(sum(math.log(f[1]) for f in run) / len(run))
-        ax.text(1.01, y, label, transform=right, fontsize=7, va="center", ha="left",
-                color=colour(run[0][2][0]) if len(run) == 1 else "#444444")
+        labels.append(ax.annotate(
+            f"{name} ({', '.join(models)})", (1.0, y), xycoords=right, xytext=(LEADER, 0),
+            textcoords="offset points", fontsize=7, va="center", ha="left",
+            color=colour(models[0]), annotation_clip=False,
+            arrowprops=dict(arrowstyle="-", color=colour(models[0]), linewidth=0.6,
+                            shrinkA=0, shrinkB=0, relpos=(0.0, 0.5))))
+    return labels
+
+
+LEADER = 8   # points between the axes' right edge and a label there
+
+
+def _spread_labels(ax, labels, gap=1.0):
+    """Moves the labels at the right edge of `ax` (annotations at (1, y), from
+    _machine_floors) up or down, as little as it takes, so that no two overprint: neighbours
+    that would overlap are stacked edge to edge around the mean of the heights they want, the
+    stack kept within the axes; each label's leader still points at its own line. Call once
+    the layout is final (after tight_layout): it works in pixels."""
+    if not labels:
+        return
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    items = sorted(((ann.xycoords.transform(ann.xy)[1],
+                     ann.get_window_extent(renderer).height + gap, ann) for ann in labels),
+                   key=lambda i: i[0])
+    # Blocks of labels stacked edge to edge, each centred on the mean of what its labels want
+    # (the least squares placement); a block that overlaps the one below merges with it.
+    blocks = []
+    for item in items:
+        blocks.append([item])
+        while len(blocks) > 1 and _block_top(blocks[-2]) > _block_bottom(blocks[-1]):
+            blocks[-2:] = [blocks[-2] + blocks[-1]]
+    # Kept within the axes: from the top down, then from the bottom up (the bottom wins when
+    # they cannot all fit).
+    top = ax.bbox.y1
+    starts = []
+    for block in reversed(blocks):
+        start = min(_block_bottom(block), top - _block_height(block))
+        starts.append(start)
+        top = start
+    starts.reverse()
+    bottom = ax.bbox.y0
+    for i, block in enumerate(blocks):
+        starts[i] = max(starts[i], bottom)
+        bottom = starts[i] + _block_height(block)
+    for start, block in zip(starts, blocks):
+        for want, h, ann in block:
+            ann.xyann = (LEADER, (start + h / 2 - want) * 72.0 / fig.dpi)
+            start += h
+
+
+def _block_height(block):
+    return sum(h for _, h, _ in block)
+
+
+def _block_bottom(block):
+    """Where a block of stacked labels starts so that its centre is the mean of the centres
+    its labels want."""
+    return sum(want for want, _, _ in block) / len(block) - _block_height(block) / 2
+
+
+def _block_top(block):
+    return _block_bottom(block) + _block_height(block)
+
+
+LATENCY_MODELS_PER_PANEL = 4   # p50 and p99 of each: at most 8 lines in a panel
+
+
+def latency_rows(group, models):
+    """[(what the row's models share, [models])]: the models that hold every wait in flight
+    (an event loop, a suspended task) apart from those that block a worker per wait (and from
+    those the file does not say of), each kind in rows of at most LATENCY_MODELS_PER_PANEL
+    models, as even as they go."""
+    kinds = (("hold every wait in flight", [m for m in models
+                                            if group.waits(m) in ("loop", "suspend")]),
+             ("block a worker per wait", [m for m in models if group.waits(m) == "blocking"]),
+             ("wait as the file does not say", [m for m in models if group.waits(m) is None]))
+    rows = []
+    for what, ms in kinds:
+        n = -(-len(ms) // LATENCY_MODELS_PER_PANEL)
+        for i in range(n):
+            rows.append((what, ms[len(ms) * i // n:len(ms) * (i + 1) // n]))
+    return rows
 
 
 def plot_latency(group, d, outdir, stem):
+    """Small multiples: one column per wait L, one row per few models (latency_rows), p50 and
+    p99 of each; every panel of a column on one y scale, so that the rows compare."""
     panels = series.io_panels(group, "io.sleep", "lat_p50_us")
     if not panels:
         return None
     for p in panels:
         p.lines = [ln for ln in p.lines if ln.style == "main"]
-    fig, axes = _figure(len(panels), d.titles.get("latency", "Latency"))
-    for ax, panel in zip(axes, panels):
-        _limit(ax, panel)
-        _draw_lines(ax, panel, linestyle="-")
-        _draw_lines(ax, panel, y2=True, linestyle="--", hollow=True)
-        _mark_missing(ax, panel.missing)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_title(f"io.sleep, {panel.title}")
-        ax.set_xlabel("concurrency C (operations in flight)")
-        ax.set_ylabel("latency of one operation")
+    rows = latency_rows(group, _models(group, panels))
+    title = d.titles.get("latency", "Latency")
+    fig, grid = plt.subplots(len(rows), len(panels), squeeze=False, sharex=True, sharey="col",
+                             figsize=(min(5.0 * len(panels), 15), 2.6 * len(rows) + 1.0))
+    fig.suptitle("\n".join(textwrap.wrap(title, 110)))
+    for i, (what, models) in enumerate(rows):
+        for j, panel in enumerate(panels):
+            ax = grid[i][j]
+            mine = series.Panel(panel.title, panel.value,
+                                lines=[ln for ln in panel.lines if ln.model in models],
+                                missing=[m for m in panel.missing if m[0] in models])
+            _limit(ax, panel)
+            _draw_lines(ax, mine, linestyle="-")
+            _draw_lines(ax, mine, y2=True, linestyle="--", hollow=True)
+            _mark_missing(ax, mine.missing)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            if i == 0:
+                ax.set_title(f"io.sleep, {panel.title}")
+            if i == len(rows) - 1:
+                ax.set_xlabel("concurrency C (operations in flight)")
+            if j == 0:
+                ax.set_ylabel("latency of one operation")
+            ax.legend(handles=_model_handles(models), loc="upper left", fontsize=7,
+                      title=f"models that {what}" if j == 0 else None, title_fontsize=7)
+    for ax in grid.flat:        # once every row has drawn: the shared limits are final
         _log_labels(ax, "x", sig)
         _log_labels(ax, "y", _us)
     extra = [Line2D([], [], label="limit: the wait asked, L", **LIMIT),
              Line2D([], [], color="grey", marker="o", label="p50 (solid)"),
              Line2D([], [], color="grey", marker="^", linestyle="--", markerfacecolor="white",
                     label="p99 (dashed)"), _missing_handle()]
-    _legend(fig, _models(panels), extra)
+    _legend(fig, [], extra)
     return _save(fig, outdir, stem + "latency", "latency", d.titles.get("latency", ""),
                  "Median (p50) and 99th-percentile latency of one wait against concurrency "
-                 "(log axes); the dashed black line is the wait asked, L: nothing can be faster.")
+                 "(log axes), one column per wait L and a few models per row (those that hold "
+                 "every wait in flight first), every row of a column on one scale; the dashed "
+                 "black line is the wait asked, L: nothing can be faster.")
 
 
 def plot_memory(group, d, outdir, stem):
@@ -390,10 +568,7 @@ def plot_memory(group, d, outdir, stem):
                 linestyle="none", markersize=7)
     ax.set_xscale("log")
     ax.set_yscale("log", base=2)
-    ticks = [2 ** k for k in range(6, 24, 2)]
-    lo, hi = ax.get_ylim()
-    ax.set_yticks([v for v in ticks if lo <= v <= hi] or ticks[:1])
-    ax.set_yticklabels([nbytes(v) for v in ax.get_yticks()])
+    _byte_ticks(ax, "y")
     ax.set_title(f"io.sleep, {panel.title}")
     ax.set_xlabel("concurrency C (operations in flight)")
     ax.set_ylabel("memory per operation in flight")
@@ -517,6 +692,7 @@ def make_plots(decisions, outdir, prefix=""):
     """Every plot this group has data for, written to `outdir` as <prefix><key>.png/.svg. A
     draw function returns one PlotInfo, a list (one per dispatch) or None."""
     out = []
+    use_styles(decisions.group)
     for draw in PLOTS:
         info = draw(decisions.group, decisions, outdir, prefix)
         for one in info if isinstance(info, list) else [info]:

@@ -94,7 +94,7 @@ def view(all_decisions, plots, scenario_plots=None):
     scenario_plots = scenario_plots or {}
     groups = [d.group for d in all_decisions]
     several = len(groups) > 1
-    models = order_models({m for g in groups for m in g.models})
+    models = order_models({m for g in groups for m in g.models}, groups[0].context)
     by_label = {d.group.label: d for d in all_decisions}
 
     headline = []
@@ -186,6 +186,7 @@ def view(all_decisions, plots, scenario_plots=None):
         summary.append({"label": d.group.label, "items": items})
 
     return {
+        "verdicts": verdict_view(all_decisions), "sections": core_sections(classes, plot_rows),
         "several": several, "runs": [run_info(g) for g in groups], "models": models,
         "headline": headline, "classes": classes, "guide": guide, "has_python": has_python, "plots": plot_rows,
         "scenarios": scenario_view,
@@ -199,6 +200,44 @@ def view(all_decisions, plots, scenario_plots=None):
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "_sources": sources,
     }
+
+
+# The core matrix's sections (the guide's question 2), each with the classes it decides and the
+# plots that show them: (anchor, title, class key prefixes, plot key prefixes). A plot or a
+# class no section claims goes to "More measurements".
+CORE_SECTIONS = (
+    ("q-cpu", "CPU work: how close each model gets to every core", ("cpu",), ("speedup", "overhead")),
+    ("q-io", "Waiting: operations in flight", ("io",), ("io_throughput", "latency", "memory", "echo")),
+    ("q-mixed", "Waiting, then computing", ("mixed",), ("mixed",)),
+    ("q-ipc", "Moving data to the workers", ("ipc",), ("ipc",)),
+)
+
+
+def core_sections(classes, plot_rows):
+    """The core matrix's sections: [{anchor, title, classes, plots}], then one for what none
+    claims."""
+    out, taken_c, taken_p = [], set(), set()
+    for anchor, title, cprefixes, pprefixes in CORE_SECTIONS:
+        cs = [c for c in classes if c["key"].startswith(cprefixes)]
+        ps = [p for p in plot_rows if p["key"].startswith(pprefixes)]
+        taken_c |= {c["key"] for c in cs}
+        taken_p |= {p["key"] for p in ps}
+        if cs or ps:
+            out.append({"anchor": anchor, "title": title, "classes": cs, "plots": ps})
+    rest_c = [c for c in classes if c["key"] not in taken_c]
+    rest_p = [p for p in plot_rows if p["key"] not in taken_p]
+    if rest_c or rest_p:
+        out.append({"anchor": "q-more", "title": "More measurements", "classes": rest_c, "plots": rest_p})
+    return out
+
+
+def verdict_view(all_decisions):
+    """The first screen: per group, the classes' and the scenarios' verdicts."""
+    return [{"label": d.group.label, "classes": d.verdicts, "questions": d.scenario_verdicts,
+             "benchmarks": len(d.group.points),
+             "failed": sum(1 for p in d.group.points if not p.ok),
+             "unstable": len(d.unstable), "repeated": d.group.repeated}
+            for d in all_decisions]
 
 
 def md_cell(text):

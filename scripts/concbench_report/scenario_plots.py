@@ -1,10 +1,16 @@
 """One plot per scenario of the guide (decide/scenarios.py), shown in its section: the numbers
 of its table drawn so that the answer can be seen, in each model's colour. A point that failed
-or was skipped is not drawn (the table says why)."""
+or was skipped is not drawn (the table says why). Models are named on a bar chart's vertical
+axis (horizontal bars), where their names have room; bars on a log axis start at the axis'
+left edge, a round value below the shortest, never at 0."""
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
-from .plots import _figure, _save, colour, marker, dashes, _log_labels, _us
-from .units import nbytes, seconds, sig
+from .plots import (use_styles, _byte_rate_ticks, _byte_ticks, _figure, _log_bars, _log_base, _log_labels,
+                    _save, _us, colour, dashes, marker)
+from .units import seconds, sig
 
 WAIT_ORDER = ("all", "each", "first")
 
@@ -28,20 +34,33 @@ def plot_loop_blocking(group, outdir, stem):
     order = ("async", "to_thread", "to_procs", "sleep", "cpu")
     pts.sort(key=lambda p: (group.models.index(p.model), order.index(p.get("block"))))
     fig, (ax,) = _figure(1, f"The probe's p99 lateness while another task blocks {ms} ms at a time: "
-                            "a blocking call on the loop delays it by the call's length", height=4.6)
+                            "a blocking call on the loop delays it by the call's length",
+                         height=0.18 * len(pts) + 1.8)
+    fig.set_size_inches(8, fig.get_size_inches()[1])
     y = np.arange(len(pts))
-    ax.barh(y, [p.v("lag_us_p99") for p in pts], color=[colour(p.model) for p in pts], alpha=0.85)
+    lags = [p.v("lag_us_p99") for p in pts]
+    base = _log_base(lags)
+    ax.barh(y, _log_bars(lags, base), left=base, color=[colour(p.model) for p in pts],
+            alpha=0.85)
     ax.scatter([p.v("lag_us_max") for p in pts], y, marker="|", color="black", s=80, zorder=3,
                label="largest")
     ax.set_yticks(y, [f"{p.model} · {p.get('block')}" for p in pts])
     ax.invert_yaxis()
     ax.set_xscale("log")
+    ax.set_xlim(left=base)
     ax.axvline(ms * 1000, color="black", linestyle="--", linewidth=1.2)
-    ax.text(ms * 1000, -0.6, f" the blocking call: {ms} ms", fontsize=8, va="bottom")
     ax.axvline(1000, color="grey", linestyle=":", linewidth=1)
-    ax.text(1000, len(pts) - 0.4, " the probe's 1 ms period", fontsize=7, color="grey", va="top")
     _log_labels(ax, "x", _us)
     ax.set_xlabel("probe lateness, p99 (bar) and largest (|)")
+    fig.tight_layout()
+    # The lines named under the panel, where no bar or mark is.
+    fig.legend(handles=[Line2D([], [], color="black", linestyle="--", linewidth=1.2,
+                               label=f"the blocking call: {ms} ms"),
+                        Line2D([], [], color="grey", linestyle=":", linewidth=1,
+                               label="the probe's 1 ms period"),
+                        Line2D([], [], color="black", marker="|", markersize=9, linestyle="none",
+                               label="largest lateness")],
+               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False, fontsize=8)
     return _save(fig, outdir, stem + "scenario_loop.blocking", "scenario_loop.blocking",
                  "loop.blocking", "loop.blocking: the probe's lateness per model and block")
 
@@ -67,14 +86,21 @@ def plot_spawn(group, outdir, stem):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("units waiting at once")
+        _log_labels(ax, "x", sig)
     a1.set_ylabel("one unit's life (create + complete)")
     _log_labels(a1, "y", _us)
     a2.set_ylabel("memory per waiting unit (≥ 100 units)")
-    _log_labels(a2, "y", nbytes)
+    _byte_ticks(a2, "y")
     a1.set_title("hollow: from a 1 GiB parent")
     a1.legend(fontsize=7)
+    fig.tight_layout()  # the right panel's axis label clear of the left panel
     return _save(fig, outdir, stem + "scenario_spawn", "scenario_spawn", "spawn",
                  "spawn: a unit's life and memory against the units waiting at once")
+
+
+def _shades(n, light=0.35):
+    """n opacities from light to dark, the last 1."""
+    return [light + (1 - light) * (j + 1) / n for j in range(n)] if n > 1 else [1.0]
 
 
 def plot_fanout(group, outdir, stem):
@@ -87,28 +113,48 @@ def plot_fanout(group, outdir, stem):
     models = _models_in(group, pts)
     fig, (a1, a2) = _figure(2, f"{sig(k)} tasks of 5–25 ms: the first result comes at the shortest "
                                "delay unless the consumer waits for all; cancelled tasks release "
-                               "at different speeds")
-    width = 0.8 / len(WAIT_ORDER)
-    for j, w in enumerate(WAIT_ORDER):
+                               "at different speeds", height=0.45 * len(models) + 2.2)
+    y = np.arange(len(models))
+    waits = [w for w in WAIT_ORDER if any(p.get("wait") == w for p in pts)]
+    height = 0.8 / len(waits)
+    shades = dict(zip(waits, _shades(len(waits), 0.45)))
+    for j, w in enumerate(waits):
         vals = []
         for m in models:
             p = next((q for q in pts if q.model == m and q.get("wait") == w), None)
             vals.append(p.v("first_result_ms") if p else np.nan)
-        a1.bar(np.arange(len(models)) + (j - 1) * width, vals, width,
-               color=[colour(m) for m in models], alpha=(0.45, 0.7, 1.0)[j],
-               edgecolor="black", linewidth=0.5, label=f"wait: {w}")
-    a1.set_xticks(np.arange(len(models)), models)
-    a1.set_ylabel("time to the first result (ms)")
-    a1.axhline(5, color="black", linestyle="--", linewidth=1)
-    a1.text(-0.4, 5, "shortest delay", fontsize=7, va="bottom")
-    a1.legend(fontsize=7, title="bars, light to dark", title_fontsize=7)
-    rel = [(m, next((q for q in pts if q.model == m and q.get("wait") == "first"), None)) for m in models]
-    rel = [(m, p) for m, p in rel if p is not None and p.v("released_ms") is not None]
-    a2.bar([m for m, _ in rel], [p.v("released_ms") * 1000 for _, p in rel],
-           color=[colour(m) for m, _ in rel])
-    a2.set_yscale("log")
-    _log_labels(a2, "y", _us)
-    a2.set_ylabel("first result → every cancelled task ended")
+        a1.barh(y + (j - (len(waits) - 1) / 2) * height, vals, height,
+                color=[colour(m) for m in models], alpha=shades[w], edgecolor="black",
+                linewidth=0.5)
+    a1.set_yticks(y, models)
+    a1.invert_yaxis()
+    a1.set_xlim(left=0)
+    a1.set_xlabel("time to the first result (ms)")
+    a1.axvline(5, color="black", linestyle="--", linewidth=1)
+    a1.annotate("shortest delay", (5, 1.0), xycoords=blended_transform_factory(
+        a1.transData, a1.transAxes), xytext=(0, 2), textcoords="offset points", fontsize=7,
+        ha="center", va="bottom", annotation_clip=False)
+    rel = [(i, next((q for q in pts if q.model == m and q.get("wait") == "first"), None))
+           for i, m in enumerate(models)]
+    rel = [(i, p.v("released_ms") * 1000) for i, p in rel
+           if p is not None and p.v("released_ms") is not None and p.v("released_ms") > 0]
+    if rel:
+        base = _log_base([v for _, v in rel])
+        a2.barh([i for i, _ in rel], _log_bars([v for _, v in rel], base), left=base,
+                color=[colour(models[i]) for i, _ in rel])
+        a2.set_xscale("log")
+        a2.set_xlim(left=base)
+        _log_labels(a2, "x", _us)
+    a2.set_yticks(y, [""] * len(models))   # the same rows as the left panel, named there
+    a2.set_ylim(a1.get_ylim())
+    a2.set_xlabel("first result → every cancelled task ended")
+    a2.set_title("wait: first", fontsize=9)
+    fig.tight_layout()
+    fig.legend(handles=[Patch(facecolor="grey", alpha=shades[w], edgecolor="black",
+                              linewidth=0.5, label=f"wait: {w}") for w in waits],
+               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(waits), frameon=False,
+               fontsize=8, title="left panel: bars top to bottom, in each model's colour",
+               title_fontsize=8)
     return _save(fig, outdir, stem + "scenario_fanout", "scenario_fanout", "fanout",
                  "fanout: first result per way of waiting, and the cancelled tasks' release")
 
@@ -121,22 +167,37 @@ def plot_errors(group, outdir, stem):
     cases = [("throw", 0), ("throw", 10), ("throw", 100), ("abort", 10), ("segv", 10)]
     cases = [c for c in cases if any(p.get("fail") == c[0] and p.get("fail_pct") == c[1] for p in pts)]
     fig, (ax,) = _figure(1, "Time per run as more tasks fail: every result and every error comes "
-                            "back; a crashed worker process costs a new fork", height=4.4)
-    width = 0.8 / len(cases)
-    for j, (how, pct) in enumerate(cases):
+                            "back; a crashed worker process costs a new fork",
+                         height=0.1 * len(models) * len(cases) + 2.2)
+    fig.set_size_inches(8, fig.get_size_inches()[1])
+    height = 0.8 / len(cases)
+    shades = _shades(len(cases))
+    grid = []
+    for how, pct in cases:
         vals = []
         for m in models:
             p = next((q for q in pts if q.model == m and q.get("fail") == how and q.get("fail_pct") == pct), None)
-            vals.append(p.v("wall_s") if p else np.nan)
-        ax.bar(np.arange(len(models)) + (j - (len(cases) - 1) / 2) * width, vals, width,
-               color=[colour(m) for m in models], alpha=0.35 + 0.65 * (j + 1) / len(cases),
-               edgecolor="black", linewidth=0.5, hatch="//" if how != "throw" else None,
-               label=f"{how}, {pct} %")
-    ax.set_xticks(np.arange(len(models)), models)
-    ax.set_yscale("log")
-    _log_labels(ax, "y", seconds)
-    ax.set_ylabel("time per run (1,000 tasks)")
-    ax.legend(fontsize=7, title="fail, fail_pct (bars left to right)", title_fontsize=7)
+            vals.append(p.v("wall_s") if p and p.v("wall_s") is not None else np.nan)
+        grid.append(vals)
+    base = _log_base([v for vals in grid for v in vals])
+    y = np.arange(len(models))
+    for j, ((how, pct), vals) in enumerate(zip(cases, grid)):
+        ax.barh(y + (j - (len(cases) - 1) / 2) * height, _log_bars(vals, base), height,
+                left=base, color=[colour(m) for m in models], alpha=shades[j],
+                edgecolor="black", linewidth=0.5, hatch="//" if how != "throw" else None)
+    ax.set_yticks(y, models)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(left=base)
+    _log_labels(ax, "x", seconds)
+    ax.set_xlabel("time per run (1,000 tasks)")
+    fig.tight_layout()
+    fig.legend(handles=[Patch(facecolor="grey", alpha=shades[j], edgecolor="black",
+                              linewidth=0.5, hatch="//" if how != "throw" else None,
+                              label=f"{how}, {pct} %") for j, (how, pct) in enumerate(cases)],
+               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(cases), frameon=False,
+               fontsize=8, title="fail, fail_pct: bars top to bottom, in each model's colour",
+               title_fontsize=8)
     return _save(fig, outdir, stem + "scenario_errors", "scenario_errors", "errors",
                  "errors: time per run by failure kind and share")
 
@@ -151,12 +212,14 @@ def plot_file(group, outdir, stem):
         mine = sorted((p for p in pts if p.model == m), key=lambda p: p.get("file_kib"))
         ax.plot([p.get("file_kib") * 1024 for p in mine], [p.v("bytes_per_second") for p in mine],
                 color=colour(m), marker=marker(m), linestyle=dashes(m), label=m)
-    ax.set_xscale("log")
-    _log_labels(ax, "x", nbytes)
+    ax.set_xscale("log", base=2)
+    _byte_ticks(ax, "x")
     ax.set_xlabel("file size")
     ax.set_ylabel("bytes written + read per second")
-    ax.yaxis.set_major_formatter(lambda v, _: nbytes(v) + "/s")
+    ax.set_ylim(bottom=0)
+    _byte_rate_ticks(ax, "y")
     ax.legend(fontsize=7)
+    fig.tight_layout()
     return _save(fig, outdir, stem + "scenario_file", "scenario_file", "file",
                  "file: throughput per file size")
 
@@ -169,7 +232,6 @@ def _plot_load(group, outdir, stem, workload, title, peer=None, target_ms=10.0, 
     if not pts:
         return None
     fig, (left, right) = _figure(2, title, height=4.2)
-    fig.subplots_adjust(wspace=0.3)  # the right panel's axis label clear of the left panel
     lines = [(m, sorted((p for p in pts if p.model == m), key=lambda p: p.get("rate")))
              for m in _models_in(group, pts)]
     if peer:
@@ -205,8 +267,13 @@ def _plot_load(group, outdir, stem, workload, title, peer=None, target_ms=10.0, 
     right.set_yscale("log")
     _log_labels(right, "y", _us)
     right.axhline(target_ms * 1000, color="black", linewidth=1)
-    right.text(pts[0].get("rate"), target_ms * 1000, f" target {sig(target_ms)} ms", fontsize=7, va="bottom")
+    # Named outside the panel, at its right edge: inside, the name would lie on the lines.
+    right.annotate(f"target {sig(target_ms)} ms", (1.0, target_ms * 1000),
+                   xycoords=blended_transform_factory(right.transAxes, right.transData),
+                   xytext=(3, 0), textcoords="offset points", fontsize=7, va="center",
+                   annotation_clip=False)
     left.legend(fontsize=7)
+    fig.tight_layout()  # the right panel's axis label clear of the left panel
     return _save(fig, outdir, stem + f"scenario_{workload}", f"scenario_{workload}", workload,
                  f"{workload}: throughput and p99 latency against the offered load")
 
@@ -232,6 +299,7 @@ SCENARIO_PLOTS = {"loop.blocking": plot_loop_blocking, "spawn": plot_spawn, "fan
 def make_scenario_plots(group, outdir, prefix=""):
     """{workload: PlotInfo} for every scenario this group measured."""
     out = {}
+    use_styles(group)
     for w, draw in SCENARIO_PLOTS.items():
         info = draw(group, outdir, prefix)
         if info is not None:

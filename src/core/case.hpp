@@ -18,7 +18,7 @@
 
 namespace concbench {
 
-// How an engine is handed independent tasks (MISSION.md, "Dispatch is named"); the parameter
+// How an engine is handed independent tasks (docs/questions.md, "Dispatch is named"); the parameter
 // `dispatch` of a grid point, written as its word in the name (dispatch:each, dispatch:map).
 enum class Dispatch : int64_t {
   each = 0,  // one task at a time: co_spawn / post, task_group::run, one message, one queue entry
@@ -36,7 +36,7 @@ std::optional<std::string> param_word(std::string_view param, int64_t value);
 const std::vector<std::pair<std::string, std::vector<std::string>>>& word_params();
 
 // One point of a benchmark's grid, in name order: {{"workers", 2}, {"grain_us", 1000}} is
-// named ".../workers:2/grain_us:1000". Names are those of MISSION.md. `dispatch` holds a
+// named ".../workers:2/grain_us:1000". Names are those of docs/questions.md. `dispatch` holds a
 // Dispatch and is written as its word: {"dispatch", int64_t(Dispatch::map)} is "dispatch:map".
 class Params {
  public:
@@ -94,7 +94,7 @@ enum class Kind {
   cpu,    // limit: speedup over the sequential reference, on min(workers, cores)
   io,     // limit: the ideal makespan for the concurrency asked
   start,  // the cost of starting a model; no limit
-  // One of the guide's questions (MISSION.md): its own figures (Workload::figures), checked
+  // One of the guide's questions (docs/questions.md): its own figures (Workload::figures), checked
   // by the workload itself (a task that skipped its wait or its work is an error line).
   scenario,
 };
@@ -141,7 +141,7 @@ struct Workload {
   // I/O: the least time every task must take (its wait), in microseconds; a task that took
   // less skipped or cut short its wait, and the run is an error. Empty: no floor.
   std::function<int64_t(const Params&)> wait_floor_us{};
-  // Scenario: the guide's question it answers (MISSION.md), word for word, and its figures.
+  // Scenario: the guide's question it answers (docs/questions.md), word for word, and its figures.
   std::string question{};
   std::vector<Figure> figures{};
 };

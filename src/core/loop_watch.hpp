@@ -1,4 +1,4 @@
-// asyncio's debug mode for the asio loops (MISSION.md question 1): while the watch is on,
+// asyncio's debug mode for the asio loops (docs/questions.md question 1): while the watch is on,
 // every handler a loop runs is timed: one step of the loop (a coroutine resumed until it
 // suspends again, a timer's or a socket's completion). A step that held its thread for at
 // least the threshold (asyncio's slow_callback_duration, 100 ms by default) is counted with

@@ -1,4 +1,4 @@
-// --trace FILE (MISSION.md question 10): a Chrome/Perfetto trace (JSON trace event format) of
+// --trace FILE (docs/questions.md question 10): a Chrome/Perfetto trace (JSON trace event format) of
 // what the engines do: a track per worker thread and per worker process, each handler an asio
 // loop runs as a slice ("step"), coroutines and suspended TBB tasks as async spans (so that
 // suspended ones show), pool tasks as slices with a flow arrow from where they were submitted,

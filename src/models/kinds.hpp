@@ -30,37 +30,58 @@ struct ModelKind {
   // yardstick, not a bound: a busy pool pays a thread switch only when a worker sleeps, so
   // dispatch:map (and a full queue) can go well below 1x.
   std::string_view floor;
+  // How the report draws it, so that no script keeps a copy of the model list: its family
+  // (loop, pool, scheduler, processes, per task, peer), and its colour, marker and line
+  // (solid for the guide's models and tbb, dashed for the variants).
+  std::string_view family = "";
+  std::string_view colour = "";
+  std::string_view marker = "o";
+  std::string_view line = "dashed";
 };
 
+// In the order the report shows them: the guide's three models and tbb, then the variants.
 inline constexpr ModelKind kModelKinds[] = {
     {"coro", "loop", "threads", false, true, true, false,
-     "one io_context on one thread, C++20 coroutines", "co_spawn_us"},
-    {"coro_mt", "loop", "threads", true, true, true, false, "one io_context per worker thread", "co_spawn_us"},
-    {"procs_coro", "loop", "processes", true, false, true, false,
-     "one io_context per pre-forked worker process, each handed a shard of the tasks", "process_switch_us"},
+     "one io_context on one thread, C++20 coroutines", "co_spawn_us",
+     "loop", "#1f77b4", "o", "solid"},
     {"threads", "blocking", "threads", true, true, true, false,
-     "a pool of P std::threads with one shared queue (ThreadPoolExecutor)", "thread_switch_us"},
-    {"threads_ws", "blocking", "threads", true, true, true, false,
-     "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)", "thread_switch_us"},
+     "a pool of P std::threads with one shared queue (ThreadPoolExecutor)", "thread_switch_us",
+     "pool", "#ff7f0e", "s", "solid"},
     {"tbb", "suspend", "threads", true, true, true, false,
      "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait is an "
-     "async_node message or a suspended task (tbb::task::suspend), its thread free meanwhile", "tbb_task_us"},
+     "async_node message or a suspended task (tbb::task::suspend), its thread free meanwhile", "tbb_task_us",
+     "scheduler", "#2ca02c", "^", "solid"},
     {"tbb_blocking", "blocking", "threads", true, true, false, false,
-     "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait", "tbb_task_us"},
-    {"thread_per_task", "blocking", "threads", true, true, false, true,
-     "a new std::thread per task, at most P alive", "thread_create_join_us"},
+     "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait", "tbb_task_us",
+     "scheduler", "#bcbd22", "<", "dashed"},
     {"procs", "blocking", "processes", true, true, true, false,
-     "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)", "process_switch_us"},
+     "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)", "process_switch_us",
+     "processes", "#d62728", "D", "solid"},
+    {"coro_mt", "loop", "threads", true, true, true, false, "one io_context per worker thread", "co_spawn_us",
+     "loop", "#9467bd", "v", "dashed"},
+    {"procs_coro", "loop", "processes", true, false, true, false,
+     "one io_context per pre-forked worker process, each handed a shard of the tasks", "process_switch_us",
+     "processes", "#8c564b", "P", "dashed"},
+    {"thread_per_task", "blocking", "threads", true, true, false, true,
+     "a new std::thread per task, at most P alive", "thread_create_join_us",
+     "per task", "#e377c2", "X", "dashed"},
     {"fork_per_task", "blocking", "processes", true, true, false, true,
-     "a fork() per task, at most P alive", "fork_small_us"},
+     "a fork() per task, at most P alive", "fork_small_us",
+     "per task", "#7f7f7f", "*", "dashed"},
+    {"threads_ws", "blocking", "threads", true, true, true, false,
+     "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)", "thread_switch_us",
+     "pool", "#17a589", "8", "dashed"},
     {"exec_per_task", "blocking", "processes", false, true, false, true,
-     "a posix_spawn() of a tiny program per task (spawn only)", "fork_small_us"},
+     "a posix_spawn() of a tiny program per task (spawn only)", "fork_small_us",
+     "per task", "#a0522d", "H", "dashed"},
     {"wrk", "loop", "threads", true, false, false, false,
      "not a model: the peer tool wrk (C, one epoll loop per thread) on the same server, its "
-     "figures beside the http clients'", ""},
+     "figures beside the http clients'", "",
+     "peer", "#000000", "x", "dotted"},
     {"pgbench", "loop", "threads", true, false, false, false,
      "not a model: the peer tool pgbench (C, libpq, one poll loop per -j thread) on the same "
-     "PostgreSQL, its figures beside the db clients'", ""},
+     "PostgreSQL, its figures beside the db clients'", "",
+     "peer", "#000000", "+", "dotted"},
 };
 
 // Peers: the field's own tools, run on the same servers so that the models' figures stand

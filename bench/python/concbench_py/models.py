@@ -21,18 +21,24 @@ import time
 KINDS = {
     "py_asyncio": {"waits": "loop", "workers": "threads", "sized": False, "each": True, "map": True,
                    "per_task": False, "shape": "Python: one asyncio event loop (selector), coroutines",
-                   "floor": ""},
+                   "floor": "",
+                   "family": "loop", "style": {"colour": "#17becf", "marker": "h", "line": "dashed"}},
     "py_uvloop": {"waits": "loop", "workers": "threads", "sized": False, "each": True, "map": True,
                   "per_task": False, "shape": "Python: one uvloop event loop (libuv), coroutines",
-                  "floor": ""},
+                  "floor": "",
+                  "family": "loop", "style": {"colour": "#393b79", "marker": "p", "line": "dashed"}},
     "py_threads": {"waits": "blocking", "workers": "threads", "sized": True, "each": True, "map": True,
                    "per_task": False, "shape": "Python: ThreadPoolExecutor(max_workers=W), the GIL held "
-                   "while Python runs", "floor": ""},
+                   "while Python runs", "floor": "",
+                   "family": "pool", "style": {"colour": "#8c6d31", "marker": "d", "line": "dashed"}},
     "py_procs": {"waits": "blocking", "workers": "processes", "sized": True, "each": True, "map": True,
                  "per_task": False, "shape": "Python: ProcessPoolExecutor(max_workers=W), forked workers, "
-                 "pickled tasks and results", "floor": ""},
+                 "pickled tasks and results", "floor": "",
+                 "family": "processes", "style": {"colour": "#843c39", "marker": ">", "line": "dashed"}},
 }
 MODELS = tuple(KINDS)
+for _i, _m in enumerate(MODELS):  # after the C++ binary's models, in this table's order
+    KINDS[_m]["order"] = 100 + _i
 
 
 def new_loop(model):

@@ -7,6 +7,7 @@
     floors.py    machine floors, and per-task overhead as a multiple of the model's floor
     trust.py     Little's law, beyond the limit, errors and skips, gaps
     titles.py    each plot's title
+    verdicts.py  the first screen: one line per class and per question (use, margin, cost, how sure)
     scenarios.py the guide's scenarios (questions 1, 3-6, 9, 10): question, answer, table
 
 Pure functions over plain data; every number keeps the benchmark name it came from. Models
@@ -33,13 +34,14 @@ from .ranking import (ClassResult, Entry, best_for, best_for_row, io_case, rank,
                       score, summarize, tolerance)
 from .scenarios import LATENCY_TARGET_MS, Claim, Section, capacity, scenarios
 from .titles import nested_title, speedup_title, titles
+from .verdicts import Verdict, verdicts
 from .trust import (LITTLE_TOLERANCE, LittleCheck, beyond_limit, gaps, little, little_reason,
                     little_summary, problems, remedy_command)
 
 __all__ = [
     "BEYOND_TOLERANCE", "Claim", "DEFAULT_TOLERANCE", "LATENCY_TARGET_MS", "Section", "capacity",
     "scenarios", "DISPATCH_WORDS", "EFFICIENT", "LITTLE_TOLERANCE",
-    "REMEDY", "SATURATED", "SATURATED_WHY", "Cell", "ClassResult", "Decisions", "Entry",
+    "REMEDY", "SATURATED", "SATURATED_WHY", "Cell", "ClassResult", "Decisions", "Entry", "Verdict", "verdicts",
     "FloorRow", "GuideRow", "LittleCheck", "Row", "absent", "best_for", "best_for_claim",
     "best_for_row", "beyond_limit", "decide", "floor_rows", "floor_why", "gaps", "guide",
     "headline", "io_case", "io_reach", "little", "little_reason", "little_summary", "measured",
@@ -67,6 +69,8 @@ class Decisions:
     floors: list = field(default_factory=list)      # FloorRows, in the file's order
     floors_why: str = ""                            # why there are none ('' when measured)
     scenarios: list = field(default_factory=list)   # Sections, in the guide's order
+    verdicts: list = field(default_factory=list)    # Verdicts of the classes (first screen)
+    scenario_verdicts: list = field(default_factory=list)  # Verdicts of the scenarios
 
 
 def decide(group, default_tol=DEFAULT_TOLERANCE, latency_target_ms=LATENCY_TARGET_MS):
@@ -75,10 +79,13 @@ def decide(group, default_tol=DEFAULT_TOLERANCE, latency_target_ms=LATENCY_TARGE
     rows = headline(group)
     classes = best_for(group, default_tol)
     rows.append(best_for_row(group, classes))
+    sections = scenarios(group, latency_target_ms)
+    class_v, scenario_v = verdicts(group, classes, sections)
     return Decisions(
         group=group, headline=rows, best_for=classes, guide=guide(group, rows, classes),
         little=little(group), unstable=[p for p in group.points if p.ok and p.unstable],
         problems=problems(group), gaps=gaps(group, rows, classes), beyond=beyond_limit(group),
         titles=titles(group, rows, classes), tolerance=default_tol,
         saturated=[p for p in group.points if p.ok and p.saturated],
-        floors=floor_rows(group), floors_why=floor_why(group), scenarios=scenarios(group, latency_target_ms))
+        floors=floor_rows(group), floors_why=floor_why(group), scenarios=sections,
+        verdicts=class_v, scenario_verdicts=scenario_v)

@@ -1,4 +1,4 @@
-"""The guide's scenarios (MISSION.md questions 1, 3, 4, 5, 6, 7, 8, 9 and 10): one section each,
+"""The guide's scenarios (docs/questions.md questions 1, 3, 4, 5, 6, 7, 8, 9 and 10): one section each,
 opening with the guide's question as the file states it (context concbench_scenarios), then
 the answer this run's numbers give (sentences whose every number cites its benchmark), then
 the table of every benchmark of the scenario with the scenario's own figures. A scenario the
@@ -48,6 +48,7 @@ class Section:
     answer: list = field(default_factory=list)    # [Claim]
     columns: list = field(default_factory=list)   # [(counter, label)]
     rows: list = field(default_factory=list)      # [{"name", "model", "where", "cells": {counter: Cell}}]
+    verdict: tuple = None    # (one short sentence, its Cells) for the first screen; None: generic
 
 
 def _pick(group, workload, model, **params):
@@ -640,6 +641,97 @@ OWN_COLUMNS = {"db": ("items_per_second", "lat_p50_us", "lat_p99_us", "cpu_per_i
                         "server_cpu_per_item_us", "server_saturated", "peak_in_flight", "connections")}
 
 
+# ------------------------------------------------------------- the first screen's verdicts
+
+def _span(group, items, counter):
+    """'a (m1) to b (m2)' over [(model, point)] by `counter`, or the one value."""
+    have = sorted(((p.v(counter), m, p) for m, p in items if p is not None and p.v(counter) is not None),
+                  key=lambda t: t[0])
+    if not have:
+        return "", ()
+    lo, hi = have[0], have[-1]
+    cl, ch = measured(group, lo[2], counter), measured(group, hi[2], counter)
+    if len(have) == 1 or lo[1] == hi[1]:
+        return f"{cl.text} (`{lo[1]}`)", (cl,)
+    return f"{cl.text} (`{lo[1]}`) to {ch.text} (`{hi[1]}`)", (cl, ch)
+
+
+def _cpp(group, workload):
+    return [m for m in group.models if not m.startswith("py_") and group.select(workload, m)]
+
+
+def _verdict_loop_blocking(group, answer):
+    lengths = sorted({p.get("block_ms") for p in group.select("loop.blocking")})
+    if not lengths:
+        return None
+    ms = 10 if 10 in lengths else lengths[0]
+    lag = {b: _cell(group, _pick(group, "loop.blocking", "coro", block=b, block_ms=ms), "lag_us_p99")
+           for b in ("sleep", "async", "to_thread")}
+    if not lag["sleep"] or lag["sleep"].status != "ok":
+        return None
+    text = f"a {sig(ms)} ms sync call on `coro`'s loop makes its other tasks {lag['sleep'].text} late (p99)"
+    if lag["async"] and lag["async"].status == "ok":
+        text += f", against {lag['async'].text} awaited"
+    if lag["to_thread"] and lag["to_thread"].status == "ok":
+        text += f"; offloaded to a thread, {lag['to_thread'].text}"
+    return text, tuple(_text(lag.values()))
+
+
+def _verdict_spawn(group, answer):
+    parts, cells = [], []
+    for m in _cpp(group, "spawn"):
+        p = _largest(group, "spawn", m)
+        if p is None or p.v("unit_us") is None:
+            continue
+        u, k = measured(group, p, "unit_us"), measured(group, p, "mem_per_unit_bytes")
+        parts.append(f"`{m}` {u.text}" + (f", {k.text}" if k.status == "ok" else ""))
+        cells += [u, k]
+    if not parts:
+        return None
+    return "one unit's life (create, wait, complete) and memory while waiting: " + "; ".join(parts), tuple(cells)
+
+
+def _verdict_fanout(group, answer):
+    ks = sorted({p.get("tasks") for p in group.select("fanout")})
+    if not ks:
+        return None
+    k = 100 if 100 in ks else ks[-1]
+    models = _cpp(group, "fanout")
+    first = [(m, _pick(group, "fanout", m, wait="first", tasks=k)) for m in models]
+    every = [(m, _pick(group, "fanout", m, wait="all", tasks=k)) for m in models]
+    a, ca = _span(group, first, "first_result_ms")
+    b, cb = _span(group, every, "all_results_ms")
+    c, cc = _span(group, first, "released_ms")
+    bits = [a and f"first result {a}", b and f"all {b}",
+            c and f"cancelled ones released in {c}"]
+    bits = [x for x in bits if x]
+    return (f"{sig(k)} uneven waits: " + "; ".join(bits), ca + cb + cc) if bits else None
+
+
+def _verdict_errors(group, answer):
+    if not answer:
+        return None
+    costs = []
+    for m in _cpp(group, "errors"):
+        ok = _pick(group, "errors", m, fail="throw", fail_pct=0)
+        bad = _pick(group, "errors", m, fail="throw", fail_pct=100)
+        if ok is not None and bad is not None:
+            costs.append(((bad.v("wall_s") - ok.v("wall_s")) / (ok.v("tasks") or 1), m))
+    text = "every result and every error handed back on every model"
+    if costs:
+        lo, hi = min(costs), max(costs)
+        text += f"; a failure costs {fmt(lo[0], 's')} (`{lo[1]}`) to {fmt(hi[0], 's')} (`{hi[1]}`) extra"
+    if any(p.get("fail") in ("abort", "segv") for p in group.select("errors")):
+        text += "; a crashed worker is an error, never a hang"
+    return text, tuple(c for cl in answer for c in cl.cells)
+
+
+SHORT_VERDICTS = {"loop.blocking": _verdict_loop_blocking, "spawn": _verdict_spawn,
+                  "fanout": _verdict_fanout, "errors": _verdict_errors}
+OBSERVABILITY_VERDICT = ("every benchmark records CPU user/system, context switches, peak RSS, "
+                         "tasks in flight and loop lag; `--trace FILE` shows tasks on workers in Perfetto")
+
+
 def scenarios(group, latency_target_ms=LATENCY_TARGET_MS):
     """The sections of the scenarios this group measured, in the guide's order."""
     declared = group.context.get("concbench_scenarios") or {}
@@ -657,7 +749,19 @@ def scenarios(group, latency_target_ms=LATENCY_TARGET_MS):
             figures = sorted({k for p in group.select(w) for k in p.stats} - {"wall_s", "main_cpu_s"})
         columns, rows = _table(group, w, figures)
         answer = (ANSWERS[w](group, latency_target_ms) if w in ("http", "db") else ANSWERS[w](group))
-        out.append(Section(w, title, qs, question, answer, columns, rows))
+        short = SHORT_VERDICTS[w](group, answer) if w in SHORT_VERDICTS else None
+        out.append(Section(w, title, qs, question, answer, columns, rows, short))
+    # A scenario the file declares that this report has no written answer for: a generic
+    # section (its question, its table; the first screen ranks its models by throughput).
+    known = {w for w, *_ in SECTIONS}
+    for w, info in (declared.items() if isinstance(declared, dict) else ()):
+        if w in known or w.endswith(".peer") or not group.select(w, ok=None):
+            continue
+        info = info if isinstance(info, dict) else {}
+        figures = [f for f in info.get("figures") or [] if isinstance(f, str)] or sorted(
+            {k for p in group.select(w) for k in p.stats} - {"wall_s", "main_cpu_s"})
+        columns, rows = _table(group, w, figures)
+        out.append(Section(w, w, "", info.get("question") or f"What {w} measures.", [], columns, rows))
     obs = _observability(group)
     if obs is not None:
         out.append(obs)
@@ -704,4 +808,4 @@ def _observability(group):
                          "cells": {c: measured(group, p, c) for c, _ in columns}})
     return Section("observability", "What a run lets you see", " 10",
                    "Debugging async performance: task lists, debug mode, profilers.", answer,
-                   columns, rows)
+                   columns, rows, (OBSERVABILITY_VERDICT, ()))

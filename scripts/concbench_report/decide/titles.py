@@ -67,17 +67,26 @@ def speedup_titles(group, rows, classes):
 
 def overhead_titles(group, rows):
     """{overhead key: title}: the cheapest and dearest model per dispatch, each cell as the
-    headline shows it (with its multiple of the model's floor, where the run has floors)."""
+    headline shows it (with its multiple of the model's floor, where the run has floors). An
+    overhead ≤ 0 is noise (faster than the sequential reference): the plot marks it on its
+    axis, and the title names its models as within the noise, never quoting the figure."""
     out = {}
     for d in shapes(group, "cpu.spin"):
         ov = {m: c for m, c in row_cells(rows, shape_key("overhead", d)).items()
               if c.value is not None}
+        noise = [m for m, c in ov.items() if c.value <= 0]
+        ov = {m: c for m, c in ov.items() if c.value > 0}
+        if not ov and not noise:
+            continue
+        t = f"Per-task overhead{shape_label('cpu.spin', d)}"
         if ov:
             lo = min(ov.items(), key=lambda kv: kv[1].value)
             hi = max(ov.items(), key=lambda kv: kv[1].value)
-            out[shape_key("overhead", d)] = (
-                f"Per-task overhead{shape_label('cpu.spin', d)} from {lo[1].text} ({lo[0]}) to "
-                f"{hi[1].text} ({hi[0]}); below the dashed line a model is ≥ 90 % efficient")
+            t += f" from {lo[1].text} ({lo[0]}) to {hi[1].text} ({hi[0]})"
+        if noise:
+            t += (f"{';' if ov else ':'} {models_text(noise)} "
+                  f"{'is' if len(noise) == 1 else 'are'} within the noise (≤ 0)")
+        out[shape_key("overhead", d)] = t + "; below the dashed line a model is ≥ 90 % efficient"
     return out
 
 
@@ -99,16 +108,27 @@ def latency_title(group):
             f"{seconds(lat * 1e-6)} wait asked, at C = {sig(pt.x)}")
 
 
-def memory_title(rows):
-    mem = {m: c for m, c in row_cells(rows, "io_memory").items() if c.value is not None}
-    mem = {m: c for m, c in mem.items() if c.value > 0} or mem
-    if not mem:
+def memory_title(group):
+    """The cheapest and dearest model at one concurrency of the memory plot (the one with
+    the most models drawn; of those, the highest), from the points the plot draws, so that
+    the title's numbers are on the plot and it says which of its points they are (the plot
+    is at one wait L, which its panel's title says)."""
+    panel = series.memory_panel(group)
+    if panel is None:
         return None
-    lo = min(mem.items(), key=lambda kv: kv[1].value)
-    hi = max(mem.items(), key=lambda kv: kv[1].value)
-    t = f"Memory per operation in flight: from {lo[1].text} ({lo[0]}) to {hi[1].text} ({hi[0]})"
-    if lo[1].value > 0 and hi[1].value / lo[1].value >= 2:
-        t += f", {sig(hi[1].value / lo[1].value, 2)}× more"
+    at = {}
+    for line in panel.lines:
+        for pt in line.points:
+            at.setdefault(pt.x, {})[line.model] = pt.y
+    c, mem = max(at.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    lo = min(mem.items(), key=lambda kv: kv[1])
+    hi = max(mem.items(), key=lambda kv: kv[1])
+    t = f"Memory per operation in flight at C = {sig(c)}: "
+    if len(mem) == 1:
+        return t + f"{nbytes(lo[1])} ({lo[0]})"
+    t += f"from {nbytes(lo[1])} ({lo[0]}) to {nbytes(hi[1])} ({hi[0]})"
+    if hi[1] / lo[1] >= 2:
+        t += f", {sig(float(f'{hi[1] / lo[1]:.2g}'))}× more"    # 79,000×, not 79,334×
     return t
 
 
@@ -159,7 +179,7 @@ def titles(group, rows, classes):
     out = {"io_throughput": io_title(rows)}
     out.update(speedup_titles(group, rows, classes))
     out.update(overhead_titles(group, rows))
-    single = {"latency": latency_title(group), "memory": memory_title(rows),
+    single = {"latency": latency_title(group), "memory": memory_title(group),
               "mixed": mixed_title(classes)}
     out.update({k: t for k, t in single.items() if t is not None})
     out.update(ipc_titles(classes))

@@ -1,4 +1,4 @@
-// db (MISSION.md question 7, asyncpg; issue 10): N queries to PostgreSQL (servers/postgres.hpp:
+// db (docs/questions.md question 7, asyncpg): N queries to PostgreSQL (servers/postgres.hpp:
 // a throwaway cluster by default, --pg-url for another), C in flight, every answer checked
 // against the table's known content. Queries (`query`):
 //   pk     a primary-key lookup: SELECT v FROM concbench_items WHERE id = $1 (pgbench -S's shape)

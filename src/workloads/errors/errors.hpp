@@ -1,4 +1,4 @@
-// errors (MISSION.md question 6): gather(return_exceptions=True). N tasks of grain_us of CPU
+// errors (docs/questions.md question 6): gather(return_exceptions=True). N tasks of grain_us of CPU
 // work each; the tasks picked by fail_pct then fail: they throw (fail:throw), or, on the
 // process models, their worker dies mid-task (fail:abort, fail:segv). Every model hands back
 // every result and every error: a task's outcome is its value, or a failure naming it; the

@@ -1,4 +1,4 @@
-// fanout (MISSION.md question 4): K tasks with uneven delays (task i waits base + step x a
+// fanout (docs/questions.md question 4): K tasks with uneven delays (task i waits base + step x a
 // permutation of i: every delay distinct, from 5 ms to 25 ms), and three ways to wait:
 //   wait:all    every result at once (asyncio.gather, futures joined, task_group::wait)
 //   wait:each   each result as it completes, in completion order (as_completed)

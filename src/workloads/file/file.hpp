@@ -1,4 +1,4 @@
-// file (MISSION.md question 9): an async context manager. N files of S bytes are each written,
+// file (docs/questions.md question 9): an async context manager. N files of S bytes are each written,
 // closed, opened again, read back and verified, every open file inside an RAII scope that
 // closes it on every path, including an exception thrown while it is open (fail_pct picks
 // the tasks whose body throws: the test that no descriptor leaks; 0 in the suites).

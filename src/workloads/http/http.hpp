@@ -1,4 +1,4 @@
-// http (MISSION.md question 8; issue 10, closed loop): N GET requests over HTTP/1.1 keep-alive
+// http (docs/questions.md question 8; closed loop): N GET requests over HTTP/1.1 keep-alive
 // connections, C in flight, each answered by the embedded HTTP server (servers/http_server.hpp,
 // its own process) after delay_us with body_bytes of the item's content; every body checked.
 // Clients: coro, an async Boost.Beast client on the loop, one connection per lane; threads,

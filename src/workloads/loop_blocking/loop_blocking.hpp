@@ -1,4 +1,4 @@
-// loop.blocking (MISSION.md questions 1 and 5): a probe task sleeps 1 ms at a time and
+// loop.blocking (docs/questions.md questions 1 and 5): a probe task sleeps 1 ms at a time and
 // records how late each wake comes, while a second task, `tasks` times, waits `block_ms` and
 // then spends `block_ms` in its `block`:
 //   async      awaits an asio timer (the loop is free meanwhile)        coro

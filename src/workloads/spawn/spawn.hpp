@@ -1,4 +1,4 @@
-// spawn (MISSION.md question 3): what one unit of each model costs to create and to complete,
+// spawn (docs/questions.md question 3): what one unit of each model costs to create and to complete,
 // and what it holds in memory while suspended. One run creates `units` units; each, once
 // created, arrives and waits at a gate; when the last has arrived, the driver samples the
 // memory and opens the gate; every unit then completes and is joined (or reaped).
