@@ -161,6 +161,37 @@ def test_ties_follow_the_measured_spread(repeated):
     assert w["cpu_coarse"] == {"threads", "tbb"} and by_key["cpu_coarse"].tie
 
 
+def test_the_verdicts_call_ties_from_the_spread_and_say_how_sure(repeated):
+    v = {x.key: x for x in repeated.verdicts}
+    # A 3 % lead measured with 0.3 % spread names one model, with its margin and runner-up.
+    assert v["cpu_fine"].use == "threads" and v["cpu_fine"].margin.startswith("1.")
+    assert "over tbb" in v["cpu_fine"].margin or "over procs" in v["cpu_fine"].margin
+    assert v["cpu_fine"].sure.startswith("3 runs, ±")
+    # Within the noise: both named, no single winner, the range said.
+    assert v["cpu_coarse"].use == "threads, tbb" and v["cpu_coarse"].margin.startswith("tie ")
+    assert "last procs" in v["cpu_coarse"].margin and "CPU/item" in v["cpu_coarse"].cost
+
+
+def test_every_class_and_question_has_a_verdict_line(basic):
+    assert [x.key for x in basic.verdicts] == [c.key for c in basic.best_for]
+    for x in basic.verdicts:
+        assert x.use and x.margin and x.cost, x
+        assert x.sure.startswith("1 run")  # one run each: its spread is not measured
+    io_high = next(x for x in basic.verdicts if x.key == "io_high")
+    assert "RSS/op" in io_high.cost  # memory per operation in flight, where the I/O ties
+    assert [x.key for x in basic.scenario_verdicts] == [s.key for s in basic.scenarios]
+    assert all(x.margin for x in basic.scenario_verdicts)
+
+
+def test_the_deciding_points_are_what_the_verdicts_rest_on():
+    from concbench_report import deciding
+    names = deciding.deciding_names([str(FIX / "repeated.json")])
+    assert "cpu.spin/threads/workers:2/grain_us:1/real_time" in names
+    rx = re.compile(deciding.as_filter(names))
+    assert all(rx.search(n) for n in names) and all(rx.search(n.removesuffix("/real_time")) for n in names)
+    assert not rx.search("cpu.spin/threads/workers:2/grain_us:10/real_time")
+
+
 # ------------------------------------------------------------------------------ decisions
 
 def test_headline_has_the_rows_asked_for(basic):
@@ -999,3 +1030,42 @@ def test_a_model_and_a_scenario_the_scripts_never_heard_of_are_drawn_and_answere
     assert "made.up" in verdicts and "<code>threads</code>" in verdicts and "+100 %" in verdicts
     drawn = [f for f in out.glob("*.svg") if "#123456" in f.read_text()]
     assert drawn, "the made-up model's own colour is in no plot"
+
+
+LAYOUT_CHECK = """<script>window.addEventListener("load", () => {
+  const b = document.body;
+  for (const d of document.querySelectorAll("details")) d.open = true;  // the appendix too
+  b.setAttribute("data-overflow", document.documentElement.scrollWidth - window.innerWidth);
+  const wide = [...document.querySelectorAll(".scroll")].filter(s => s.scrollWidth > s.clientWidth + 1);
+  const loose = wide.filter(s => { const c = s.querySelector("tbody th, tbody td");
+    return !c || getComputedStyle(c).position !== "sticky"; });
+  b.setAttribute("data-wide", wide.length);
+  b.setAttribute("data-loose", loose.map(s => (s.querySelector("table") || {}).id || "?").join(","));
+  const v = document.querySelector("table.questions");
+  b.setAttribute("data-verdicts-bottom", v ? Math.round(v.getBoundingClientRect().bottom + window.scrollY) : -1);
+});</script>"""
+
+
+def test_the_page_never_scrolls_sideways_and_wide_tables_keep_their_first_column(tmp_path):
+    """At 1400 px, every detail opened: the page is no wider than the window, a table wider
+    than its box scrolls inside it with its first column in view, and the verdicts are on the
+    first 900 px screen."""
+    import shutil as sh
+    src = tmp_path / "out"
+    r = subprocess.run([str(REPORT), str(FIX / "services.json"), "-o", str(src)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    page = tmp_path / "page.html"
+    page.write_text((src / "report.html").read_text().replace("</body>", LAYOUT_CHECK + "</body>"))
+    exe = sh.which("chromium")
+    assert exe, "no chromium: scripts/setup installs it"
+    r = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900",
+                        "--dump-dom", page.as_uri()],
+                       capture_output=True, text=True, timeout=120, env=dict(os.environ, HOME=str(tmp_path)))
+    assert r.returncode == 0, r.stderr[-2000:]
+    body = r.stdout.split("<body", 1)[1].split(">", 1)[0]
+    attrs = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', body))
+    assert float(attrs["overflow"]) <= 0, attrs
+    assert int(attrs["wide"]) > 0 and attrs["loose"] == "", attrs  # the headline is wide here
+    assert 0 < float(attrs["verdicts-bottom"]) <= 900, attrs

@@ -1,5 +1,6 @@
-"""The benchmarks that decide the first screen's verdicts: for every workload class, its
-winners and the model right behind them (whose gap is the margin). scripts/bench runs these
+"""The benchmarks that decide the first screen's verdicts: for every workload class, every
+model within NEAR of the best (a single run's noise can reorder them) and the model right
+behind those (whose gap is the margin). scripts/bench runs these
 again (--benchmark_repetitions) so that even the default run measures the spread of what its
 verdicts say, and a tie or a lead is called against that spread, not a fixed tolerance.
 
@@ -11,13 +12,18 @@ import sys
 from . import decide, load, model
 
 
+NEAR = 0.2
+
+
 def deciding_names(paths):
     """The names (as in the JSON, without /real_time) of the points the verdicts rest on."""
     names = []
     for g in model.group_runs(load.load_runs(paths)):
         for cls in decide.best_for(g):
-            behind = [e for e in cls.ranking if e.model not in cls.winners][:1]
-            for e in [e for e in cls.ranking if e.model in cls.winners] + behind:
+            top = cls.ranking[0].score if cls.ranking else 0
+            near = [e for e in cls.ranking if e.model in cls.winners or e.score >= (1 - NEAR) * top]
+            behind = [e for e in cls.ranking if e not in near][:1]
+            for e in near + behind:
                 if e.point is not None and not e.model.startswith("py_"):
                     names.append(e.point.name)
     return list(dict.fromkeys(names))

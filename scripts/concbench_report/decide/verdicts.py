@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..units import fmt, percent, sig
-from .common import models_text
+from .common import DEFAULT_TOLERANCE, SATURATED, models_text
 from .ranking import score, winners_of
 
 
@@ -105,7 +105,7 @@ def class_verdict(group, cls):
     python = ""
     if cls.python:
         p = list(cls.python)
-        tied, _, _ = winners_of(p, cls.tolerance)
+        tied, _, _ = winners_of(p, DEFAULT_TOLERANCE)
         if len(tied) > 1:
             python = "tie: " + ", ".join(tied)
         else:
@@ -154,9 +154,10 @@ def _generic(group, sec):
     1 / wall time) at the parameters most of them share (the highest concurrency among
     equals; closed loops before open ones, whose rate is an input), ties within the ranking's
     tolerance. Returns (C++ text, Python text, cells)."""
-    pts = [p for p in group.select(sec.key) if not p.saturated]
-    closed = [p for p in pts if p.get("rate") is None]
-    pts = closed or pts
+    every = group.select(sec.key)
+    closed = [p for p in every if p.get("rate") is None]
+    every = closed or every
+    pts = [p for p in every if not p.saturated]
     if not pts:
         return "no point measured", "", ()
     shared = {}
@@ -199,6 +200,12 @@ def _generic(group, sec):
 
     where = ", ".join(f"{k} {v}" for k, v in at)
     text, cells = said(cpp)
+    # Models whose every point here loaded a saturated server: named, never ranked.
+    saturated = sorted({p.model for p in every if p.saturated and not p.model.startswith("py_")
+                        and tuple((k, v) for k, v in p.params if k != "workers") == at}
+                       - {p.model for p in cpp})
+    if saturated and text:
+        text += f"; {', '.join(f'`{m}`' for m in saturated)}: server saturated {SATURATED}, not ranked"
     ptext, pcells = said(py, short=True)
     return (f"{where}: {text}" if where and text else text or ptext), (ptext if text else ""), tuple(cells + pcells)
 
