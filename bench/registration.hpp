@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/cli.hpp"
+#include "bench/options.hpp"
 #include "core/case.hpp"
 
 namespace concbench {
