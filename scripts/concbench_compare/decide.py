@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import stats
 from .load import InputError
-from concbench_report.model import peers_in
+from concbench_results.facts import peers_in
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 VERDICTS = ("regressed", "improved", "too noisy", "unchanged")

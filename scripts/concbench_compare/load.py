@@ -4,16 +4,17 @@ Refuses, with what was expected and what was found, what is not one. Interprets 
 REQUIRES: Google Benchmark JSON written by concbench (context.concbench_schema), timed or from
 scripts/instructions (entries with an `instructions` counter).
 NOTE: every refusal is an InputError, which the command turns into exit status 2.
-NOTE: names and field types are checked by the report's own functions (concbench_report's
-model.parse_name, load.entry_problem and load.context_problem), so that the report and the
-gate accept and refuse the same files.
+NOTE: names and field types are checked by the results package's functions (concbench_results:
+names.parse_name, load.entry_problem and load.context_problem), which the report uses too, so
+that the report and the gate accept and refuse the same files.
 """
 import json
 import pathlib
 from dataclasses import dataclass, field
 
-from concbench_report.load import context_problem, describe, entry_problem
-from concbench_report.model import NameError_, base_name, declared_words, parse_name
+from concbench_results.load import context_problem, describe, entry_problem
+from concbench_results.facts import declared_words
+from concbench_results.names import NameError_, base_name, parse_name
 
 SUPPORTED_SCHEMAS = (1, 2)
 SKIP_PREFIX = "skipped: "  # concbench's mark for a level this machine cannot reach
