@@ -87,7 +87,9 @@ std::vector<std::pair<const Case*, Params>> small_points() {
       add(c, p);
       // CPU points also at 1 and 3 workers (3: more workers than cores, uneven splits); a
       // scenario keeps its own worker counts.
-      if (c.workload->kind != Kind::scenario && p.has("workers") && !p.has("concurrency"))
+      // Not for fibers: Boost.Fiber's work stealing is one pool per process, of one size.
+      if (c.workload->kind != Kind::scenario && p.has("workers") && !p.has("concurrency") &&
+          std::string_view(c.model) != "fibers")
         for (int64_t w : {1, 3}) {
           Params q = p;
           q.set("workers", w);

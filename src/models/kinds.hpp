@@ -68,6 +68,10 @@ inline constexpr ModelKind kModelKinds[] = {
     {"fork_per_task", "blocking", "processes", true, true, false, true,
      "a fork() per task, at most P alive", "fork_small_us",
      "per task", "#7f7f7f", "*", "dashed"},
+    {"fibers", "suspend", "threads", true, true, true, false,
+     "Boost.Fiber: one fiber per task on P threads sharing them by work stealing (M:N, as "
+     "gevent or goroutines); a wait parks the fiber and frees its thread", "",
+     "fibers", "#e7298a", "1", "dashed"},
     {"threads_ws", "blocking", "threads", true, true, true, false,
      "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)", "thread_switch_us",
      "pool", "#17a589", "8", "dashed"},
