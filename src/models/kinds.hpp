@@ -70,7 +70,8 @@ inline constexpr ModelKind kModelKinds[] = {
      "per task", "#7f7f7f", "*", "dashed"},
     {"fibers", "suspend", "threads", true, true, true, false,
      "Boost.Fiber: one fiber per task on P threads sharing them by work stealing (M:N, as "
-     "gevent or goroutines); a wait parks the fiber and frees its thread", "",
+     "gevent or goroutines); a wait parks the fiber and frees its thread; a task comes in "
+     "through a fiber channel that wakes a pool thread", "thread_switch_us",
      "fibers", "#e7298a", "1", "dashed"},
     {"threads_ws", "blocking", "threads", true, true, true, false,
      "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)", "thread_switch_us",
