@@ -109,33 +109,30 @@ nlohmann::ordered_json build_context(const Options& o, const Suite& suite, bool 
   ctx["concbench_suite"] = suite.name;
   ctx["concbench_cores"] = suite.cores;
   ctx["concbench_isolation"] = isolated ? "process per benchmark" : "one process";
-  nlohmann::ordered_json kinds;  // in the table's order, which is the report's
+  // The registered models in the table's order, which is the report's; one without a row after.
   const std::vector<std::string> registered = model_names();
   nlohmann::ordered_json listed = nlohmann::ordered_json::array();
-  for (const auto& k : kModelKinds)
-    if (std::find(registered.begin(), registered.end(), std::string(k.model)) != registered.end())
-      listed.push_back(std::string(k.model));
-  for (const auto& m : registered)  // a registered model without a row: after them
-    if (!model_kind(m)) listed.push_back(m);
-  ctx["concbench_models"] = listed;
+  nlohmann::ordered_json kinds;
   for (const auto& k : kModelKinds) {
     const std::string m(k.model);
     if (std::find(registered.begin(), registered.end(), m) == registered.end()) continue;
-    {
-      nlohmann::ordered_json d = nlohmann::ordered_json::array();
-      for (Dispatch x : dispatches(m)) d.push_back(std::string(dispatch_name(x)));
-      kinds[m] = {{"waits", std::string(k.waits)},
-                  {"workers", std::string(k.workers)},
-                  {"dispatch", d},
-                  {"floor", std::string(k.floor)},
-                  {"shape", std::string(k.shape)},
-                  {"family", std::string(k.family)},
-                  {"order", int(&k - kModelKinds)},
-                  {"style", {{"colour", std::string(k.colour)},
-                             {"marker", std::string(k.marker)},
-                             {"line", std::string(k.line)}}}};
-    }
+    listed.push_back(m);
+    nlohmann::ordered_json d = nlohmann::ordered_json::array();
+    for (Dispatch x : dispatches(m)) d.push_back(std::string(dispatch_name(x)));
+    kinds[m] = {{"waits", std::string(k.waits)},
+                {"workers", std::string(k.workers)},
+                {"dispatch", d},
+                {"floor", std::string(k.floor)},
+                {"shape", std::string(k.shape)},
+                {"family", std::string(k.family)},
+                {"order", int(&k - kModelKinds)},
+                {"style", {{"colour", std::string(k.colour)},
+                           {"marker", std::string(k.marker)},
+                           {"line", std::string(k.line)}}}};
   }
+  for (const auto& m : registered)
+    if (!model_kind(m)) listed.push_back(m);
+  ctx["concbench_models"] = listed;
   ctx["concbench_model_kinds"] = kinds;
   nlohmann::ordered_json peers = nlohmann::ordered_json::array();
   for (const auto& m : model_names())

@@ -22,7 +22,7 @@ from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from . import series  # noqa: E402
 from .decide import SATURATED  # noqa: E402
-from .model import LINES, MARKERS, PALETTE, Style  # noqa: E402
+from .model import add_style  # noqa: E402
 from .model import styles as model_styles  # noqa: E402
 from .units import nbytes, seconds, sig  # noqa: E402
 
@@ -66,13 +66,8 @@ SAVE = dict(dpi=110, bbox_inches="tight", pad_inches=0.15)
 
 
 def _style(model):
-    if model not in _STYLES:  # a model no file declared: the next colour and marker free
-        used_c = {s.colour for s in _STYLES.values()}
-        used_m = {s.marker for s in _STYLES.values()}
-        c = next((x for x in PALETTE if x not in used_c), PALETTE[len(_STYLES) % len(PALETTE)])
-        m = next((x for x in MARKERS if x not in used_m), MARKERS[len(_STYLES) % len(MARKERS)])
-        _STYLES[model] = Style(c, m, LINES[1])
-    return _STYLES[model]
+    # A model no file declared: the next colour and marker free.
+    return _STYLES[model] if model in _STYLES else add_style(_STYLES, model)
 
 
 def colour(model):

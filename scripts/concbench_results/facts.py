@@ -208,13 +208,22 @@ def styles(context, models=()):
         if isinstance(st, dict) and isinstance(st.get("colour"), str) and st["colour"]:
             line = st.get("line") if st.get("line") in LINES else "solid"
             out[m] = Style(st["colour"], str(st.get("marker") or "o"), line)
-    used_c = {s.colour.lower() for s in out.values()}
-    used_m = {s.marker for s in out.values()}
-    free_c = [c for c in PALETTE if c not in used_c] or list(PALETTE)
-    free_m = [x for x in MARKERS if x not in used_m] or list(MARKERS)
-    for i, m in enumerate(m for m in order_models(set(models) | set(kinds), context) if m not in out):
-        out[m] = Style(free_c[i % len(free_c)], free_m[i % len(free_m)], "dashed")
+    for m in order_models(set(models) | set(kinds), context):
+        if m not in out:
+            add_style(out, m)
     return out
+
+
+def add_style(styles, model):
+    """Gives `model` the first colour and marker of the palettes that no style in `styles`
+    uses (or, once all are used, the next in turn); returns its Style."""
+    used_c = {s.colour.lower() for s in styles.values()}
+    used_m = {s.marker for s in styles.values()}
+    styles[model] = Style(
+        next((c for c in PALETTE if c not in used_c), PALETTE[len(styles) % len(PALETTE)]),
+        next((x for x in MARKERS if x not in used_m), MARKERS[len(styles) % len(MARKERS)]),
+        "dashed")
+    return styles[model]
 
 
 def finite(x):

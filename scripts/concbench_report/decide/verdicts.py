@@ -9,9 +9,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..units import fmt, percent, sig
-from .common import DEFAULT_TOLERANCE, SATURATED, models_text
-from .ranking import score, winners_of
+from ..units import fmt, percent
+from .common import DEFAULT_TOLERANCE, SATURATED, measured
+from .ranking import Entry, score, winners_of
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,7 @@ def _entries(cls, models):
 
 def _range(values, fmt_one):
     lo, hi = min(values), max(values)
-    if hi <= lo * 1.1:
-        return fmt_one(lo) if hi == lo else f"{fmt_one(lo)}–{fmt_one(hi)}"
-    return f"{fmt_one(lo)}–{fmt_one(hi)}"
-
+    return fmt_one(lo) if hi == lo else f"{fmt_one(lo)}–{fmt_one(hi)}"
 
 
 def _cost(group, entries):
@@ -90,7 +87,7 @@ def class_verdict(group, cls):
     winners = _entries(cls, cls.winners)
     if len(winners) > 1:
         use = ", ".join(cls.winners)
-        margin = f"tie {_span(group, winners)}"
+        margin = f"tie {_span(winners)}"
     else:
         use = cls.winners[0]
         top = winners[0]
@@ -98,7 +95,8 @@ def class_verdict(group, cls):
         if len(rk) > 1:
             margin += f", +{percent(_lead(top, rk[1]))} over {rk[1].model} {rk[1].cell.text}"
     behind = [e for e in rk if e.model not in cls.winners]
-    if behind and behind[-1] is not (rk[1] if len(rk) > 1 and len(winners) == 1 else None):
+    named = {rk[1].model} if len(winners) == 1 and len(rk) > 1 else set()  # the runner-up
+    if behind and behind[-1].model not in named:
         last = behind[-1]
         gap = 1 - last.score / rk[0].score if rk[0].score else 0
         margin += f"; last {last.model} {last.cell.text} (−{percent(gap)})"
@@ -117,7 +115,7 @@ def class_verdict(group, cls):
                    _sure(cls, winners + behind[:1]), bare(python), cells, anchor_of(cls.key))
 
 
-def _span(group, entries):
+def _span(entries):
     """'1.92–2.02×' or '9.44–9.58 k/s': the range of the entries' figures, in their unit."""
     vals = sorted(e.cell.value for e in entries if e.cell.value is not None)
     if not vals:
@@ -127,7 +125,7 @@ def _span(group, entries):
         return f"{vals[0]:.2f}–{vals[-1]:.2f}×"
     lo = min(entries, key=lambda e: e.cell.value if e.cell.value is not None else math.inf)
     hi = max(entries, key=lambda e: e.cell.value if e.cell.value is not None else -math.inf)
-    return f"{lo.cell.text.split(' ±')[0]}–{hi.cell.text.split(' ±')[0]}"
+    return f"{bare(lo.cell.text)}–{bare(hi.cell.text)}"
 
 
 def plain_work(cls):
@@ -172,9 +170,6 @@ def _generic(group, sec):
                  key=lambda p: -score(p))
     py = sorted((p for m, p in by_model.items() if score(p) and m.startswith("py_")),
                 key=lambda p: -score(p))
-    from .common import measured
-    from .ranking import tolerance as tie_tolerance
-
     def said(ranked, short=False):
         if not ranked:
             return "", []
@@ -182,7 +177,10 @@ def _generic(group, sec):
                         if all(p.v(c) is not None for p in ranked)), "wall_s")
         cells = [measured(group, p, counter) for p in ranked]
         top = ranked[0]
-        tied = [p for p in ranked[1:] if (score(top) - score(p)) / score(top) <= tie_tolerance(top, p)[0]]
+        # The ranking's own tie rule (2 x the measured spread, or the default tolerance).
+        won, _, _ = winners_of([Entry(p.model, c, score(p), p) for p, c in zip(ranked, cells)],
+                               DEFAULT_TOLERANCE)
+        tied = [p for p in ranked[1:] if p.model in won]
         if tied:
             text = "tie: " + ", ".join(f"`{p.model}` {c.text}" for p, c in zip(ranked, cells)
                                        if p is top or p in tied)
@@ -227,7 +225,3 @@ def verdicts(group, classes, sections):
     """(class verdicts, scenario verdicts), in the report's order."""
     return ([class_verdict(group, c) for c in classes],
             [scenario_verdict(group, s) for s in sections])
-
-
-def sig_or(v):
-    return sig(v) if v is not None else "?"
