@@ -78,7 +78,7 @@ sequential reference (a wrong result is an error, never a number) and gives each
 its physical limit. Every benchmark runs in a fresh process of its own.
 
 Suites
-  quick   (default) one to four points per workload and model: about 4 minutes on 2 cores
+  quick   (default) one to four points per workload and model: about 3 minutes on 2 cores
   full    every sweep (workers, grain 1 us..10 ms, concurrency 1..10,000, payloads, rates):
           about an hour on 2 cores; a level this machine cannot reach is skipped, with why
 
@@ -272,7 +272,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.set_help_flag();  // help is ours, below
   bool want_help = false;
   app.add_flag("-h,--help", want_help, "Print this help and exit");
-  app.add_option("--suite", o.suite, "Which benchmarks: quick (default, about 4 minutes on 2 cores) or full (about an hour)")
+  app.add_option("--suite", o.suite, "Which benchmarks: quick (default, about 3 minutes on 2 cores) or full (about an hour)")
       ->type_name("NAME");
   app.add_option("--out", o.out,
                  "Write the results (Google Benchmark JSON) to FILE, updated after every "

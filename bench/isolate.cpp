@@ -176,10 +176,11 @@ std::vector<Run> runs_from_json(const std::string& json_text, int64_t family_ind
 }
 
 void run_isolated(const std::vector<std::string>& names, const std::vector<std::string>& child_args,
-                  TeeReporter& tee) {
+                  TeeReporter& tee, const std::function<void(const std::string&)>& before) {
   for (std::size_t k = 0; k < names.size() && !interrupted(); ++k) {
     const std::string& name = names[k];
     g_progress.begin(name);
+    if (before) before(name);
     std::vector<std::string> args{"concbench"};
     args.insert(args.end(), child_args.begin(), child_args.end());
     args.push_back("--run-one=" + name);

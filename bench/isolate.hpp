@@ -6,6 +6,7 @@
 // (its process group is killed if it has not ended by then).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,9 +15,10 @@
 namespace concbench {
 
 // Runs each of `names` (in order) as `/proc/self/exe <child_args> --run-one NAME`, reporting
-// its runs to `tee`. Returns when all have run or the suite is interrupted.
+// its runs to `tee`; `before`, if given, is called with each name before its process starts
+// (to restore a service the run shares). Returns when all have run or the suite is interrupted.
 void run_isolated(const std::vector<std::string>& names, const std::vector<std::string>& child_args,
-                  TeeReporter& tee);
+                  TeeReporter& tee, const std::function<void(const std::string&)>& before = {});
 
 // The runs of one child's JSON output (Google Benchmark's JSON reporter), numbered
 // `family_index`. Throws std::runtime_error when `json_text` is not such output.

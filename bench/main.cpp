@@ -27,6 +27,7 @@
 #include "core/spin.hpp"
 #include "core/trace.hpp"
 #include "core/system.hpp"
+#include "servers/postgres.hpp"
 
 namespace concbench {
 namespace {
@@ -148,6 +149,10 @@ int run(int argc, char** argv) {
   g_progress.enabled = o.progress == "always" || (o.progress == "auto" && isatty(2));
   g_progress.total = selected.size();
 
+  // One throwaway PostgreSQL for the run's db benchmarks, stopped when the run ends.
+  std::shared_ptr<PgService> pg;
+  if (isolated && std::any_of(selected.begin(), selected.end(), [](const std::string& n) { return n.starts_with("db"); }))
+    pg = PgService::share_for_run();
   nlohmann::ordered_json context = build_context(o, suite, isolated);
   context["concbench_floors"] = measure_floors();
   if (!o.trace.empty()) {
@@ -171,7 +176,13 @@ int run(int argc, char** argv) {
     context.name_field_width = 0;  // Google Benchmark 1.7.1 leaves it uninitialised
     for (const auto& n : selected) context.name_field_width = std::max(context.name_field_width, n.size());
     tee.ReportContext(context);
-    run_isolated(selected, child_arguments(cl), tee);
+    run_isolated(selected, child_arguments(cl), tee, [&pg](const std::string& name) {
+      if (pg && name.starts_with("db") && !pg->alive()) {  // it died under an earlier benchmark
+        pg.reset();
+        unsetenv("CONCBENCH_PG_RUN");
+        pg = PgService::share_for_run();
+      }
+    });
     tee.Finalize();
   } else {
     register_suite(suite, o.iterations);

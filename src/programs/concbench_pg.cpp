@@ -1,5 +1,5 @@
 // concbench-pg: the guardian of one throwaway PostgreSQL cluster (servers/postgres.hpp starts
-// it for a db benchmark's process). It forks and its parent exits at once (so it is no child
+// it for a run's db benchmarks, or for one process). It forks and its parent exits at once (so it is no child
 // of the benchmark's, which reaps that parent), and leaves the benchmark's process group and
 // session, so that neither Ctrl-C at the terminal nor the harness killing a benchmark's group
 // reaches it or the server; then:

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -42,8 +44,9 @@ std::string PgService::describe() {
   }
   const std::string bin = pg_bindir();
   if (bin.empty()) return "throwaway, but no PostgreSQL here (db is skipped)";
-  return "throwaway (a cluster started for each db benchmark): " + program_version({bin + "/postgres", "--version"}) +
-         " from " + bin;
+  return std::string(std::getenv("CONCBENCH_PG_RUN") ? "throwaway (one cluster for the run, shared by its db benchmarks): "
+                                                     : "throwaway (a cluster started for each process): ") +
+         program_version({bin + "/postgres", "--version"}) + " from " + bin;
 }
 
 std::string hide_password(const std::string& conninfo) {
@@ -115,14 +118,45 @@ std::shared_ptr<PgService> PgService::get() {
   return server;
 }
 
+std::shared_ptr<PgService> PgService::share_for_run() {
+  if (external_url() || std::getenv("CONCBENCH_PG_RUN") || unavailable()) return nullptr;
+  std::shared_ptr<PgService> server;
+  try {
+    server = std::make_shared<PgService>();
+  } catch (const std::exception&) {
+    return nullptr;  // each db benchmark tries again and reports why
+  }
+  const std::string where = std::to_string(server->port_) + " " + std::to_string(server->postmaster_);
+  setenv("CONCBENCH_PG_RUN", where.c_str(), 1);
+  return server;
+}
+
+bool PgService::alive() const {
+  if (postmaster_ <= 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(postmaster_) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');  // "pid (comm) S ...": the state follows the name
+  return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z' && text[close + 2] != 'X';
+}
+
 void PgService::activate() const {
-  if (throwaway_) set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true, port_});
+  if (throwaway_ || shared_) set_active_server(ServerInfo{postmaster_, std::max(1, available_cores()), /*tree=*/true, port_});
 }
 
 PgService::PgService(int max_connections) {
   if (const auto url = external_url()) {
     conninfo_ = *url;
     return;
+  }
+  if (const char* run = std::getenv("CONCBENCH_PG_RUN")) {  // "PORT POSTMASTER": the run's
+    std::istringstream words(run);
+    unsigned port = 0;
+    if (words >> port >> postmaster_) {
+      shared_ = true;
+      port_ = uint16_t(port);
+      conninfo_ = "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
+      return;
+    }
   }
   if (const auto why = pg_cluster_unavailable()) throw std::runtime_error(*why);
   const std::string program = helper_program("concbench-pg", "the throwaway PostgreSQL's guardian");

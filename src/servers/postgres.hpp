@@ -1,8 +1,10 @@
 // The PostgreSQL server the db workload talks to (issue 10): by default a throwaway cluster of
-// Debian's postgresql, started for one benchmark by its guardian (programs/concbench_pg.cpp:
-// initdb into a temporary 0700 folder, 127.0.0.1 on a free port and a unix socket, trust for
-// local connections only; stopped and removed when the benchmark ends, also on Ctrl-C or a
-// crash). --pg-url (or CONCBENCH_PG_URL) points it at an external server instead.
+// Debian's postgresql, started by its guardian (programs/concbench_pg.cpp: initdb into a
+// temporary 0700 folder, 127.0.0.1 on a free port and a unix socket, trust for local
+// connections only; stopped and removed when its owner ends, also on Ctrl-C or a crash). A run
+// starts one before its first db benchmark and names it to each benchmark's process
+// (share_for_run); a process on its own starts its own. --pg-url (or CONCBENCH_PG_URL) points
+// it at an external server instead.
 #pragma once
 
 #include <sys/types.h>
@@ -24,6 +26,15 @@ class PgService {
   // and backends; connections: on its port).
   static std::shared_ptr<PgService> get();
 
+  // The run's cluster, for the benchmark processes it starts: started here and named to them
+  // in the environment (CONCBENCH_PG_RUN), so that each db benchmark connects to it instead of
+  // starting its own (about 1.5 s each). Nothing when an external server is named, or none can
+  // start here (each benchmark then reports why).
+  static std::shared_ptr<PgService> share_for_run();
+  // Whether its postmaster still runs (not exited, not a zombie): a run replaces a shared
+  // cluster that died, so that one crash costs one benchmark.
+  bool alive() const;
+
   explicit PgService(int max_connections = 300);
   ~PgService();  // a throwaway cluster: stopped and removed (its guardian does it, then ends)
   PgService(const PgService&) = delete;
@@ -32,7 +43,7 @@ class PgService {
   const std::string& conninfo() const { return conninfo_; }  // for libpq (URL or key=value)
   // A throwaway cluster's address as a URL, for the field's tools (postgresql://postgres@...).
   std::string url() const;
-  bool external() const { return !throwaway_; }
+  bool external() const { return !throwaway_ && !shared_; }
   pid_t postmaster() const { return postmaster_; }
   void activate() const;  // the harness charges its processes' CPU to server_cpu_s
 
@@ -48,7 +59,8 @@ class PgService {
 
  private:
   void stop();
-  bool throwaway_ = false;
+  bool throwaway_ = false;  // this object started it and stops it
+  bool shared_ = false;     // the run's, started by the parent process
   int control_ = -1;  // the guardian's stdin: closing it (or dying) stops the cluster
   int done_ = -1;     // the guardian's stdout: its end of file says the cluster is gone
   pid_t postmaster_ = -1;

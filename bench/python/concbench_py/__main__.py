@@ -366,6 +366,9 @@ def parse_args(argv):
                     metavar="BOOL", help="list the names and exit")
     ap.add_argument("--benchmark_min_time", type=float, default=None, metavar="S",
                     help="time each benchmark for at least S seconds (default 0.05 quick, 0.5 full)")
+    ap.add_argument("--benchmark_repetitions", type=int, default=1, metavar="N",
+                    help="run each benchmark N times, each in a process of its own (default 1); the "
+                         "report takes their median and spread")
     ap.add_argument("--progress", default="auto", help="auto (stderr is a terminal), always or never")
     ap.add_argument("--spin-rate", type=float, default=0.0, help=argparse.SUPPRESS)
     ap.add_argument("--run-one", help=argparse.SUPPRESS)
@@ -374,6 +377,8 @@ def parse_args(argv):
         raise BadInput(f"--suite '{a.suite}': expected quick or full")
     if a.progress not in ("auto", "always", "never"):
         raise BadInput(f"--progress '{a.progress}': expected auto, always or never")
+    if a.benchmark_repetitions < 1:
+        raise BadInput(f"--benchmark_repetitions '{a.benchmark_repetitions}': expected a whole number >= 1")
     if a.benchmark_min_time is not None and not a.benchmark_min_time > 0:
         raise BadInput("--benchmark_min_time: expected a positive number of seconds")
     try:
@@ -412,13 +417,16 @@ def main(argv):
     results = Results(a.out) if a.out else None
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), os.environ.get("PYTHONPATH", "")])))
-    for k, (name, w, model, p) in enumerate(selected):
+    reps = a.benchmark_repetitions
+    runs = [(k, rep, x) for k, x in enumerate(selected) for rep in range(reps)]
+    for done, (k, rep, (name, w, model, p)) in enumerate(runs):
         if STOP[0]:
             break
         if show:
             spent = time.monotonic() - started
-            eta = f", about {spent / k * (len(selected) - k):.0f} s left" if k else ""
-            print(f"[{k + 1}/{len(selected)}] {name}{eta}", file=sys.stderr, flush=True)
+            eta = f", about {spent / done * (len(runs) - done):.0f} s left" if done else ""
+            again = f" (repetition {rep + 1} of {reps})" if reps > 1 else ""
+            print(f"[{done + 1}/{len(runs)}] {name}{again}{eta}", file=sys.stderr, flush=True)
         child = subprocess.Popen([sys.executable, "-m", "concbench_py", "--run-one", name, "--suite", a.suite,
                                   f"--spin-rate={rate!r}", f"--benchmark_min_time={min_time!r}"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -443,6 +451,7 @@ def main(argv):
                                       f"result: {err.strip()[-300:]}"}
         entry["family_index"] = k
         entry["per_family_instance_index"] = 0
+        entry["repetitions"], entry["repetition_index"] = reps, rep
         doc["benchmarks"].append(entry)
         skipped_ = entry.get("error_occurred") and entry.get("error_message", "").startswith("skipped: ")
         skipped += bool(skipped_)
@@ -466,7 +475,7 @@ def main(argv):
         print(f"concbench-py: interrupted by {signal.Signals(STOP[0]).name}; {len(doc['benchmarks'])} "
               f"finished" + (f", kept in {a.out}" if kept else ""), file=sys.stderr)
     else:
-        print(f"concbench-py: {len(doc['benchmarks'])} of {len(selected)} benchmarks ran, {failed} failed, "
+        print(f"concbench-py: {len(doc['benchmarks'])} of {len(runs)} benchmarks ran, {failed} failed, "
               f"{skipped} skipped"
               + (f"; results in {a.out}" if kept else ""), file=sys.stderr)
     if lost and results.rescued:

@@ -1,5 +1,7 @@
 #include "workloads/ipc/ipc.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -33,13 +35,24 @@ Config config(const Params& p) {
   return {std::size_t(p.get_or("tasks", dflt)), std::size_t(payload)};
 }
 
-Payloads::Payloads(const Config& c) : buffer_(c.tasks * c.payload, '\0'), payload_(c.payload) {
-  std::size_t k = 0;
-  for (; k + 8 <= buffer_.size(); k += 8) {
-    const uint64_t v = mix64(k);
-    std::memcpy(buffer_.data() + k, &v, 8);
+Payloads::Payloads(const Config& c) : size_(c.tasks * c.payload), payload_(c.payload) {
+  if (size_ > 0) {
+    mapped_ = size_;
+    void* m = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) throw std::bad_alloc();
+    madvise(m, mapped_, MADV_HUGEPAGE);  // advice: refused or ignored, the pages are 4 KiB
+    data_ = static_cast<char*>(m);
   }
-  for (; k < buffer_.size(); ++k) buffer_[k] = char(mix64(k));
+  std::size_t k = 0;
+  for (; k + 8 <= size_; k += 8) {
+    const uint64_t v = mix64(k);
+    std::memcpy(data_ + k, &v, 8);
+  }
+  for (; k < size_; ++k) data_[k] = char(mix64(k));
+}
+
+Payloads::~Payloads() {
+  if (data_) munmap(data_, mapped_);
 }
 
 const Workload& workload() {
