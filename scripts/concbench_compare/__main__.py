@@ -33,8 +33,14 @@ flags) or numpy or scipy missing (./scripts/setup installs them).
 Benchmarks pair by their whole name, dispatch included: a dispatch:map result is never
 compared with a dispatch:each one, nor with a name from before names carried dispatch.
 
+History: scripts/compare history FILE... (a branch's results files, oldest first) finds the
+change points of every benchmark and metric (E-divisive means and a t-test, as Hunter and
+Apache Otava do), and calls one the machine's where its floors moved at the same run;
+scripts/compare history --help says more.
+
 Examples:
   scripts/compare results/a.json results/b.json
+  scripts/compare history ci-artifacts/*.json --json changes.json
   scripts/compare a.json b.json --min-effect 3% --threshold 'io\\.echo/=10%' --json v.json
   scripts/compare a.json b.json --threshold '^start/=time:20%,rss:10%' --metrics time,rss
   scripts/compare a.json b.json --config compare.toml
@@ -106,6 +112,10 @@ def _write(path, text, flag):
 
 def main(argv=None):
     """Runs the command; returns its exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "history":  # scripts/compare history FILE...: change points
+        from . import history
+        return history.main(argv[1:])
     args = parser().parse_args(argv)  # exits 2 on unknown flags, as bad input
     try:
         problem = deps.missing()

@@ -225,6 +225,11 @@ ProcessPool::~ProcessPool() {
 }
 
 void ProcessPool::replace(std::size_t w, std::string* why) {
+  retire(w, why);
+  respawn(w);
+}
+
+void ProcessPool::retire(std::size_t w, std::string* why) {
   Worker& old = workers_[w];
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, old.fd, nullptr);
   close(old.fd);
@@ -247,6 +252,9 @@ void ProcessPool::replace(std::size_t w, std::string* why) {
     *why = "procs: worker " + std::to_string(w) + " (pid " + std::to_string(old.pid) + ") " +
            describe_exit(status);
   ++replaced_;
+}
+
+void ProcessPool::respawn(std::size_t w) {
   workers_[w] = spawn();
   epoll_event ev{};
   ev.events = EPOLLIN;
@@ -260,13 +268,17 @@ std::vector<Reply> ProcessPool::run(const std::vector<std::string_view>& payload
   return dispatch(payloads, false, std::max<std::size_t>(1, depth), tasks);
 }
 
+void ProcessPool::run_each(const std::vector<std::string_view>& payloads, const OnReply& on_reply) {
+  dispatch(payloads, false, 1, {}, &on_reply);
+}
+
 std::vector<Reply> ProcessPool::broadcast(std::string_view payload) {
   return dispatch(std::vector<std::string_view>(workers_.size(), payload), true, 1);
 }
 
 std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& payloads,
                                          bool one_each, std::size_t depth,
-                                         const std::vector<std::size_t>& tasks) {
+                                         const std::vector<std::size_t>& tasks, const OnReply* on_reply) {
   const std::size_t n = payloads.size();
   auto carried = [&](std::size_t t) { return int64_t(t < tasks.size() ? tasks[t] : 1); };
   std::vector<Reply> replies(n);
@@ -280,9 +292,11 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
   std::vector<epoll_event> events(std::min<std::size_t>(workers_.size(), 256));
   std::string data;
 
+  bool cancelled = false;  // on_reply asked to cancel the rest
   auto fail = [&](std::size_t task, std::string why) {
     replies[task] = {false, std::move(why)};
     ++done;
+    if (on_reply) (*on_reply)(task, replies[task]);
   };
   // Tasks that a dead worker had queued but not started: sent again, to its replacement or
   // another worker, before any new task (one_each: a broadcast is not moved).
@@ -300,6 +314,31 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
       idle.push_back(w);
     }
     task_of[w].clear();
+  };
+
+  // on_reply's cancel: the workers still running a task are killed, all of them before any
+  // is reaped, so that they end together; then their tasks and the unsent ones are reported
+  // cancelled, and only then are the killed workers replaced.
+  auto cancel_rest = [&] {
+    cancelled = true;
+    std::vector<std::size_t> busy;
+    for (std::size_t w = 0; w < workers_.size(); ++w)
+      if (!task_of[w].empty()) {
+        kill(workers_[w].pid, SIGKILL);
+        busy.push_back(w);
+      }
+    for (std::size_t w : busy) {
+      retire(w, nullptr);
+      for (std::size_t t : task_of[w]) {
+        inflight::tasks::finished(carried(t));
+        --in_flight;
+        fail(t, "cancelled");
+      }
+      task_of[w].clear();
+    }
+    for (; !again.empty(); again.pop_front()) fail(again.front(), "cancelled");
+    while (next < n) fail(next++, "cancelled");
+    for (std::size_t w : busy) respawn(w);
   };
 
   while (done < n) {
@@ -361,6 +400,10 @@ std::vector<Reply> ProcessPool::dispatch(const std::vector<std::string_view>& pa
       ++done;
       --in_flight;
       idle.push_back(w);
+      if (on_reply && !cancelled && (*on_reply)(task, replies[task])) {
+        cancel_rest();
+        break;  // the other events are of killed workers
+      }
     }
   }
   return replies;

@@ -53,6 +53,15 @@ class ProcessPool {
   // count of tasks in flight (core/inflight.hpp).
   std::vector<Reply> run(const std::vector<std::string_view>& payloads, std::size_t depth = 1,
                          const std::vector<std::size_t>& tasks = {});
+  // Runs payload k on some worker, one at a time per worker, handing each reply to
+  // `on_reply(k, reply)` as it arrives (completion order). When on_reply returns true the
+  // rest is cancelled, as ProcessPoolExecutor's cancel() and multiprocessing.Pool's
+  // terminate() do together: tasks not yet sent never are, and each worker still running one
+  // is killed (SIGKILL) and reaped, its task handed to on_reply as {false, "cancelled"}; the
+  // killed workers are replaced after that (the pool stays usable). A worker that dies
+  // otherwise fails its task, as in run().
+  void run_each(const std::vector<std::string_view>& payloads,
+                const std::function<bool(std::size_t, Reply&)>& on_reply);
   // Runs `payload` once on every worker (warm-up, per-process set-up).
   std::vector<Reply> broadcast(std::string_view payload);
 
@@ -74,8 +83,12 @@ class ProcessPool {
   };
   Worker spawn();
   void replace(std::size_t w, std::string* why);
+  void retire(std::size_t w, std::string* why);  // its socket closed, the child reaped
+  void respawn(std::size_t w);                   // a new child in its place
+  using OnReply = std::function<bool(std::size_t, Reply&)>;
   std::vector<Reply> dispatch(const std::vector<std::string_view>& payloads, bool one_each,
-                              std::size_t depth, const std::vector<std::size_t>& tasks = {});
+                              std::size_t depth, const std::vector<std::size_t>& tasks = {},
+                              const OnReply* on_reply = nullptr);
 
   Handler handler_;
   std::vector<Worker> workers_;

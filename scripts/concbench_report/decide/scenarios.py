@@ -141,6 +141,11 @@ def _loop_blocking(group):
     return out
 
 
+def _ran(group, workload):
+    """The models with points of `workload` in this run, in the report's order."""
+    return [m for m in group.models if group.select(workload, m)]
+
+
 def _largest(group, workload, model, **params):
     pts = [p for p in group.select(workload, model, **params) if not p.get("parent_mb")]
     return max(pts, key=lambda p: p.get("units") or 0) if pts else None
@@ -189,7 +194,7 @@ def _fanout(group):
     k = 100 if 100 in ks else ks[-1]
     # In Python (the guide's own asyncio.gather, as_completed, wait(FIRST_COMPLETED) and
     # cancel(); threads woken from an Event) where the run has the Python arm.
-    for m in ("coro", "threads", "tbb", "fork_per_task", "py_asyncio", "py_uvloop", "py_threads"):
+    for m in _ran(group, "fanout"):
         a = _pick(group, "fanout", m, wait="all", tasks=k)
         e = _pick(group, "fanout", m, wait="each", tasks=k)
         f = _pick(group, "fanout", m, wait="first", tasks=k)
@@ -211,8 +216,7 @@ def _fanout(group):
 def _errors(group):
     out = []
     costs, cells = [], []
-    for m in ("coro", "threads", "tbb", "procs", "fork_per_task", "py_asyncio", "py_uvloop", "py_threads",
-              "py_procs"):
+    for m in _ran(group, "errors"):
         ok = _pick(group, "errors", m, fail="throw", fail_pct=0)
         bad = _pick(group, "errors", m, fail="throw", fail_pct=100)
         if ok is None or bad is None:
@@ -226,7 +230,7 @@ def _errors(group):
         out.append(Claim("Every model handed back every result and every error (checked: the "
                          "failures are exactly the tasks that threw). A failing task cost, over "
                          "a succeeding one, " + _join(costs) + ".", tuple(cells)))
-    for m in ("procs", "fork_per_task"):
+    for m in _ran(group, "errors"):
         for how in ("abort", "segv"):
             p = _pick(group, "errors", m, fail=how)
             if p is None:
@@ -241,16 +245,14 @@ def _errors(group):
 def _file(group):
     out = []
     parts, cells = [], []
-    for m in ("coro", "threads", "tbb", "procs", "py_asyncio", "py_uvloop", "py_threads", "py_procs"):
+    for m in _ran(group, "file"):
         pts = group.select("file", m)
-        if not pts:
-            continue
         p = max(pts, key=lambda x: x.get("file_kib") or 0)
         c = measured(group, p, "bytes_per_second")
         how = ""
-        if m == "coro":
-            how = " on io_uring" if (p.v("io_uring") or 0) > 0.5 else " offloaded to a thread pool (io_uring refused)"
-        elif m in ("py_asyncio", "py_uvloop"):
+        if p.v("io_uring") is not None:  # a loop that tried io_uring says whether it had it
+            how = " on io_uring" if p.v("io_uring") > 0.5 else " offloaded to a thread pool (io_uring refused)"
+        elif m.startswith("py_") and group.waits(m) == "loop":
             how = " (aiofiles: each call on a thread)"
         parts.append(f"{c.text} on `{m}`{how} ({p.get('files')} files of {p.get('file_kib')} KiB)")
         cells.append(c)

@@ -6,7 +6,8 @@
 //               until every cancelled task has released what it held is measured too
 // Models: coro (cancellation slots), threads (futures on a pool of K workers, a stop_token),
 // tbb (suspended tasks, their reactor timers cancelled), fork_per_task (waitpid on any child,
-// SIGKILL for the rest). Checked: every task reported once; a completed task waited at
+// SIGKILL for the rest), procs (a pool of K processes: the unsent dropped, the running killed
+// and replaced). Checked: every task reported once; a completed task waited at
 // least its delay; wait:first completed at least one task, and cancelled at least one if a
 // task was still due to wait over 5 ms when the consumer took the first result (one held
 // off the CPU until every wait had ended has nothing left to cancel).
