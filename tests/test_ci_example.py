@@ -66,7 +66,6 @@ def test_the_example_workflow_runs_in_a_clean_clone(tmp_path):
         r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=clone,
                            env=step_env, capture_output=True, text=True, timeout=900)
         ran.append((step["name"], r.returncode))
-        print(step["name"], r.returncode, r.stdout[-300:], r.stderr[-600:])
         if "id" in step:
             outputs[step["id"]] = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
         failed = failed or r.returncode != 0
