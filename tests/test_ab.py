@@ -94,3 +94,20 @@ def test_no_budget_means_one_look(tmp_path, fake):
 def test_bad_options_are_exit_2(tmp_path, fake, args, says):
     r = ab(tmp_path, fake, *args)
     assert r.returncode == 2 and says in r.stderr, r.stderr
+
+
+def test_calibrate_measures_false_alarms_and_detection(tmp_path, fake):
+    docs = tmp_path / "calibration-doc.md"
+    r = ab(tmp_path, fake, "--rounds", "3", "--calibrate", "4", "--effects", "20", "--inject-into", "threads",
+           "--docs", str(docs))
+    assert r.returncode == 0, r.stdout + r.stderr
+    res = json.loads((tmp_path / "out" / "calibration.json").read_text())
+    assert res["runs"] == 24 and [b["rounds"] for b in res["rounds"]] == [3, 6]
+    block = res["rounds"][0]
+    assert block["aa"]["tests"] > 0 and block["aa"]["comparisons_with_false_regression"] <= 4
+    found = block["ab"]["20.0"]
+    assert set(found) == {STEADY, OTHER}  # the threads benchmarks; the noisy one is coro's
+    assert found[STEADY]["detected"] == 4  # 20 % through 0.2 % noise: every time
+    text = docs.read_text()
+    assert text == (tmp_path / "out" / "calibration.md").read_text()
+    assert "A/A: comparisons with a false regression" in text and "+20.0 % into threads" in text

@@ -38,6 +38,12 @@ change points of every benchmark and metric (E-divisive means and a t-test, as H
 Apache Otava do), and calls one the machine's where its floors moved at the same run;
 scripts/compare history --help says more.
 
+How often is it wrong on your runner? scripts/ab HEAD HEAD --calibrate 20 --rounds 5 [filter]
+runs the selection 8 x rounds times and draws 20 A/A comparisons and 20 A/B comparisons per
+slowdown (2, 5, 10, 20 %) from the runs: false regressions, "too noisy" and detection rates
+(scripts/compare calibrate RUN... does the drawing alone; docs/calibration.md has this
+machine's).
+
 Examples:
   scripts/compare results/a.json results/b.json
   scripts/compare history ci-artifacts/*.json --json changes.json
@@ -116,6 +122,9 @@ def main(argv=None):
     if argv and argv[0] == "history":  # scripts/compare history FILE...: change points
         from . import history
         return history.main(argv[1:])
+    if argv and argv[0] == "calibrate":  # scripts/compare calibrate RUN...: its error rates
+        from . import calibrate
+        return calibrate.main(argv[1:])
     args = parser().parse_args(argv)  # exits 2 on unknown flags, as bad input
     try:
         problem = deps.missing()
