@@ -20,6 +20,48 @@
 
 namespace concbench {
 
+AtPoint parse_at(const std::string& text) {
+  // Each workload --at can name, its parameters and their valid ranges.
+  struct Range {
+    const char* name;
+    int64_t lo, hi;
+  };
+  static const std::vector<std::pair<std::string, std::vector<Range>>> kinds{
+      {"cpu.spin", {{"grain_us", 1, 100'000}}},
+      {"io.sleep", {{"concurrency", 1, 100'000}, {"latency_us", 1, 1'000'000}}},
+      {"mixed", {{"concurrency", 1, 100'000}, {"latency_us", 1, 1'000'000}, {"grain_us", 1, 100'000}}}};
+  const auto slash = text.find('/');
+  const std::string workload = text.substr(0, slash);
+  const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == workload; });
+  if (kind == kinds.end())
+    bad_input("--at '" + text + "': expected cpu.spin/..., io.sleep/... or mixed/..., e.g. mixed/concurrency:32/latency_us:1000/grain_us:100");
+  AtPoint at{workload, {}};
+  Params given;
+  std::string rest = slash == std::string::npos ? "" : text.substr(slash + 1);
+  while (!rest.empty()) {
+    const auto next = rest.find('/');
+    const std::string item = rest.substr(0, next);
+    rest = next == std::string::npos ? "" : rest.substr(next + 1);
+    const auto colon = item.find(':');
+    const std::string key = item.substr(0, colon);
+    const auto range = std::find_if(kind->second.begin(), kind->second.end(), [&](const Range& r) { return key == r.name; });
+    if (colon == std::string::npos || range == kind->second.end())
+      bad_input("--at '" + text + "': '" + item + "' is not one of " + workload + "'s parameters (NAME:VALUE)");
+    char* end = nullptr;
+    const std::string value = item.substr(colon + 1);
+    const long long v = std::strtoll(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || v < range->lo || v > range->hi)
+      bad_input("--at '" + text + "': " + key + " '" + value + "': expected a whole number from " +
+                std::to_string(range->lo) + " to " + std::to_string(range->hi));
+    given.set(key, v);
+  }
+  for (const Range& r : kind->second) {  // in the grid's order, whatever the order given
+    if (!given.has(r.name)) bad_input("--at '" + text + "': " + workload + " needs " + r.name + ":VALUE");
+    at.params.set(r.name, given.get(r.name));
+  }
+  return at;
+}
+
 void bad_input(const std::string& message) {
   std::cerr << "concbench: " << message << "\n"
             << "Run 'concbench --help' for the flags and what they accept.\n";
@@ -330,6 +372,11 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.add_flag("--no-loop-lag", o.no_loop_lag,
                "Loops keep no 1 ms lag probe (no loop_lag_us_* counters): its wake-ups follow "
                "wall time, so scripts/instructions turns it off for counts that repeat");
+  app.add_option("--at", o.at,
+                 "Only one point of one workload, on every model that runs it: cpu.spin/grain_us:G, "
+                 "io.sleep/concurrency:C/latency_us:L or mixed/concurrency:C/latency_us:L/grain_us:G "
+                 "(what scripts/advise measures)")
+      ->type_name("POINT");
   app.add_option("--run-one", o.run_one)->group("");  // internal: an isolated benchmark
   std::reverse(args.begin(), args.end());  // CLI11 takes arguments in reverse order
   try {
@@ -345,6 +392,7 @@ CommandLine parse_command_line(int argc, char** argv) {
     bad_input("--serve '" + o.serve + "': expected http, echo or db");
   if (o.suite != "quick" && o.suite != "full")
     bad_input("--suite '" + o.suite + "': expected quick or full");
+  if (!o.at.empty()) parse_at(o.at);  // bad input, with the valid ranges, before anything runs
   if (o.progress != "auto" && o.progress != "always" && o.progress != "never")
     bad_input("--progress '" + o.progress + "': expected auto, always or never");
   if (o.iterations < 0 || (o.iterations == 0 && app.count("--iterations") > 0))

@@ -3,6 +3,8 @@
 // with a message naming the flag, what it found and what it accepts.
 #pragma once
 
+#include "core/case.hpp"
+
 #include "bench/options.hpp"
 
 namespace concbench {
@@ -10,5 +12,12 @@ namespace concbench {
 // Parses argv; prints the help and exits 0 for --help; exits 2 on bad input, before anything
 // runs (an --out that cannot be written included).
 CommandLine parse_command_line(int argc, char** argv);
+
+// --at's point: its workload and its parameters (exits 2 on bad input, with the valid ranges).
+struct AtPoint {
+  std::string workload;
+  Params params;
+};
+AtPoint parse_at(const std::string& text);
 
 }  // namespace concbench

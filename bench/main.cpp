@@ -68,6 +68,7 @@ std::vector<std::string> child_arguments(const CommandLine& cl) {
   a.push_back("--slow-callback-ms=" + exact(o.slow_callback_ms));
   if (!o.trace.empty()) a.push_back("--trace=" + o.trace);
   if (o.no_loop_lag) a.push_back("--no-loop-lag");
+  if (!o.at.empty()) a.push_back("--at=" + o.at);
   if (!o.echo_server.empty()) a.push_back("--echo-server=" + o.echo_server);
   if (!o.http_url.empty()) a.push_back("--http-url=" + o.http_url);
   a.insert(a.end(), cl.benchmark.to_child.begin(), cl.benchmark.to_child.end());
@@ -115,7 +116,12 @@ int run(int argc, char** argv) {
   if (o.spin_rate > 0) set_spin_rate(o.spin_rate);
   loop_watch::set_threshold(std::chrono::nanoseconds(int64_t(o.slow_callback_ms * 1e6)));
   loop_watch::set_lag_probe(!o.no_loop_lag);
-  const Suite suite{o.suite, available_cores()};
+  Suite suite{o.suite, available_cores()};
+  if (!o.at.empty()) {
+    const AtPoint at = parse_at(o.at);
+    suite.at_workload = at.workload;
+    suite.at = at.params;
+  }
 
   // The child of an isolated run: one benchmark, JSON on stdout, nothing else.
   if (!o.run_one.empty()) {

@@ -30,6 +30,7 @@ struct Options {
   bool no_isolate = false;
   bool no_loop_lag = false;
   std::string run_one;  // internal: this process is the child running one benchmark
+  std::string at;       // --at WORKLOAD/PARAM:VALUE/...: that one point of that workload
 };
 
 // Google Benchmark's flags, as concbench reads them.

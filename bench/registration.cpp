@@ -59,8 +59,10 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 std::vector<std::string> suite_names(const Suite& suite, int64_t iterations) {
   std::vector<std::string> out;
-  for (const Case& c : cases())
+  for (const Case& c : cases()) {
+    if (!suite.at_workload.empty() && c.workload->name != suite.at_workload) continue;
     for (const Params& p : c.grid(suite)) out.push_back(full_name(base_name(c, p), iterations));
+  }
   return out;
 }
 
@@ -68,6 +70,7 @@ std::vector<std::string> register_suite(const Suite& suite, int64_t iterations,
                                         const std::string& only) {
   std::vector<std::string> out;
   for (const Case& c : cases()) {
+    if (!suite.at_workload.empty() && c.workload->name != suite.at_workload) continue;
     for (const Params& p : c.grid(suite)) {
       const std::string base = base_name(c, p);
       const std::string full = full_name(base, iterations);

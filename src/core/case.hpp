@@ -173,7 +173,15 @@ struct Needs {
 struct Suite {
   std::string name;  // "quick" or "full"
   int cores = 1;     // cores this process may use
+  // --at WORKLOAD/PARAM:VALUE/...: only that workload, at that one point (the models' own
+  // parameters, workers and dispatch, added as its grid adds them); what `advise` measures.
+  std::string at_workload{};
+  Params at{};
   bool quick() const { return name == "quick"; }
+  // The point asked for `workload` with --at, or nullptr: the workload's own grid then.
+  const Params* at_for(std::string_view workload) const {
+    return !at_workload.empty() && at_workload == workload ? &at : nullptr;
+  }
   // Workers swept by the full suite: 1, 2, 4 and the core count (sorted, unique).
   std::vector<int64_t> worker_sweep() const;
   // The worker counts a CPU workload runs at: the core count (quick), the sweep (full).

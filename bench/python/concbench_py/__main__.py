@@ -35,12 +35,50 @@ class BadInput(Exception):
     pass
 
 
-def names(suite, cores):
-    """(name, workload, model, params) of every benchmark of `suite`."""
+# What --at can name, as the C++ binary's --at: each workload's parameters and their ranges.
+AT = {"cpu.spin": {"grain_us": (1, 100_000)},
+      "io.sleep": {"concurrency": (1, 100_000), "latency_us": (1, 1_000_000)},
+      "mixed": {"concurrency": (1, 100_000), "latency_us": (1, 1_000_000), "grain_us": (1, 100_000)}}
+
+
+def parse_at(text):
+    """--at WORKLOAD/PARAM:VALUE/...: (workload, {param: value}) in the grid's order; BadInput."""
+    workload, _, rest = text.partition("/")
+    if workload not in AT:
+        raise BadInput(f"--at '{text}': expected cpu.spin/..., io.sleep/... or mixed/..., e.g. "
+                       "mixed/concurrency:32/latency_us:1000/grain_us:100")
+    given = {}
+    for item in filter(None, rest.split("/")):
+        key, colon, value = item.partition(":")
+        if not colon or key not in AT[workload]:
+            raise BadInput(f"--at '{text}': '{item}' is not one of {workload}'s parameters (NAME:VALUE)")
+        lo, hi = AT[workload][key]
+        if not value.isdigit() or not lo <= int(value) <= hi:
+            raise BadInput(f"--at '{text}': {key} '{value}': expected a whole number from {lo} to {hi}")
+        given[key] = int(value)
+    for key in AT[workload]:
+        if key not in given:
+            raise BadInput(f"--at '{text}': {workload} needs {key}:VALUE")
+    return workload, {k: given[k] for k in AT[workload]}
+
+
+def at_points(workload, model, cores, params):
+    """The points of `model` at --at's params, shaped as its grid shapes them (workers: the
+    cores for CPU work, one per wait for a blocking model's waits)."""
+    sized = models.KINDS[model]["sized"]
+    if workload == "cpu.spin":
+        return [dict({"workers": cores} if sized else {}, dispatch=d, **params) for d in ("each", "map")]
+    return [dict({"workers": params["concurrency"]} if sized else {}, **params)]
+
+
+def names(suite, cores, at=None):
+    """(name, workload, model, params) of every benchmark of `suite` (of --at's point only)."""
     out = []
     for w in ALL.values():
+        if at and w.name != at[0]:
+            continue
         for m in models.MODELS:
-            for p in w.grid(suite, m, cores):
+            for p in (at_points(at[0], m, cores, at[1]) if at else w.grid(suite, m, cores)):
                 out.append((w.name + "/" + m + "".join(f"/{k}:{v}" for k, v in p.items()) + "/real_time",
                             w, m, p))
     return out
@@ -121,8 +159,8 @@ def context(suite, cores, rate):
 
 # ----------------------------------------------------------------- one benchmark (a child)
 
-def run_one(name, suite, min_time, cores):
-    found = [x for x in names(suite, cores) if x[0] == name]
+def run_one(name, suite, min_time, cores, at=None):
+    found = [x for x in names(suite, cores, at) if x[0] == name]
     if not found:
         raise BadInput(f"--run-one '{name}': no such benchmark in the {suite} suite")
     _, w, model, p = found[0]
@@ -370,6 +408,9 @@ def parse_args(argv):
                     help="run each benchmark N times, each in a process of its own (default 1); the "
                          "report takes their median and spread")
     ap.add_argument("--progress", default="auto", help="auto (stderr is a terminal), always or never")
+    ap.add_argument("--at", metavar="POINT", help="only one point of one workload, on every model: "
+                    "cpu.spin/grain_us:G, io.sleep/concurrency:C/latency_us:L or "
+                    "mixed/concurrency:C/latency_us:L/grain_us:G (what scripts/advise measures)")
     ap.add_argument("--spin-rate", type=float, default=0.0, help=argparse.SUPPRESS)
     ap.add_argument("--run-one", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)  # an unknown flag: argparse's message and exit 2
@@ -377,6 +418,7 @@ def parse_args(argv):
         raise BadInput(f"--suite '{a.suite}': expected quick or full")
     if a.progress not in ("auto", "always", "never"):
         raise BadInput(f"--progress '{a.progress}': expected auto, always or never")
+    a.at_point = parse_at(a.at) if a.at else None
     if a.benchmark_repetitions < 1:
         raise BadInput(f"--benchmark_repetitions '{a.benchmark_repetitions}': expected a whole number >= 1")
     if a.benchmark_min_time is not None and not a.benchmark_min_time > 0:
@@ -398,9 +440,9 @@ def main(argv):
     min_time = a.benchmark_min_time or (0.05 if a.suite == "quick" else 0.5)
     if a.run_one:
         workloads.SPIN_RATE[0] = a.spin_rate or workloads.calibrate()
-        print(json.dumps(run_one(a.run_one, a.suite, min_time, cores)))
+        print(json.dumps(run_one(a.run_one, a.suite, min_time, cores, a.at_point)))
         return 0
-    selected = [x for x in names(a.suite, cores) if re.search(a.benchmark_filter, x[0])]
+    selected = [x for x in names(a.suite, cores, a.at_point) if re.search(a.benchmark_filter, x[0])]
     if not selected:
         raise BadInput(f"--benchmark_filter '{a.benchmark_filter}' matches none of the {a.suite} suite's names")
     if a.benchmark_list_tests:
@@ -428,7 +470,8 @@ def main(argv):
             again = f" (repetition {rep + 1} of {reps})" if reps > 1 else ""
             print(f"[{done + 1}/{len(runs)}] {name}{again}{eta}", file=sys.stderr, flush=True)
         child = subprocess.Popen([sys.executable, "-m", "concbench_py", "--run-one", name, "--suite", a.suite,
-                                  f"--spin-rate={rate!r}", f"--benchmark_min_time={min_time!r}"],
+                                  f"--spin-rate={rate!r}", f"--benchmark_min_time={min_time!r}",
+                                  *([f"--at={a.at}"] if a.at else [])],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                  start_new_session=True)
         while True:

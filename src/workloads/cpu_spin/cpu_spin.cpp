@@ -34,6 +34,7 @@ const Workload& workload() {
 std::vector<Params> grid(const Suite& s, std::string_view model) {
   std::vector<int64_t> grains = s.quick() ? std::vector<int64_t>{1, 1000}
                                           : std::vector<int64_t>{1, 10, 100, 1000, 10000};
+  if (const Params* at = s.at_for("cpu.spin")) grains = {at->get("grain_us")};
   if (model_kind(model)->per_task) std::erase_if(grains, [](int64_t g) { return g < 1000; });
   std::vector<Params> points;
   for (const Params& w : worker_points(s, model))

@@ -61,7 +61,8 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
     for (int64_t c : {1, 10, 100, 1000, 10000})
       for (int64_t l : {1000, 10000, 100000}) points.push_back({{"concurrency", c}, {"latency_us", l}});
   }
-  return io_points(s, shape, points, /*queueing=*/!s.quick());
+  if (const Params* at = s.at_for("io.sleep")) points = {*at};
+  return io_points(s, shape, points, /*queueing=*/!s.quick() && !s.at_for("io.sleep"));
 }
 
 }  // namespace concbench::io_sleep

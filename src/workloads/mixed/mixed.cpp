@@ -65,6 +65,7 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
                                                 : std::vector<int64_t>{10, 100, 1000, 10000};
   std::vector<Params> points;
   for (int64_t g : grains) points.push_back({{"concurrency", 32}, {"latency_us", 1000}, {"grain_us", g}});
+  if (const Params* at = s.at_for("mixed")) points = {*at};
   return io_points(s, shape, points);
 }
 

@@ -1,0 +1,90 @@
+"""scripts/advise and the --at point under it: bad input is exit status 2 with the valid range;
+the answer from a stored run is that run's measured best (or, where the best tie, the one with
+the least CPU per task); --at registers that one point on every model, in the binary and in the
+Python arm; and a real measurement answers. No test asserts a time."""
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ADVISE = ROOT / "scripts" / "advise"
+FIX = ROOT / "tests" / "fixtures" / "advise" / "mixed.json"
+MIXED = ["--cpu-us", "1000", "--wait-us", "1000", "--in-flight", "32"]
+
+
+def advise(*args, binary=None):
+    env = dict(os.environ, CONCBENCH_BINARY=binary or "")
+    return subprocess.run([str(ADVISE), *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--cpu-us", "0"], "must compute (--cpu-us) or wait (--wait-us)"),
+    (["--wait-us", "5", "--in-flight", "0"], "--in-flight 0: expected a whole number from 1 to 100,000"),
+    (["--cpu-us", "-3"], "--cpu-us -3: expected a whole number from 0 to 100,000"),
+    (["--wait-us", "5", "--wait-on", "db"], "only timer is measured here yet"),
+    (["--cpu-us", "5", "--dispatch", "all"], "--dispatch 'all': expected each or map"),
+    (["--cpu-us", "5", "--wait-us", "5", "--dispatch", "map"], "only for tasks that compute without waiting"),
+    (["--cpu-us", "5", "--lang", "go"], "--lang 'go': expected cpp or python"),
+    (["--cpu-us", "5", "--cores", "100000"], "--cores 100000: expected 1 to"),
+    (["--cpu-us", "5", "--repetitions", "0"], "--repetitions 0: expected 1 to 20"),
+    (["--cpu-us", "five"], "invalid int value"),
+])
+def test_bad_input_is_exit_2_with_the_range(args, says):
+    r = advise(*args)
+    assert r.returncode == 2 and says in r.stderr, r.stderr
+
+
+def test_the_answer_is_the_stored_runs_measured_best():
+    doc = json.loads(FIX.read_text())
+    tput = {}
+    for b in doc["benchmarks"]:
+        if b.get("run_type") != "aggregate" and not b.get("error_occurred"):
+            tput.setdefault(b["name"].split("/")[1], []).append(b["items_per_second"])
+    med = {m: statistics.median(v) for m, v in tput.items()}
+    best = max(med, key=med.get)
+    r = advise(*MIXED, "--from", str(FIX), "--json")
+    assert r.returncode == 0, r.stderr
+    ans = json.loads(r.stdout)
+    assert ans["ranking"][0] == best and set(ans["ranking"]) == set(med)
+    tied = [m for m in tput if max(tput[m]) >= min(tput[best])]
+    if len(tied) > 1:  # the least CPU per task among those that tie with the best
+        assert ans["recommended"] in tied and ans["tie"]
+        cpu = {m: ans["models"][m]["cpu_per_task_us"] for m in tied}
+        assert ans["recommended"] == min(cpu, key=cpu.get)
+    else:
+        assert ans["recommended"] == best and ans["runner_up"] == ans["ranking"][1]
+        assert ans["margin"]["median"] == pytest.approx(med[best] / med[ans["runner_up"]] - 1)
+    text = advise(*MIXED, "--from", str(FIX)).stdout
+    assert text.startswith("concbench advise: 1,000 µs of CPU and a 1,000 µs wait (timer) per task, 32 in flight")
+    assert f"Use {ans['recommended']}:" in text
+
+
+def test_at_registers_that_one_point_on_every_model(binary):
+    names = subprocess.run([binary, "--at", "mixed/grain_us:10/concurrency:4/latency_us:1000",
+                            "--benchmark_list_tests"], capture_output=True, text=True).stdout.split()
+    assert names and all(n.startswith("mixed/") and "/concurrency:4/latency_us:1000/grain_us:10/" in n
+                         for n in names), names
+    every = subprocess.run([binary, "--suite", "full", "--benchmark_list_tests", "--benchmark_filter=^mixed/"],
+                           capture_output=True, text=True).stdout.split()
+    assert {n.split("/")[1] for n in names} == {n.split("/")[1] for n in every}
+    r = subprocess.run([binary, "--at", "mixed/concurrency:4/latency_us:0/grain_us:10"], capture_output=True, text=True)
+    assert r.returncode == 2 and "latency_us '0': expected a whole number from 1 to 1000000" in r.stderr
+    r = subprocess.run([binary, "--at", "db/concurrency:4"], capture_output=True, text=True)
+    assert r.returncode == 2 and "expected cpu.spin/..., io.sleep/... or mixed/..." in r.stderr
+    py = subprocess.run([str(ROOT / "scripts" / "bench-python"), "--at", "mixed/concurrency:4/latency_us:1000/grain_us:10",
+                         "--list"], capture_output=True, text=True).stdout.split()
+    assert {n.split("/")[1] for n in py} == {"py_asyncio", "py_uvloop", "py_threads", "py_procs"}
+
+
+def test_a_measured_answer(binary):
+    r = advise("--cpu-us", "10", "--wait-us", "1000", "--in-flight", "4", "--repetitions", "1", "--json",
+               binary=binary)
+    assert r.returncode == 0, r.stderr
+    ans = json.loads(r.stdout)
+    assert ans["recommended"] in ans["models"] and ans["point"] == "mixed/concurrency:4/latency_us:1000/grain_us:10"
+    for m in ans["models"].values():
+        assert m["runs"] == 1 and m["throughput"] > 0 and 0 < m["efficiency"] <= 1.0
