@@ -106,3 +106,40 @@ def test_e_divisive_finds_two_steps():
 def test_bad_input_is_exit_2(capsys, args, says):
     assert main(["history", *args]) == 2
     assert says in capsys.readouterr().err
+
+
+REAL = ROOT / "tests" / "fixtures" / "history" / "real-30.json"
+
+
+def real_series(tmp_path, step_at=None, step=0.10, model="threads"):
+    """The 30 real runs of one revision (the 2-vCPU VM, 2026-12-08, the recommended CI selection,
+    trimmed to the fields the gate reads), with `step` applied to `model`'s time and CPU from
+    run step_at on."""
+    paths = []
+    for k, doc in enumerate(json.loads(REAL.read_text())):
+        for b in doc["benchmarks"]:
+            if step_at is not None and k >= step_at and b["name"].split("/")[1] == model:
+                for key in ("real_time", "cpu_time", "cpu_user_s", "cpu_sys_s"):
+                    if isinstance(b.get(key), (int, float)):
+                        b[key] *= 1 + step
+        p = tmp_path / f"real{k:02d}.json"
+        p.write_text(json.dumps(doc))
+        paths.append(str(p))
+    return paths
+
+
+def test_thirty_real_runs_of_one_revision_raise_no_regression(capsys, tmp_path):
+    """What the machine did meanwhile (its floors moved at two places) is the machine's."""
+    code, md, _, doc = run_history(capsys, tmp_path, real_series(tmp_path))
+    assert code == 0, md
+    assert all(c["verdict"] != "regression" for c in doc["change_points"]), doc["change_points"]
+
+
+def test_a_ten_percent_step_in_real_runs_is_found_within_three_runs(capsys, tmp_path):
+    code, md, _, doc = run_history(capsys, tmp_path, real_series(tmp_path, step_at=20))
+    assert code == 1, md
+    found = [c for c in doc["change_points"] if c["verdict"] == "regression"]
+    assert found and all(abs(c["run"] - 20) <= 3 and "/threads/" in c["benchmark"] for c in found), found
+    assert {c["benchmark"] for c in found if c["metric"] == "time"} >= {
+        "cpu.spin/threads/workers:2/dispatch:each/grain_us:1000/real_time",
+        "io.sleep/threads/workers:100/concurrency:100/latency_us:10000/real_time"}

@@ -8,9 +8,13 @@ between its neighbours at the end. A change smaller than the metric's minimum ef
 time 5 %) is not reported.
 
 The machine's floors (context concbench_floors: a thread switch, a fork, a co_spawn...) are each
-run's fingerprint. Where they moved at the same place (the same test on the floors' series: p <
---max-pvalue and by more than --floor-effect, default 10 %), the change is the machine's, and is
-reported as "the machine changed", never as the code's regression.
+run's fingerprint. Where at least --floors-moved of them (default 2) moved at the same place (a
+Welch t-test on each floor's series, p < --floor-pvalue, default 0.05, and a change of at least
+--floor-effect, default 5 %), the change is the machine's, and is reported as "the machine
+changed", never as the code's regression. A floor is measured once per run, so this test is
+looser than the benchmarks': a machine that moved is easier to call than a regression (on 30
+runs of one revision on a shared VM, the floors moved so at two places and nowhere else, and
+every change point the benchmarks showed there was the machine's).
 
 Output: Markdown on stdout (and in --markdown FILE), the change points in --json FILE.
 Exit status: 0 no regression of the code, 1 one or more, 2 bad input (fewer than 2*MIN_RUNS
@@ -141,19 +145,20 @@ def floors(runs):
     return {k: [float(p[k]) for p in per] for k in names}
 
 
-def machine_moved(floor_series, lo, tau, hi, max_p, floor_effect):
-    """The floors that moved at tau (between lo and hi): [(floor, relative change)]."""
+def machine_moved(floor_series, lo, tau, hi, floor_p, floor_effect, floors_needed=2):
+    """The floors that moved at tau (between lo and hi): [(floor, relative change)], empty
+    unless at least floors_needed did."""
     moved = []
     for name, v in floor_series.items():
         a, b = v[lo:tau], v[tau:hi]
         ma = _median(a)
         change = _median(b) / ma - 1 if ma else 0.0
-        if abs(change) >= floor_effect and welch(a, b) < max_p:
+        if abs(change) >= floor_effect and welch(a, b) < floor_p:
             moved.append((name, change))
-    return moved
+    return moved if len(moved) >= min(floors_needed, len(floor_series)) else []
 
 
-def detect(runs, max_p=0.001, min_effect=None, floor_effect=0.10):
+def detect(runs, max_p=0.001, min_effect=None, floor_effect=0.05, floor_p=0.05, floors_needed=2):
     """Every change point: dicts with the benchmark, metric, run index, before and after
     medians, change, p value and verdict (regression, improvement, machine changed)."""
     min_effect = dict(DEFAULT_MIN_EFFECT, **(min_effect or {}))
@@ -166,7 +171,7 @@ def detect(runs, max_p=0.001, min_effect=None, floor_effect=0.10):
             lo, hi = bounds[i], bounds[i + 2]
             before, after = _median(x[lo:tau]), _median(x[tau:hi])
             change = after / before - 1
-            moved = machine_moved(fl, lo, tau, hi, max_p, floor_effect)
+            moved = machine_moved(fl, lo, tau, hi, floor_p, floor_effect, floors_needed)
             verdict = ("machine changed" if moved else "regression" if change > 0 else "improvement")
             out.append({"benchmark": name, "metric": metric, "run": tau, "file": runs[tau].path,
                         "revision": runs[tau].context.get("concbench_git_revision"),
@@ -211,9 +216,9 @@ def markdown(runs, points, fl, max_p):
         lines.append("| | | (none) | | | | | |")
     lines += ["", f"Method: E-divisive means (energy distance, α = 1) splits each series; a split is "
                   f"kept when a Welch t-test between its sides gives p < {max_p:g} and the medians differ "
-                  f"by at least the metric's minimum effect; at least {MIN_RUNS} runs on each side. The "
-                  f"floors ({', '.join(fl) or 'none in these files'}) are tested at each change point the "
-                  "same way."]
+                  f"by at least the metric's minimum effect; at least {MIN_RUNS} runs on each side. At each "
+                  f"change point the floors ({', '.join(fl) or 'none in these files'}) are tested too: where "
+                  "enough of them moved, the machine changed."]
     return "\n".join(lines) + "\n"
 
 
@@ -223,9 +228,12 @@ def main(argv):
     ap.add_argument("files", nargs="+", help="results files of one branch, oldest first")
     ap.add_argument("--max-pvalue", type=float, default=0.001,
                     help="keep a change point when the t-test's p is below this (default 0.001)")
-    ap.add_argument("--floor-effect", type=float, default=0.10,
-                    help="a floor that moved by this much (relative, default 0.10) at a change point "
-                         "makes it the machine's")
+    ap.add_argument("--floor-effect", type=float, default=0.05,
+                    help="a floor moved when it changed by this much (relative, default 0.05)...")
+    ap.add_argument("--floor-pvalue", type=float, default=0.05,
+                    help="...with a t-test's p below this (default 0.05)")
+    ap.add_argument("--floors-moved", type=int, default=2,
+                    help="the machine changed where at least this many floors moved (default 2)")
     ap.add_argument("--markdown", help="also write the Markdown to FILE")
     ap.add_argument("--json", help="write the change points as JSON to FILE")
     a = ap.parse_args(argv)
@@ -252,7 +260,8 @@ def main(argv):
     except InputError as e:
         print(f"scripts/compare history: {e}", file=sys.stderr)
         return 2
-    points, fl = detect(runs, a.max_pvalue, floor_effect=a.floor_effect)
+    points, fl = detect(runs, a.max_pvalue, floor_effect=a.floor_effect, floor_p=a.floor_pvalue,
+                        floors_needed=a.floors_moved)
     md = markdown(runs, points, fl, a.max_pvalue)
     sys.stdout.write(md)
     if a.markdown:
