@@ -88,3 +88,37 @@ def test_a_measured_answer(binary):
     assert ans["recommended"] in ans["models"] and ans["point"] == "mixed/concurrency:4/latency_us:1000/grain_us:10"
     for m in ans["models"].values():
         assert m["runs"] == 1 and m["throughput"] > 0 and 0 < m["efficiency"] <= 1.0
+
+
+def _doc(tmp_path, rows):
+    """A results file whose entries are (name, counters)."""
+    doc = {"context": {"concbench_model_kinds": {"threads": {"waits": "blocking"}, "coro": {"waits": "loop"}}},
+           "benchmarks": [dict(name=n, run_type="iteration", **c) for n, c in rows]}
+    p = tmp_path / "sweeps.json"
+    p.write_text(json.dumps(doc))
+    return p
+
+
+def test_crossovers_bracket_a_known_crossing(tmp_path):
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from concbench_advise import crossovers
+    rows = [(f"cpu.spin/threads/workers:2/dispatch:each/grain_us:{g}/real_time", {"speedup": 2 * e, "cores": 2})
+            for g, e in ((1, 0.5), (10, 0.8), (100, 0.95), (1000, 0.99))]
+    rows += [(f"cpu.spin/coro/dispatch:each/grain_us:{g}/real_time", {"speedup": 1.0, "cores": 2}) for g in (1, 1000)]
+    rows += [(f"io.sleep/threads/workers:{c}/concurrency:{c}/latency_us:10000/real_time",
+              {"efficiency": e, "workers": c, "concurrency": c, "rss_per_inflight_bytes": 9216})
+             for c, e in ((10, 0.99), (100, 0.95), (1000, 0.5))]
+    rows += [("io.sleep/threads/workers:2/concurrency:1000/latency_us:10000/real_time",  # a queueing row
+              {"efficiency": 0.002, "workers": 2, "concurrency": 1000})]
+    rows += [(f"io.sleep/coro/concurrency:{c}/latency_us:10000/real_time", {"efficiency": 0.97, "concurrency": c})
+             for c in (10, 1000)]
+    ctx, points = crossovers.load(_doc(tmp_path, rows))
+    cpu = crossovers.cpu(points, 2, "each")
+    assert "`threads` reaches 90 % of the limit from between 10 µs and 100 µs per task (0.80 → 0.95)" in cpu
+    assert any(line.startswith("`coro` stays under 90 % up to 1,000 µs") and "not bracketed" in line for line in cpu)
+    waits, lat = crossovers.waits(points, 12000, ctx)
+    assert lat == 10000
+    assert "`threads` falls under 90 % of the ideal between 100 and 1,000 in flight (0.95 → 0.50); " \
+           "9 KiB per wait at 100" in waits
+    assert any(line.startswith("`coro` holds 90 % up to 1,000 in flight") for line in waits)

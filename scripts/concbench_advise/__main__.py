@@ -55,6 +55,9 @@ def parser():
                    help="leave out the points whose model needs more workers than this (a blocking model "
                         "takes one thread or process per wait: 10,000 of them took minutes per run here); "
                         "default 1000")
+    p.add_argument("--sweeps", metavar="RESULTS.json",
+                   help="where the answer flips is read from this run's sweeps (default: results/latest.json "
+                        "if it is a full suite's, else the committed reference, results/reference/full.json)")
     p.add_argument("--json", action="store_true", help="the answer as JSON on stdout, for machines")
     p.add_argument("--from", dest="source", metavar="RESULTS.json",
                    help="answer from these results (of this --at point) instead of measuring")
@@ -271,6 +274,40 @@ def text(a, at, models, failed, answer, seconds, cores):
     return "\n".join(lines) + "\n"
 
 
+def sweeps_file(a):
+    if a.sweeps:
+        return pathlib.Path(a.sweeps)
+    latest = ROOT / "results" / "latest.json"
+    try:
+        if json.loads(latest.read_text())["context"].get("concbench_suite") == "full":
+            return latest
+    except (OSError, ValueError, KeyError):
+        pass
+    return ROOT / "results" / "reference" / "full.json"
+
+
+def flips(a, cores, best):
+    """(source line, [crossover lines]) from the stored run's sweeps, or (None, [])."""
+    from . import crossovers
+    path = sweeps_file(a)
+    if a.lang == "python" or not path.exists():
+        return None, []
+    ctx, points = crossovers.load(path)
+    runs = max((len(v) for v in points.values()), default=0)
+    source = (f"from {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+              f"({ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs, {str(ctx.get('date', '?'))[:10]}, "
+              f"{runs} run{'s' if runs != 1 else ''} per point"
+              + ("; the machine differs from this one's" if ctx.get("num_cpus") != os.cpu_count() else "") + ")")
+    if a.wait_us == 0:
+        return source, crossovers.cpu(points, cores, a.dispatch)
+    if a.cpu_us == 0:
+        lines, lat = crossovers.waits(points, a.wait_us, ctx)
+        if lat and lat != a.wait_us:
+            source += f"; at its nearest wait, {lat:,} µs"
+        return source, lines
+    return source, crossovers.mixed(points, best) if best else []
+
+
 def main(argv=None):
     a = parser().parse_args(argv)
     try:
@@ -299,15 +336,23 @@ def main(argv=None):
         return 2
     models, failed = summarize(doc)
     failed.update(left)
+    try:
+        source, flip = flips(a, cores, decide(models)[1])
+    except (OSError, ValueError) as e:
+        source, flip = f"not read: {e}", []
     answer = decide(models)
     ranking, pick, runner, margin, tie = answer
     if a.json:
         json.dump({"point": at, "workload": describe(a, cores), "recommended": pick, "runner_up": runner,
                    "margin": margin, "tie": tie if len(tie) > 1 else [], "ranking": ranking, "models": models,
-                   "not_measured": failed, "seconds": seconds}, sys.stdout, indent=1)
+                   "not_measured": failed, "seconds": seconds, "flips": {"source": source, "crossovers": flip}},
+                  sys.stdout, indent=1)
         print()
     else:
         sys.stdout.write(text(a, at, models, failed, answer, seconds, cores))
+        if source:
+            sys.stdout.write(f"\nWhere the answer flips, {source}:\n"
+                             + ("".join(f"- {line}\n" for line in flip) or "- no crossing in the stored sweeps\n"))
     return 0 if pick else 1
 
 
