@@ -146,6 +146,16 @@ def _ran(group, workload):
     return [m for m in group.models if group.select(workload, m)]
 
 
+def _cpp(group, workload):
+    """Those of the C++ arm (the Python arm's models are named py_*)."""
+    return [m for m in _ran(group, workload) if not m.startswith("py_")]
+
+
+def _py(group, workload):
+    """Those of the Python arm."""
+    return [m for m in _ran(group, workload) if m.startswith("py_")]
+
+
 def _largest(group, workload, model, **params):
     pts = [p for p in group.select(workload, model, **params) if not p.get("parent_mb")]
     return max(pts, key=lambda p: p.get("units") or 0) if pts else None
@@ -280,7 +290,6 @@ def capacity(group, model, target_ms, workload="http", p99="lat_p99_us", **param
     return (best.get("rate") if best else None), best, pts
 
 
-HTTP_MODELS = ("coro", "threads", "tbb_blocking", "procs", "coro_mt")
 
 
 def _distinct_peers(ratios):
@@ -324,7 +333,7 @@ def _http_closed(group, pts, c, delay):
     same shape (-t 1 against `coro`, one event loop each; -t cores against the others)."""
     out, parts, cells, ratios, coro_pair = [], [], [], [], None
     cores = group.context.get("concbench_cores") or group.context.get("num_cpus") or 0
-    for m in HTTP_MODELS:
+    for m in _cpp(group, "http"):
         mine = [p for p in pts if p.model == m and p.get("concurrency") == c and p.get("delay_us") == delay
                 and not p.get("rate")]
         if not mine:
@@ -399,7 +408,6 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
     return out
 
 
-DB_MODELS = ("coro", "coro_mt", "threads", "tbb_blocking", "procs")
 
 
 def _capacity_phrase(group, label, rate, best, runs, p99="lat_p99_us"):
@@ -425,7 +433,6 @@ def _capacities(group, workload, models, target_ms, **params):
     return caps, cells, found
 
 
-PY_MODELS = ("py_asyncio", "py_uvloop", "py_threads", "py_procs")
 PY_CLIENTS = {"db": {"py_asyncio": "asyncpg", "py_uvloop": "asyncpg", "py_threads": "psycopg",
                      "py_procs": "psycopg"},
               "http": {"py_asyncio": "aiohttp", "py_uvloop": "aiohttp", "py_threads": "requests",
@@ -436,7 +443,7 @@ def _python_capacity(group, workload, target_ms, **params):
     """The Python arm's open loop: each client's capacity under the p99 target (its loops keep
     timers to the millisecond, epoll's and libuv's, so a request on a loop may go out up to
     1 ms after it is due; its latency counts that, as pgbench -R's counts its schedule lag)."""
-    caps, cells, found = _capacities(group, workload, PY_MODELS, target_ms, **params)
+    caps, cells, found = _capacities(group, workload, _py(group, workload), target_ms, **params)
     if not caps:
         return None
     named = [f"{c} ({PY_CLIENTS[workload][m]})" for c, m in zip(caps, found)]
@@ -451,7 +458,7 @@ def _python_claim(group, workload, **params):
     """The guide's own language at the same point (the Python arm): each client's rate, and
     the async client's multiple of the blocking one's (best of each)."""
     parts, cells, best = [], [], {}
-    for m in PY_MODELS:
+    for m in _py(group, workload):
         p = next((x for x in group.select(workload, m) if not x.get("rate")
                   and all(x.get(k) == v for k, v in params.items())), None)
         if p is None:
@@ -460,7 +467,7 @@ def _python_claim(group, workload, **params):
         lib = PY_CLIENTS[workload][m]
         parts.append(f"{lib} on `{m}` {c.text}")
         cells.append(c)
-        kind = "async" if m in ("py_asyncio", "py_uvloop") else "blocking"
+        kind = "async" if group.waits(m) == "loop" else "blocking"
         if p.v("items_per_second") and p.v("items_per_second") > best.get(kind, (0,))[0]:
             best[kind] = (p.v("items_per_second"), m)
     if not parts:
@@ -501,7 +508,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         return _pick(group, "db.peer", "pgbench", workers=jobs, **params)
 
     parts, cells, ratios, mine = [], [], [], {}
-    for m in DB_MODELS + ("coro·pipeline",):
+    for m in _cpp(group, "db") + ["coro·pipeline"]:
         model, extra = ("coro", {"depth": 4}) if m == "coro·pipeline" else (m, {})
         p = next((x for x in pts if x.model == model and x.get("query") == "pk"
                   and x.get("concurrency") == c and not x.get("rate")
@@ -559,7 +566,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
     if not ratios and group.select("db.peer", ok=False):
         bad = group.select("db.peer", ok=False)[0]
         out.append(Claim(f"pgbench did not run: {bad.error}", (Cell("", (bad.name,)),)))
-    caps, cells, found = _capacities(group, "db", DB_MODELS, target_ms, query="pk")
+    caps, cells, found = _capacities(group, "db", _cpp(group, "db"), target_ms, query="pk")
     if caps:
         peers = _pgbench_capacities(group, target_ms, c)
         out.append(Claim(
@@ -601,7 +608,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             continue
         cc = mine[0].get("concurrency")
         bits, cl = [], []
-        for m in DB_MODELS:
+        for m in _cpp(group, "db"):
             p = next((x for x in mine if x.model == m and x.get("concurrency") == cc), None)
             if p is not None:
                 v = measured(group, p, "items_per_second")
