@@ -268,6 +268,13 @@ def text(a, at, models, failed, answer, seconds, cores):
         lines.append(f"{m:<16} {tput:<28} {eff:>8} {cpu:>10} {size(s['memory_per_in_flight_bytes']):>17}")
     for m, why in failed.items():
         lines.append(f"{m:<16} not measured: {why}")
+    short = [m for m in ranking if a.cpu_us >= 50 and models[m]["cpu_per_task_us"]
+             and models[m]["cpu_per_task_us"] < 0.8 * a.cpu_us]
+    if short:
+        lines += ["", f"Warning: {', '.join(short)} used less CPU per task than the {a.cpu_us:,} µs asked "
+                      f"({', '.join(us(models[m]['cpu_per_task_us']) for m in short)}): the run's calibration "
+                      "of the work (iterations per µs, measured at its start) was off, most likely because "
+                      "something else ran then; the answer may be wrong: run it again on a quiet machine."]
     lines += ["", "The limit: the point's ideal (all cores busy for CPU work; C tasks in flight, each its wait "
                   "and its CPU, for waits). Memory per task in flight: the benchmark's peak RSS over the run's "
                   "start, per task in flight (the kernel's own memory not included)."]
@@ -345,7 +352,9 @@ def main(argv=None):
     if a.json:
         json.dump({"point": at, "workload": describe(a, cores), "recommended": pick, "runner_up": runner,
                    "margin": margin, "tie": tie if len(tie) > 1 else [], "ranking": ranking, "models": models,
-                   "not_measured": failed, "seconds": seconds, "flips": {"source": source, "crossovers": flip}},
+                   "not_measured": failed, "seconds": seconds, "flips": {"source": source, "crossovers": flip},
+                   "short_of_cpu": [m for m in ranking if a.cpu_us >= 50 and models[m]["cpu_per_task_us"]
+                                    and models[m]["cpu_per_task_us"] < 0.8 * a.cpu_us]},
                   sys.stdout, indent=1)
         print()
     else:
