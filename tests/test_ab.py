@@ -25,7 +25,7 @@ import json, os, pathlib, random, re, sys
 args = sys.argv[1:]
 out = next(a.split("=", 1)[1] for a in args if a.startswith("--out=")) if any(
     a.startswith("--out=") for a in args) else args[args.index("--out") + 1]
-flt = next((a.split("=", 1)[1] for a in args if a.startswith("--benchmark_filter=")), "")
+flt = ([a.split("=", 1)[1] for a in args if a.startswith("--benchmark_filter=")] or [""])[-1]  # the last wins
 state = pathlib.Path(os.environ["FAKE_STATE"])
 k = int(state.read_text()) if state.exists() else 0
 state.write_text(str(k + 1))
