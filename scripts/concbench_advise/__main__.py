@@ -53,7 +53,7 @@ def parser():
     p.add_argument("--repetitions", type=int, default=3, help="runs per model (default 3; 1 to 20)")
     p.add_argument("--max-workers", type=int, default=1000,
                    help="leave out the points whose model needs more workers than this (a blocking model "
-                        "takes one thread or process per wait: 10,000 of them took minutes per run here); "
+                        "takes one thread or process per wait, and thousands of them take minutes per run); "
                         "default 1000")
     p.add_argument("--sweeps", metavar="RESULTS.json",
                    help="where the answer flips is read from this run's sweeps (default: results/latest.json "

@@ -15,6 +15,7 @@ the rounds asked and at twice as many where the pool allows: the detection rate 
 """
 import io
 import json
+import pathlib
 import random
 from contextlib import redirect_stdout
 
@@ -25,7 +26,7 @@ SCALED = ("real_time", "cpu_time", "cpu_user_s", "cpu_sys_s")
 
 
 def _docs(paths):
-    return [json.loads(open(p).read()) for p in paths]
+    return [json.loads(pathlib.Path(p).read_text()) for p in paths]
 
 
 def _merge(docs, factor=1.0, models=()):
@@ -132,7 +133,6 @@ def markdown(result, header):
 def main(argv):
     """scripts/compare calibrate RUN.json... : the rates from a pool of runs of one binary."""
     import argparse
-    import pathlib
     import sys
     from . import deps
     from .load import InputError, load

@@ -12,9 +12,8 @@ run's fingerprint. Where at least --floors-moved of them (default 2) moved at th
 Welch t-test on each floor's series, p < --floor-pvalue, default 0.05, and a change of at least
 --floor-effect, default 5 %), the change is the machine's, and is reported as "the machine
 changed", never as the code's regression. A floor is measured once per run, so this test is
-looser than the benchmarks': a machine that moved is easier to call than a regression (on 30
-runs of one revision on a shared VM, the floors moved so at two places and nowhere else, and
-every change point the benchmarks showed there was the machine's).
+looser than the benchmarks': a machine that moved is easier to call than a regression
+(docs/regression-gate.md has the runs that chose it).
 
 Output: Markdown on stdout (and in --markdown FILE), the change points in --json FILE.
 Exit status: 0 no regression of the code, 1 one or more, 2 bad input (fewer than 2*MIN_RUNS
@@ -23,6 +22,7 @@ import argparse
 import json
 import math
 import pathlib
+import statistics
 import sys
 
 from . import deps
@@ -75,9 +75,7 @@ def welch(a, b):
 
 
 def _median(v):
-    s = sorted(v)
-    n = len(s)
-    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    return statistics.median(v)
 
 
 def change_points(x, max_p, min_effect, min_size=MIN_RUNS):

@@ -273,8 +273,7 @@ const bool registered = register_case({
           for (const Params& p : grid(s, IoShape::loop)) {
             if (p.has("depth")) continue;
             points.push_back(p);
-            // pgbench -S too, closed and (but in quick, where its -T 3 is a tenth of db's time)
-            // with -R
+            // pgbench -S too, closed and (but in quick: each -R point is a -T 3 run) with -R
             if (Query(p.get("query")) == Query::pk && !(s.quick() && p.has("rate")))
               points.push_back(Params(p).set("query", int64_t(Query::builtin)));
           }

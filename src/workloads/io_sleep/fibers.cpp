@@ -8,12 +8,7 @@
 namespace concbench::io_sleep {
 namespace {
 TaskResult fiber_sleep(std::size_t i, std::chrono::microseconds latency) {
-  const auto t0 = std::chrono::steady_clock::now();
-  if (!fault::skip_wait()) {
-    inflight::Scope waiting;
-    boost::this_fiber::sleep_for(latency);
-  }
-  return {value(i), uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - t0).count())};
+  return sleep_task(i, latency, [](std::chrono::microseconds d) { boost::this_fiber::sleep_for(d); });
 }
 
 const bool registered = register_case({

@@ -28,16 +28,21 @@ Config config(const Params& p);
 
 inline uint64_t value(std::size_t i) { return mix64(i ^ 0x5ee9); }
 
-// The blocking task: sleep on this thread.
-inline TaskResult sleep_task(std::size_t i, std::chrono::microseconds latency) {
+// The blocking task: sleep on this thread (`sleep`: how the caller's model blocks, a
+// fiber's sleep for fibers).
+template <class Sleep>
+TaskResult sleep_task(std::size_t i, std::chrono::microseconds latency, Sleep sleep) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!fault::skip_wait()) {
     inflight::Scope waiting;
-    std::this_thread::sleep_for(latency);
+    sleep(latency);
   }
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::steady_clock::now() - t0);
   return {value(i), uint64_t(ns.count())};
+}
+inline TaskResult sleep_task(std::size_t i, std::chrono::microseconds latency) {
+  return sleep_task(i, latency, [](std::chrono::microseconds d) { std::this_thread::sleep_for(d); });
 }
 
 // The loop's task: await an asio steady_timer (used by every loop model).

@@ -45,9 +45,9 @@ class Payloads {
 
  private:
   std::string_view bytes() const { return {data_, size_}; }
-  // A mapping of its own, advised to use huge pages and written once: a 4 KiB page fault
-  // per page, zeroed and then written, made its set-up three quarters of an ipc
-  // benchmark's wall time on a VM; every model and the reference read the same buffers.
+  // A mapping of its own, advised to use huge pages and written once (not zero-filled first):
+  // the set-up is page faults, not the work; every model and the reference read the same
+  // buffers (docs/findings.md has what it saved).
   char* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t mapped_ = 0;

@@ -8,12 +8,7 @@
 namespace concbench::mixed {
 namespace {
 TaskResult fiber_task(std::size_t i, const Config& c) {
-  const auto t0 = std::chrono::steady_clock::now();
-  if (!fault::skip_wait()) {
-    inflight::Scope waiting;
-    boost::this_fiber::sleep_for(c.latency);
-  }
-  return finish(i, c, t0);
+  return blocking_task(i, c, [](std::chrono::microseconds d) { boost::this_fiber::sleep_for(d); });
 }
 
 const bool registered = register_case({
