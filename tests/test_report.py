@@ -1032,6 +1032,35 @@ def test_a_model_and_a_scenario_the_scripts_never_heard_of_are_drawn_and_answere
     assert drawn, "the made-up model's own colour is in no plot"
 
 
+def test_the_guides_models_are_the_ones_the_file_says_stand_for_its_approaches(tmp_path):
+    """Which model answers for asyncio, threading and multiprocessing is each kind's own
+    "stands_for": renamed and declared so, `coro`'s points answer the asyncio rows under their
+    new name and its units are named by their kind's "unit"; a file that declares it for no
+    model gets no row for that approach, never a hand-picked one."""
+    def rename(d, old, new, **facts):
+        for b in d["benchmarks"]:
+            for k in ("name", "run_name"):
+                if k in b:
+                    b[k] = b[k].replace(f"/{old}/", f"/{new}/")
+        kinds = d["context"]["concbench_model_kinds"]
+        kinds[new] = dict(kinds.pop(old), **facts)
+        d["context"]["concbench_models"] = [new if m == old else m for m in d["context"]["concbench_models"]]
+
+    def declare(d):
+        rename(d, "coro", "my_loop", stands_for="asyncio", unit="a made-up unit")
+        for m, k in d["context"]["concbench_model_kinds"].items():
+            k.setdefault("stands_for", {"threads": "threading"}.get(m, ""))
+
+    (g,) = model.group_runs(load.load_runs([str(edited(tmp_path, "basic.json", declare))]))
+    assert (g.stands_for("asyncio"), g.stands_for("threading"), g.stands_for("multiprocessing")) == \
+        ("my_loop", "threads", None)
+    rows = decide.decide(g).guide
+    assert {r.approach for r in rows} == {"async (asyncio)", "threading"}
+    assert {r.model for r in rows if r.approach == "async (asyncio)"} == {"my_loop"}
+    assert any("my_loop" in r.measured.text or r.measured.sources for r in rows
+               if r.approach == "async (asyncio)")
+
+
 LAYOUT_CHECK = """<script>window.addEventListener("load", () => {
   const b = document.body;
   for (const d of document.querySelectorAll("details")) d.open = true;  // the appendix too

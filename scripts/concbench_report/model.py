@@ -13,7 +13,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from concbench_results.facts import *  # noqa: F401,F403  (the report reads them as model.*)
-from concbench_results.facts import declared_floors, declared_order, model_floor, model_waits, order_models, peers_in
+from concbench_results.facts import declared_floors, declared_order, model_fact, model_floor, model_waits, order_models, peers_in, standing_for
 from concbench_results.load import finite
 from concbench_results.names import *  # noqa: F401,F403
 from concbench_results.names import GB_FIELDS, GB_TAGGED, GB_TAGS, _AGGREGATE_SUFFIX, _TIME_UNIT, NameError_, base_name, parse_name
@@ -130,6 +130,18 @@ class Group:
     def waits(self, model):
         """How `model` waits in this group's runs: loop | suspend | blocking | None."""
         return model_waits(self.context, model)
+
+    def fact(self, model, key, default=None):
+        """`key` of `model`'s kind in this group's runs (concbench_results.facts.model_fact)."""
+        return model_fact(self.context, model, key, default)
+
+    def stands_for(self, approach, python=False):
+        """The model of the C++ binary (or, `python`, of the Python arm) that stands for the
+        guide's `approach` ("asyncio", "threading", "multiprocessing"), whether or not it ran;
+        None when neither the file nor BEFORE_DECLARED says."""
+        models = [m for m in order_models(set(self.models), self.context)
+                  if m.startswith("py_") == python]
+        return standing_for(self.context, approach, models)
 
     @property
     def floors(self):

@@ -161,6 +161,43 @@ def model_floor(context, model):
     return floor if isinstance(floor, str) and floor else None
 
 
+# The guide's three approaches; each language's model that stands for one says so in its kind
+# (concbench_model_kinds[m]["stands_for"]), as it says what one of its units is ("unit") and
+# which client library its db and http tasks use ("clients").
+APPROACHES = ("asyncio", "threading", "multiprocessing")
+# Files written before the writers declared these facts (the committed reference runs among
+# them): what those writers' tables said then. A file that declares the key is never read here.
+BEFORE_DECLARED = {
+    "stands_for": {"coro": "asyncio", "threads": "threading", "procs": "multiprocessing",
+                   "py_asyncio": "asyncio", "py_threads": "threading", "py_procs": "multiprocessing"},
+    "unit": {"coro": "a coroutine (co_spawn)", "thread_per_task": "a thread",
+             "tbb": "a suspended TBB task", "fork_per_task": "a fork()",
+             "exec_per_task": "a posix_spawn() of a tiny program",
+             "py_asyncio": "an asyncio task (create_task)", "py_uvloop": "a uvloop task",
+             "py_threads": "a threading.Thread", "py_procs": "a multiprocessing.Process (fork)"},
+    "clients": {"py_asyncio": {"db": "asyncpg", "http": "aiohttp"},
+                "py_uvloop": {"db": "asyncpg", "http": "aiohttp"},
+                "py_threads": {"db": "psycopg", "http": "requests"},
+                "py_procs": {"db": "psycopg", "http": "requests"}},
+    "sized": {"coro": False, "py_asyncio": False, "py_uvloop": False, "exec_per_task": False},
+}
+
+
+def model_fact(context, model, key, default=None):
+    """`key` of `model`'s kind as the file declares it; for a file whose kind of `model` predates
+    the key, BEFORE_DECLARED's; else `default`."""
+    kinds = (context or {}).get("concbench_model_kinds")
+    kind = kinds.get(model) if isinstance(kinds, dict) else None
+    if isinstance(kind, dict) and key in kind:
+        return kind[key]
+    return BEFORE_DECLARED.get(key, {}).get(model, default)
+
+
+def standing_for(context, approach, models):
+    """The one of `models` whose kind stands for the guide's `approach` (APPROACHES), or None."""
+    return next((m for m in models if model_fact(context, m, "stands_for") == approach), None)
+
+
 # Google Benchmark's own fields: everything else numeric in an entry is a concbench counter.
 def peers_in(context):
     """The models of a results file's context that are the field's tools (concbench_peers:

@@ -37,6 +37,12 @@ struct ModelKind {
   std::string_view colour = "";
   std::string_view marker = "o";
   std::string_view line = "dashed";
+  // Which of the guide's three approaches (asyncio, threading, multiprocessing) this model
+  // stands for in its claims, or "" (a variant): the report finds the guide's models by it.
+  std::string_view stands_for = "";
+  // What one of its units is, in words, where a scenario creates units one by one (spawn):
+  // "a coroutine (co_spawn)"; "" where it has no unit of its own.
+  std::string_view unit = "";
 };
 
 // In the order the report shows them: the guide's three models and tbb, then the variants.
@@ -45,19 +51,22 @@ inline constexpr ModelKind kModelKinds[] = {
      .sized = false, .each = true, .map = true, .per_task = false,
      .shape = "one io_context on one thread, C++20 coroutines",
      .floor = "co_spawn_us",
-     .family = "loop", .colour = "#1f77b4", .marker = "o", .line = "solid"},
+     .family = "loop", .colour = "#1f77b4", .marker = "o", .line = "solid",
+     .stands_for = "asyncio", .unit = "a coroutine (co_spawn)"},
     {.model = "threads", .waits = "blocking", .workers = "threads",
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "a pool of P std::threads with one shared queue (ThreadPoolExecutor)",
      .floor = "thread_switch_us",
-     .family = "pool", .colour = "#ff7f0e", .marker = "s", .line = "solid"},
+     .family = "pool", .colour = "#ff7f0e", .marker = "s", .line = "solid",
+     .stands_for = "threading"},
     {.model = "tbb", .waits = "suspend", .workers = "threads",
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "oneTBB task_arena(P) + task_group / parallel_for, work stealing; an I/O wait "
                "is an async_node message or a suspended task (tbb::task::suspend), its thread "
                "free meanwhile",
      .floor = "tbb_task_us",
-     .family = "scheduler", .colour = "#2ca02c", .marker = "^", .line = "solid"},
+     .family = "scheduler", .colour = "#2ca02c", .marker = "^", .line = "solid",
+     .unit = "a suspended TBB task"},
     {.model = "tbb_blocking", .waits = "blocking", .workers = "threads",
      .sized = true, .each = true, .map = false, .per_task = false,
      .shape = "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait",
@@ -67,7 +76,8 @@ inline constexpr ModelKind kModelKinds[] = {
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)",
      .floor = "process_switch_us",
-     .family = "processes", .colour = "#d62728", .marker = "D", .line = "solid"},
+     .family = "processes", .colour = "#d62728", .marker = "D", .line = "solid",
+     .stands_for = "multiprocessing"},
     {.model = "coro_mt", .waits = "loop", .workers = "threads",
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "one io_context per worker thread",
@@ -82,19 +92,22 @@ inline constexpr ModelKind kModelKinds[] = {
      .sized = true, .each = true, .map = false, .per_task = true,
      .shape = "a new std::thread per task, at most P alive",
      .floor = "thread_create_join_us",
-     .family = "per task", .colour = "#e377c2", .marker = "X", .line = "dashed"},
+     .family = "per task", .colour = "#e377c2", .marker = "X", .line = "dashed",
+     .unit = "a thread"},
     {.model = "fork_per_task", .waits = "blocking", .workers = "processes",
      .sized = true, .each = true, .map = false, .per_task = true,
      .shape = "a fork() per task, at most P alive",
      .floor = "fork_small_us",
-     .family = "per task", .colour = "#7f7f7f", .marker = "*", .line = "dashed"},
+     .family = "per task", .colour = "#7f7f7f", .marker = "*", .line = "dashed",
+     .unit = "a fork()"},
     {.model = "fibers", .waits = "suspend", .workers = "threads",
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "Boost.Fiber: one fiber per task on P threads sharing them by work stealing "
                "(M:N, as gevent or goroutines); a wait parks the fiber and frees its thread; a "
                "task comes in through a fiber channel that wakes a pool thread",
      .floor = "thread_switch_us",
-     .family = "fibers", .colour = "#e7298a", .marker = "1", .line = "dashed"},
+     .family = "fibers", .colour = "#e7298a", .marker = "1", .line = "dashed",
+     .unit = "a fiber"},
     {.model = "threads_ws", .waits = "blocking", .workers = "threads",
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "a pool of P std::threads, one queue each, idle workers steal (ForkJoinPool's shape)",
@@ -104,7 +117,8 @@ inline constexpr ModelKind kModelKinds[] = {
      .sized = false, .each = true, .map = false, .per_task = true,
      .shape = "a posix_spawn() of a tiny program per task (spawn only)",
      .floor = "fork_small_us",
-     .family = "per task", .colour = "#a0522d", .marker = "H", .line = "dashed"},
+     .family = "per task", .colour = "#a0522d", .marker = "H", .line = "dashed",
+     .unit = "a posix_spawn() of a tiny program"},
     {.model = "wrk", .waits = "loop", .workers = "threads",
      .sized = true, .each = false, .map = false, .per_task = false,
      .shape = "not a model: the peer tool wrk (C, one epoll loop per thread) on the same "

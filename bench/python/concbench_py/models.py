@@ -17,24 +17,33 @@ import os
 import threading
 import time
 
-# As context concbench_model_kinds (models/kinds.hpp's fields), for the report.
+# As context concbench_model_kinds (models/kinds.hpp's fields), for the report; `clients`: the
+# library each model's db and http tasks use.
 KINDS = {
     "py_asyncio": {"waits": "loop", "workers": "threads", "sized": False, "each": True, "map": True,
                    "per_task": False, "shape": "Python: one asyncio event loop (selector), coroutines",
                    "floor": "",
-                   "family": "loop", "style": {"colour": "#17becf", "marker": "h", "line": "dashed"}},
+                   "family": "loop", "style": {"colour": "#17becf", "marker": "h", "line": "dashed"},
+                   "stands_for": "asyncio", "unit": "an asyncio task (create_task)",
+                   "clients": {"db": "asyncpg", "http": "aiohttp"}},
     "py_uvloop": {"waits": "loop", "workers": "threads", "sized": False, "each": True, "map": True,
                   "per_task": False, "shape": "Python: one uvloop event loop (libuv), coroutines",
                   "floor": "",
-                  "family": "loop", "style": {"colour": "#393b79", "marker": "p", "line": "dashed"}},
+                  "family": "loop", "style": {"colour": "#393b79", "marker": "p", "line": "dashed"},
+                  "stands_for": "", "unit": "a uvloop task",
+                  "clients": {"db": "asyncpg", "http": "aiohttp"}},
     "py_threads": {"waits": "blocking", "workers": "threads", "sized": True, "each": True, "map": True,
                    "per_task": False, "shape": "Python: ThreadPoolExecutor(max_workers=W), the GIL held "
                    "while Python runs", "floor": "",
-                   "family": "pool", "style": {"colour": "#8c6d31", "marker": "d", "line": "dashed"}},
+                   "family": "pool", "style": {"colour": "#8c6d31", "marker": "d", "line": "dashed"},
+                   "stands_for": "threading", "unit": "a threading.Thread",
+                   "clients": {"db": "psycopg", "http": "requests"}},
     "py_procs": {"waits": "blocking", "workers": "processes", "sized": True, "each": True, "map": True,
                  "per_task": False, "shape": "Python: ProcessPoolExecutor(max_workers=W), forked workers, "
                  "pickled tasks and results", "floor": "",
-                 "family": "processes", "style": {"colour": "#843c39", "marker": ">", "line": "dashed"}},
+                 "family": "processes", "style": {"colour": "#843c39", "marker": ">", "line": "dashed"},
+                 "stands_for": "multiprocessing", "unit": "a multiprocessing.Process (fork)",
+                 "clients": {"db": "psycopg", "http": "requests"}},
 }
 MODELS = tuple(KINDS)
 for _i, _m in enumerate(MODELS):  # after the C++ binary's models, in this table's order

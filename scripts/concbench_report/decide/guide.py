@@ -12,6 +12,27 @@ from .common import (DEFAULT_TOLERANCE, Cell, cell_of, class_of, entry_of, shape
 
 ASYNC, THREADING, MULTIPROCESSING = "async (asyncio)", "threading", "multiprocessing"
 GIL_CLAIM = "limited by the GIL (Python)"
+# Each approach's word in a model's kind ("stands_for"): the run says which model is which.
+STANDS_FOR = {ASYNC: "asyncio", THREADING: "threading", MULTIPROCESSING: "multiprocessing"}
+
+
+def roles(group, python=False):
+    """{approach: model}: the C++ (or Python) model standing for each of the guide's approaches
+    in this run; an approach no model stands for is left out."""
+    out = {a: group.stands_for(w, python) for a, w in STANDS_FOR.items()}
+    return {a: m for a, m in out.items() if m is not None}
+
+
+def threaded(group, model):
+    """True for a model whose several workers are threads of one process (they share memory)."""
+    return group.fact(model, "workers") == "threads" and bool(group.fact(model, "sized", True)) \
+        and not group.fact(model, "per_task", False)
+
+
+def loops_per_core(group, model):
+    """The C++ models that run `model`'s event loop once per worker thread (coro_mt's shape)."""
+    return [m for m in group.models if m != model and not m.startswith("py_")
+            and group.waits(m) == "loop" and threaded(group, m)]
 
 
 @dataclass(frozen=True)
@@ -51,7 +72,7 @@ def spin_cases(group, *workloads):
 
 # --------------------------------------------------------------------------- concurrency
 
-def concurrency_row(rows, approach, model, how):
+def concurrency_row(rows, approach, model, how, base=None):
     """'Concurrency: yes', against the most waits the model held at ≥ 90 % of the ideal."""
     reach = cell_of(rows, "io_reach", model)
     mem = cell_of(rows, "io_memory", model)
@@ -67,10 +88,10 @@ def concurrency_row(rows, approach, model, how):
     c = reach.value
     kind = "holds" if c >= 100 else "partly"
     verdicts = [] if kind == "holds" else [f"only up to C = {sig(c)}"]
-    coro_mem = cell_of(rows, "io_memory", "coro")
-    if model != "coro" and coro_mem and coro_mem.value and mem.value:
-        verdicts.append(f"at {sig(mem.value / coro_mem.value, 2)}× the memory per operation "
-                        "of coro")
+    base_mem = cell_of(rows, "io_memory", base) if base else None
+    if model != base and base_mem and base_mem.value and mem.value:
+        verdicts.append(f"at {sig(mem.value / base_mem.value, 2)}× the memory per operation "
+                        f"of {base}")
     return guide_row(approach, model, "concurrency", "yes", text, sources_of(reach, mem),
                      "; ".join(verdicts), kind)
 
@@ -96,28 +117,29 @@ def undecidable(approach, model, aspect, claim, cell, cores):
     return None
 
 
-def coro_parallelism(rows, cores, d, shape):
-    """asyncio: 'parallelism: no'; one loop per core (coro_mt) is C++'s way past it."""
+def loop_parallelism(rows, cores, d, shape, model, per_core=()):
+    """asyncio: 'parallelism: no'; one loop per core (`per_core`, coro_mt) is C++'s way past it."""
     aspect, key = "parallelism" + shape, shape_key("cpu_speedup", d)
-    c = cell_of(rows, key, "coro")
-    row = undecidable(ASYNC, "coro", aspect, "no", c, cores)
+    c = cell_of(rows, key, model)
+    row = undecidable(ASYNC, model, aspect, "no", c, cores)
     if row is not None:
         return row
     if c.value >= 1.25:
-        return guide_row(ASYNC, "coro", aspect, "no", speedup_text(c, cores), sources_of(c),
+        return guide_row(ASYNC, model, aspect, "no", speedup_text(c, cores), sources_of(c),
                          "the loop ran faster than one core", "differs")
-    mt = cell_of(rows, key, "coro_mt")
-    extra = f"; one loop per core (coro_mt) reaches {mt.text}" if mt and mt.value else ""
-    return guide_row(ASYNC, "coro", aspect, "no", speedup_text(c, cores) + extra,
+    mt, mt_model = next(((cell_of(rows, key, m), m) for m in per_core
+                         if (cell_of(rows, key, m) or Cell("", ())).value), (None, None))
+    extra = f"; one loop per core ({mt_model}) reaches {mt.text}" if mt else ""
+    return guide_row(ASYNC, model, aspect, "no", speedup_text(c, cores) + extra,
                      sources_of(c, mt), "one loop uses one core" +
                      ("; C++ can run one loop per core" if extra else ""), "holds")
 
 
-def threads_parallelism(rows, cores, d, shape):
+def threads_parallelism(rows, cores, d, shape, model):
     """threading: 'limited by the GIL': C++ threads have none."""
     aspect = "parallelism" + shape
-    c = cell_of(rows, shape_key("cpu_speedup", d), "threads")
-    row = undecidable(THREADING, "threads", aspect, GIL_CLAIM, c, cores)
+    c = cell_of(rows, shape_key("cpu_speedup", d), model)
+    row = undecidable(THREADING, model, aspect, GIL_CLAIM, c, cores)
     if row is not None:
         return row
     if c.value / cores >= 0.75:
@@ -129,19 +151,19 @@ def threads_parallelism(rows, cores, d, shape):
     else:
         verdict, kind = (f"threads did not scale here ({c.text}), though C++ has no GIL: "
                          "check the machine's load", "partly")
-    return guide_row(THREADING, "threads", aspect, GIL_CLAIM, speedup_text(c, cores),
+    return guide_row(THREADING, model, aspect, GIL_CLAIM, speedup_text(c, cores),
                      sources_of(c), verdict, kind)
 
 
-def procs_parallelism(rows, cores, d, shape):
+def procs_parallelism(rows, cores, d, shape, model):
     """multiprocessing: 'parallelism: yes', holding at ≥ 75 % of the cores."""
     aspect = "parallelism" + shape
-    c = cell_of(rows, shape_key("cpu_speedup", d), "procs")
-    row = undecidable(MULTIPROCESSING, "procs", aspect, "yes", c, cores)
+    c = cell_of(rows, shape_key("cpu_speedup", d), model)
+    row = undecidable(MULTIPROCESSING, model, aspect, "yes", c, cores)
     if row is not None:
         return row
     ok = c.value / cores >= 0.75
-    return guide_row(MULTIPROCESSING, "procs", aspect, "yes", speedup_text(c, cores),
+    return guide_row(MULTIPROCESSING, model, aspect, "yes", speedup_text(c, cores),
                      sources_of(c), "" if ok else f"only {c.text} on {cores} cores",
                      "holds" if ok else "partly")
 
@@ -149,14 +171,15 @@ def procs_parallelism(rows, cores, d, shape):
 # ------------------------------------------------------------------------------ best for
 
 def claim_verdict(cls, model, loops_ok, threads_note, waits):
-    """(verdict, kind) of 'best for' when `model` and others were ranked in `cls`."""
+    """(verdict, kind) of 'best for' when `model` and others were ranked in `cls`;
+    `threads_note(m)`: m's workers are threads of one process (the note on procs' claim)."""
     winners = cls.winners
     kinds = {w: (waits(w) if waits else None) for w in winners}
     wins = f"{' = '.join(winners)} {'wins' if len(winners) == 1 else 'tie'}"
     if model in winners:
         others = [w for w in winners if w != model]
         verdict = f"tied with {', '.join(others)}" if others else f"{model} wins"
-        if threads_note and any(w in ("threads", "tbb", "tbb_blocking") for w in others):
+        if threads_note and any(threads_note(w) and waits(w) != "loop" for w in others):
             verdict += ": in C++ threads do the same without moving data between processes"
         return verdict, "holds"
     if loops_ok and "loop" in kinds.values():
@@ -167,7 +190,7 @@ def claim_verdict(cls, model, loops_ok, threads_note, waits):
                 "wait, as on a loop, but on every core", "partly")
     behind = 1 - entry_of(cls, model).score / cls.ranking[0].score
     verdict = f"{wins}; {model} is {percent(behind)} behind"
-    if threads_note and any(w in ("threads", "tbb", "tbb_blocking", "coro_mt") for w in winners):
+    if threads_note and any(threads_note(w) for w in winners):
         verdict += " (C++ threads are parallel and share memory)"
     return verdict, "partly" if behind <= 0.25 else "differs"
 
@@ -207,7 +230,7 @@ def best_for_claim(approach, model, claim, cls, loops_ok=False, also=(), threads
 
 # ------------------------------------------------------------------------------ overhead
 
-def overhead_evidence(rows, classes, dispatch, procs="procs", threads="threads"):
+def overhead_evidence(rows, classes, dispatch, procs, threads):
     """(parts, sources, worse) for `procs` against `threads` in one dispatch: per task (the
     headline's overhead row, with each model's multiple of its floor) and for moving data
     (the large-payload ipc class); worse[k] is True where procs cost more."""
@@ -231,26 +254,29 @@ def overhead_evidence(rows, classes, dispatch, procs="procs", threads="threads")
     return parts, sources, worse
 
 
-def gil_overhead(group, dispatch):
+def gil_overhead(group, dispatch, model):
     """py_threads' per-task overhead against the limit the GIL sets, one core: (wall −
     sequential time) / tasks at its overhead point; the counter's min(P, cores) would charge
     it the core the GIL leaves idle. (µs, point) or None."""
     from .headline import overhead_point
-    p = overhead_point(group, "py_threads", dispatch) if group is not None else None
+    p = overhead_point(group, model, dispatch) if group is not None else None
     if p is None or None in (p.v("wall_s"), p.v("reference_s"), p.v("tasks")) or not p.v("tasks"):
         return None
     return (p.v("wall_s") - p.v("reference_s")) / p.v("tasks") * 1e6, p
 
 
-def overhead_claim(rows, classes, dispatch=None, shape="", language="C++", group=None):
+def overhead_claim(rows, classes, dispatch=None, shape="", language="C++", group=None,
+                   procs=None, threads=None):
     """multiprocessing: 'high per-task and data-transfer overhead', within one dispatch; in
     Python, py_procs against py_threads, whose per-task overhead is taken against the GIL's
     limit of one core (the counter's min(P, cores) would charge it the idle core)."""
     claim = "high per-task and data-transfer overhead"
     aspect = "overhead" + shape
-    procs, threads = ("procs", "threads") if language == "C++" else ("py_procs", "py_threads")
+    if group is not None and (procs is None or threads is None):
+        mine = roles(group, python=language != "C++")
+        procs, threads = mine.get(MULTIPROCESSING), mine.get(THREADING)
     parts, sources, worse = overhead_evidence(rows, classes, dispatch, procs, threads)
-    gil = gil_overhead(group, dispatch) if language != "C++" else None
+    gil = gil_overhead(group, dispatch, threads) if language != "C++" else None
     po = cell_of(rows, shape_key("overhead", dispatch), procs)
     if gil is not None and po is not None and po.value is not None and parts and \
             parts[0].startswith("per task"):
@@ -281,40 +307,47 @@ def overhead_claim(rows, classes, dispatch=None, shape="", language="C++", group
 
 # ------------------------------------------------------------------------------- the table
 
-def async_rows(group, rows, classes):
+HOW = {ASYNC: "on one thread", THREADING: "with one thread each",
+       MULTIPROCESSING: "with one process each"}
+
+
+def async_rows(group, rows, classes, m):
     spin = spin_cases(group, "cpu.spin")
-    return [concurrency_row(rows, ASYNC, "coro", "on one thread")] + \
-        [coro_parallelism(rows, group.cores, d, shape) for d, shape in spin] + \
-        [best_for_claim(ASYNC, "coro", "I/O-bound work at high concurrency",
+    model = m[ASYNC]
+    return [concurrency_row(rows, ASYNC, model, HOW[ASYNC], base=model)] + \
+        [loop_parallelism(rows, group.cores, d, shape, model, loops_per_core(group, model))
+         for d, shape in spin] + \
+        [best_for_claim(ASYNC, model, "I/O-bound work at high concurrency",
                         class_of(classes, "io_high"), loops_ok=True, waits=group.waits)]
 
 
-def threading_rows(group, rows, classes):
+def threading_rows(group, rows, classes, m):
     spin = spin_cases(group, "cpu.spin")
-    return [concurrency_row(rows, THREADING, "threads", "with one thread each")] + \
-        [threads_parallelism(rows, group.cores, d, shape) for d, shape in spin] + \
-        [best_for_claim(THREADING, "threads", "I/O-bound work with blocking libraries",
+    model = m[THREADING]
+    return [concurrency_row(rows, THREADING, model, HOW[THREADING], base=m.get(ASYNC))] + \
+        [threads_parallelism(rows, group.cores, d, shape, model) for d, shape in spin] + \
+        [best_for_claim(THREADING, model, "I/O-bound work with blocking libraries",
                         class_of(classes, "io_low"), also=shaped(classes, "cpu_coarse"))]
 
 
-def multiprocessing_rows(group, rows, classes):
+def multiprocessing_rows(group, rows, classes, m):
     def coarse(d):
         return class_of(classes, shape_key("cpu_coarse", d)) or \
             class_of(classes, shape_key("cpu_real", d))
-    return [concurrency_row(rows, MULTIPROCESSING, "procs", "with one process each")] + \
-        [procs_parallelism(rows, group.cores, d, shape)
+    model = m[MULTIPROCESSING]
+    return [concurrency_row(rows, MULTIPROCESSING, model, HOW[MULTIPROCESSING], base=m.get(ASYNC))] + \
+        [procs_parallelism(rows, group.cores, d, shape, model)
          for d, shape in spin_cases(group, "cpu.spin")] + \
-        [best_for_claim(MULTIPROCESSING, "procs", "CPU-bound work", coarse(d), threads_note=True,
+        [best_for_claim(MULTIPROCESSING, model, "CPU-bound work", coarse(d),
+                        threads_note=lambda w: threaded(group, w), waits=group.waits,
                         aspect="best for" + shape)
          for d, shape in spin_cases(group, "cpu.spin", "cpu.real")] + \
-        [overhead_claim(rows, classes, d, shape)
+        [overhead_claim(rows, classes, d, shape, procs=model, threads=m.get(THREADING))
          for d, shape in spin_cases(group, "cpu.spin", "ipc")]
 
 
 # ------------------------------------------------------------------- the Python arm's rows
 
-PY = {ASYNC: "py_asyncio", THREADING: "py_threads", MULTIPROCESSING: "py_procs"}
-CPP = {ASYNC: "coro", THREADING: "threads", MULTIPROCESSING: "procs"}
 
 
 def python(row):
@@ -322,10 +355,9 @@ def python(row):
                     row.kind, "Python")
 
 
-def py_parallelism(rows, cores, approach, d, shape):
+def py_parallelism(rows, cores, approach, model, d, shape):
     """The Python arm's speedup on cpu.spin for `approach`'s model: asyncio and threading
     'no' (one loop; the GIL), multiprocessing 'yes'."""
-    model = PY[approach]
     aspect = "parallelism" + shape
     claim = {ASYNC: "no", THREADING: GIL_CLAIM, MULTIPROCESSING: "yes"}[approach]
     c = cell_of(rows, shape_key("cpu_speedup", d), model)
@@ -344,10 +376,9 @@ def py_parallelism(rows, cores, approach, d, shape):
                      "Python")
 
 
-def py_best_for(approach, claim, cls, aspect="best for"):
+def py_best_for(approach, model, claim, cls, aspect="best for"):
     """The claim among the Python models only (a ranking never puts one language's model
     against the other's: their work is calibrated to the same grain, not the same code)."""
-    model = PY[approach]
     mine = list(cls.python) if cls and cls.python else \
         [e for e in (cls.ranking if cls else ()) if e.model.startswith("py_")]
     if not mine or model not in [e.model for e in mine]:
@@ -391,15 +422,16 @@ def python_rows(group, rows, classes, cpp_rows):
     if not any(m.startswith("py_") for m in group.models):
         return []
     out = []
+    py = roles(group, python=True)
     for r in cpp_rows:
         a = r.approach
+        if a not in py:
+            continue
         if r.aspect == "concurrency":
-            how = {ASYNC: "on one thread", THREADING: "with one thread each",
-                   MULTIPROCESSING: "with one process each"}[a]
-            out.append(python(concurrency_row(rows, a, PY[a], how)))
+            out.append(python(concurrency_row(rows, a, py[a], HOW[a], base=py.get(ASYNC))))
         elif r.aspect.startswith("parallelism"):
             d = next((d for d, shape in spin_cases(group, "cpu.spin") if "parallelism" + shape == r.aspect), None)
-            out.append(py_parallelism(rows, group.cores, a, d, r.aspect[len("parallelism"):]))
+            out.append(py_parallelism(rows, group.cores, a, py[a], d, r.aspect[len("parallelism"):]))
         elif r.aspect.startswith("best for"):
             shape = r.aspect[len("best for"):]
             d = next((d for d, sh in spin_cases(group, "cpu.spin", "cpu.real") if sh == shape), None)
@@ -408,13 +440,14 @@ def python_rows(group, rows, classes, cpp_rows):
             if a != MULTIPROCESSING and not (cls and (cls.python or any(
                     e.model.startswith("py_") for e in cls.ranking))):
                 cls = python_io_class(group, "high" if a == ASYNC else "low") or cls
-            out.append(py_best_for(a, r.claim, cls, r.aspect))
+            out.append(py_best_for(a, py[a], r.claim, cls, r.aspect))
         elif r.aspect.startswith("overhead"):
             shape = r.aspect[len("overhead"):]
             d = next((d for d, sh in spin_cases(group, "cpu.spin", "ipc") if sh == shape), None)
-            out.append(overhead_claim(rows, classes, d, shape, "Python", group))
+            out.append(overhead_claim(rows, classes, d, shape, "Python", group,
+                                      py.get(MULTIPROCESSING), py.get(THREADING)))
         else:
-            out.append(guide_row(a, PY[a], r.aspect, r.claim, "not measured in Python", (), "",
+            out.append(guide_row(a, py[a], r.aspect, r.claim, "not measured in Python", (), "",
                                  "unknown", "Python"))
     return out
 
@@ -422,6 +455,8 @@ def python_rows(group, rows, classes, cpp_rows):
 def guide(group, rows, classes):
     """The guide's comparison table, claim by claim, beside what was measured here: the C++
     models' rows, then (where the run has the Python arm) the same claims on CPython."""
-    cpp = async_rows(group, rows, classes) + threading_rows(group, rows, classes) + \
-        multiprocessing_rows(group, rows, classes)
+    m = roles(group)
+    cpp = (async_rows(group, rows, classes, m) if ASYNC in m else []) + \
+        (threading_rows(group, rows, classes, m) if THREADING in m else []) + \
+        (multiprocessing_rows(group, rows, classes, m) if MULTIPROCESSING in m else [])
     return cpp + python_rows(group, rows, classes, cpp)

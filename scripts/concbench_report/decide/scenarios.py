@@ -98,13 +98,14 @@ def _loop_blocking(group):
     if not lengths:
         return out
     ms = 10 if 10 in lengths else lengths[0]
-    lag = {b: _cell(group, _pick(group, "loop.blocking", "coro", block=b, block_ms=ms), "lag_us_p99")
+    loop = _loop(group)
+    lag = {b: _cell(group, _pick(group, "loop.blocking", loop, block=b, block_ms=ms), "lag_us_p99")
            for b in ("sleep", "cpu", "async", "to_thread", "to_procs")}
     if lag["sleep"] or lag["cpu"]:
         blocked = _text([lag["sleep"], lag["cpu"]])
         free = _text([lag["async"]])
         out.append(Claim(
-            f"On `coro` (one loop), one synchronous {ms} ms call makes every other task wait for "
+            f"On `{loop}` (one loop), one synchronous {ms} ms call makes every other task wait for "
             f"it: the probe's p99 lateness was "
             + _join([lag["sleep"] and f"{lag['sleep'].text} (block: sleep)",
                      lag["cpu"] and f"{lag['cpu'].text} (block: cpu)"])
@@ -119,13 +120,13 @@ def _loop_blocking(group):
                      lag["to_procs"] and f"{lag['to_procs'].text} with the CPU work run in a "
                                          "process pool (block: to_procs)"]) + ".", tuple(off)))
     others = {m: _cell(group, _pick(group, "loop.blocking", m, block="sleep", block_ms=ms), "lag_us_p99")
-              for m in ("threads", "tbb", "procs")}
+              for m in _cpp(group, "loop.blocking") if m != loop}
     if _text(others.values()):
         out.append(Claim(
             "On a model that runs tasks on several workers, one blocked worker does not stall "
             "the probe's: p99 " + _join([c and f"{c.text} (`{m}`)" for m, c in others.items()])
             + f" with a {ms} ms sleep.", tuple(_text(others.values()))))
-    slow = [p for p in group.select("loop.blocking", "coro") if (p.v("slow_steps") or 0) > 0]
+    slow = [p for p in group.select("loop.blocking", loop) if (p.v("slow_steps") or 0) > 0]
     threshold = group.context.get("slow_callback_ms", 100)
     if slow:
         p = max(slow, key=lambda x: x.v("slow_step_max_ms") or 0)
@@ -135,10 +136,21 @@ def _loop_blocking(group):
             f"--slow-callback-ms) counted {c1.text} steps per run holding the loop up to "
             f"{c2.text} (block: {p.get('block')}, block_ms: {p.get('block_ms')}); it counts "
             "none while tasks await.", (c1, c2)))
-    elif group.select("loop.blocking", "coro"):
+    elif group.select("loop.blocking", loop):
         out.append(Claim(f"No blocking call reached the slow-step threshold ({sig(threshold)} ms, "
                          "--slow-callback-ms) in this run, so the detector counted none."))
     return out
+
+
+def _loop(group):
+    """The C++ model standing for the guide's asyncio, one event loop on one thread (coro): the
+    loop whose lateness loop.blocking probes, and the client set against a peer on one thread."""
+    return group.stands_for("asyncio")
+
+
+def _one_thread(group, model):
+    """True for a model that is exactly one thread (no `workers`: coro)."""
+    return not group.fact(model, "sized", True)
 
 
 def _ran(group, workload):
@@ -163,11 +175,7 @@ def _largest(group, workload, model, **params):
 
 def _spawn(group):
     out = []
-    names = {"coro": "a coroutine (co_spawn)", "thread_per_task": "a thread",
-             "tbb": "a suspended TBB task", "fork_per_task": "a fork()",
-             "exec_per_task": "a posix_spawn() of a tiny program",
-             "py_asyncio": "an asyncio task (create_task)", "py_uvloop": "a uvloop task",
-             "py_threads": "a threading.Thread", "py_procs": "a multiprocessing.Process (fork)"}
+    names = {m: group.fact(m, "unit") or f"a unit of `{m}`" for m in _ran(group, "spawn")}
     life, mem = [], []
     for m, what in names.items():
         p = _largest(group, "spawn", m)
@@ -183,7 +191,7 @@ def _spawn(group):
         out.append(Claim("Each waiting unit holds " + _join(
             [f"{t} ({what}, at {sig(u)} units)" for t, _, what, u in mem]) + ".",
             tuple(c for _, c, _, _ in mem)))
-    big = [(m, _pick(group, "spawn", m, parent_mb=1024)) for m in ("fork_per_task", "exec_per_task")]
+    big = [(m, _pick(group, "spawn", m, parent_mb=1024)) for m in _ran(group, "spawn")]
     big = [(m, p) for m, p in big if p is not None]
     if big:
         cells = [measured(group, p, "unit_us") for _, p in big]
@@ -298,7 +306,7 @@ def _distinct_peers(ratios):
 
 
 def _client_cpu(group, mine, peer, counter, tool, unit, units, checked):
-    """Client CPU per request, `coro` (`mine`) against its one-thread peer of the same shape:
+    """Client CPU per request, the one-loop client (`mine`, coro) against its one-thread peer of the same shape:
     if the client's one thread were the limit (many cores, the server's work spread over
     them), requests per second would go as its inverse. A hint, not a measurement of that
     machine: here the client shares the cores with the server, and the CPU a request costs
@@ -310,10 +318,10 @@ def _client_cpu(group, mine, peer, counter, tool, unit, units, checked):
         return None
     ca, cb = measured(group, mine, "cpu_per_item_us"), measured(group, peer, counter)
     return Claim(
-        f"Client CPU per {unit}: `coro` {ca.text} (its process during the timed runs, {checked} "
+        f"Client CPU per {unit}: `{mine.model}` {ca.text} (its process during the timed runs, {checked} "
         f"checked, its connections opened before) against {tool}'s {cb.text} (the whole "
         f"program, its start and connections included). If the client's one thread were the "
-        f"limit, as where many cores serve it, `coro` would make about {b / a:.2g}× {tool}'s "
+        f"limit, as where many cores serve it, `{mine.model}` would make about {b / a:.2g}× {tool}'s "
         f"{units} per second; here the client shares the cores with the server, so this is a "
         f"hint for such a machine, not a measurement of it.", (ca, cb))
 
@@ -344,13 +352,13 @@ def _http_closed(group, pts, c, delay):
         server, server_cells = _server_side(group, p, "request")
         parts.append(f"{rps.text} at p99 {p99.text} and {cpu.text} of client CPU per request{server} on `{m}`")
         cells += [rps, p99, cpu, *server_cells]
-        jobs = 1 if m == "coro" else cores
+        jobs = 1 if _one_thread(group, m) else cores
         peer = _pick(group, "http.peer", "wrk", workers=jobs, concurrency=c, delay_us=delay,
                      body_bytes=p.get("body_bytes")) or \
             _pick(group, "http.peer", "wrk", concurrency=c, delay_us=delay, body_bytes=p.get("body_bytes"))
         if peer is not None and p.ok and peer.v("wrk_requests_per_s") and p.v("items_per_second"):
             ratios.append((m, p.v("items_per_second") / peer.v("wrk_requests_per_s"), peer))
-            if m == "coro" and (peer.get("workers") or 0) == 1:
+            if _one_thread(group, m) and (peer.get("workers") or 0) == 1:
                 coro_pair = (p, peer)
     if not parts:
         return out
@@ -365,7 +373,8 @@ def _http_closed(group, pts, c, delay):
             f"wrk, the field's tool, with the same {sig(c)} connections on the same server in the "
             "same run: " + _join([f"{t.text} on {sig(q.get('workers') or cores)} thread"
                                   f"{'s' if (q.get('workers') or cores) != 1 else ''}" for t, q in zip(pc, peers)])
-            + "; against it (`coro` against wrk -t 1, one event loop each; the others against wrk on "
+            + "; against it (" + _join([f"`{m}`" for m in _cpp(group, "http") if _one_thread(group, m)])
+            + " against wrk -t 1, one event loop each; the others against wrk on "
             "every core), " + _join([f"`{m}` {r:.2f}×" for m, r, _ in ratios]) + " of its requests per second.",
             tuple(pc)))
         cpu = _client_cpu(group, *coro_pair, "wrk_cpu_per_request_us", "wrk -t 1", "request", "requests",
@@ -388,8 +397,7 @@ def _http(group, target_ms=LATENCY_TARGET_MS):
     if not group.select("http.peer") and group.select("http.peer", ok=False):
         bad = group.select("http.peer", ok=False)[0]
         out.append(Claim(f"wrk did not run: {bad.error}", (Cell("", (bad.name,)),)))
-    caps, cells, _ = _capacities(group, "http", ("coro", "threads", "tbb_blocking", "procs", "coro_mt"),
-                                 target_ms)
+    caps, cells, _ = _capacities(group, "http", _cpp(group, "http"), target_ms)
     if caps:
         out.append(Claim(
             f"Open loop (requests due on a Poisson schedule, latency from when each was due): "
@@ -433,10 +441,9 @@ def _capacities(group, workload, models, target_ms, **params):
     return caps, cells, found
 
 
-PY_CLIENTS = {"db": {"py_asyncio": "asyncpg", "py_uvloop": "asyncpg", "py_threads": "psycopg",
-                     "py_procs": "psycopg"},
-              "http": {"py_asyncio": "aiohttp", "py_uvloop": "aiohttp", "py_threads": "requests",
-                       "py_procs": "requests"}}
+def _client(group, model, workload):
+    """The client library `model`'s `workload` tasks use, as its kind says ("clients")."""
+    return (group.fact(model, "clients") or {}).get(workload) or "its client"
 
 
 def _python_capacity(group, workload, target_ms, **params):
@@ -446,7 +453,7 @@ def _python_capacity(group, workload, target_ms, **params):
     caps, cells, found = _capacities(group, workload, _py(group, workload), target_ms, **params)
     if not caps:
         return None
-    named = [f"{c} ({PY_CLIENTS[workload][m]})" for c, m in zip(caps, found)]
+    named = [f"{c} ({_client(group, m, workload)})" for c, m in zip(caps, found)]
     return Claim(f"In Python, the same open loop: the capacity under a p99 of {sig(target_ms)} ms "
                  "is " + _join(named) + ". Python's loops keep timers to the millisecond (epoll's "
                  "timeout, libuv's clock): a request on a loop may go out up to 1 ms after it is "
@@ -464,7 +471,7 @@ def _python_claim(group, workload, **params):
         if p is None:
             continue
         c = measured(group, p, "items_per_second")
-        lib = PY_CLIENTS[workload][m]
+        lib = _client(group, m, workload)
         parts.append(f"{lib} on `{m}` {c.text}")
         cells.append(c)
         kind = "async" if group.waits(m) == "loop" else "blocking"
@@ -508,8 +515,9 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         return _pick(group, "db.peer", "pgbench", workers=jobs, **params)
 
     parts, cells, ratios, mine = [], [], [], {}
-    for m in _cpp(group, "db") + ["coro·pipeline"]:
-        model, extra = ("coro", {"depth": 4}) if m == "coro·pipeline" else (m, {})
+    loop = _loop(group)
+    for m in _cpp(group, "db") + [f"{loop}·pipeline"]:
+        model, extra = (loop, {"depth": 4}) if m == f"{loop}·pipeline" else (m, {})
         p = next((x for x in pts if x.model == model and x.get("query") == "pk"
                   and x.get("concurrency") == c and not x.get("rate")
                   and (x.get("depth") or None) == extra.get("depth")), None)
@@ -518,13 +526,13 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         mine[m] = p
         qps, p99 = measured(group, p, "items_per_second"), measured(group, p, "lat_p99_us")
         cpu = measured(group, p, "cpu_per_item_us")
-        name = "`coro` with 4 queries pipelined per connection" if extra else f"`{m}`"
+        name = f"`{loop}` with 4 queries pipelined per connection" if extra else f"`{m}`"
         server, server_cells = _server_side(group, p, "query")
         parts.append(f"{qps.text} at p99 {p99.text}, {cpu.text} of client CPU per query{server} on {name}")
         cells += [qps, p99, cpu, *server_cells]
         # Like with like: one event loop (coro) against pgbench on one thread; the clients
         # that use every core against pgbench on as many threads.
-        jobs = 1 if model == "coro" else (cores or None)
+        jobs = 1 if _one_thread(group, model) else (cores or None)
         q = peer(jobs, query="pk", concurrency=c)
         if q is not None and q.get("rate") is None and p.ok and q.v("pgbench_tps") and p.v("items_per_second"):
             ratios.append((name, p.v("items_per_second") / q.v("pgbench_tps"), q))
@@ -540,12 +548,12 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             "pgbench, the field's tool, with the same query, prepared, and the same connections "
             "on the same server in the same run: " + _join(
                 [f"{t.text} on {sig(q.get('workers'))} thread{'s' if q.get('workers') != 1 else ''}"
-                 for t, q in zip(pc, peers)]) + "; against it (`coro` and its pipeline against "
+                 for t, q in zip(pc, peers)]) + f"; against it (`{loop}` and its pipeline against "
             "pgbench -j 1, one event loop each; the others against pgbench on every core), "
             + _join([f"{n} {r:.2f}×" for n, r, _ in ratios]) + " of its transactions per second.",
             tuple(pc)))
-        one = next((q for n, _, q in ratios if n == "`coro`" and q.get("workers") == 1), None)
-        cpu = _client_cpu(group, mine.get("coro"), one, "pgbench_cpu_per_tx_us", "pgbench -j 1", "query",
+        one = next((q for n, _, q in ratios if n == f"`{loop}`" and q.get("workers") == 1), None)
+        cpu = _client_cpu(group, mine.get(loop), one, "pgbench_cpu_per_tx_us", "pgbench -j 1", "query",
                           "queries", "every row")
         if cpu is not None:
             out.append(cpu)
@@ -555,8 +563,8 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
         bc = [measured(group, q, "pgbench_tps") for q in builtin]
         vs = ""
         one = next((q for q in builtin if q.get("workers") == 1), None)
-        if one is not None and "coro" in mine and mine["coro"].ok and mine["coro"].v("items_per_second"):
-            vs = (f"; `coro` gets {mine['coro'].v('items_per_second') / one.v('pgbench_tps'):.2f}× "
+        if one is not None and loop in mine and mine[loop].ok and mine[loop].v("items_per_second"):
+            vs = (f"; `{loop}` gets {mine[loop].v('items_per_second') / one.v('pgbench_tps'):.2f}× "
                   "of its transactions per second on one thread")
         out.append(Claim(
             "pgbench -S itself, as its users run it (its builtin select-only script on its own "
@@ -574,8 +582,8 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
             f"pgbench -R counts it): the capacity under a p99 of {sig(target_ms)} ms is "
             + _join(caps) + (f"; pgbench -R's on the same server: {_join(peers[0])}" if peers[0] else "")
             + ".", tuple(cells) + peers[1]))
-    if "coro" in found and found["coro"][0]:
-        rate, _, runs = found["coro"]
+    if loop in found and found[loop][0]:
+        rate, _, runs = found[loop]
         half = [p for p in runs if p.get("rate") <= rate / 2]
         if half:
             p = half[-1]
@@ -591,7 +599,7 @@ def _db(group, target_ms=LATENCY_TARGET_MS):
                               + (" (it fell behind: a lower bound)" if s.v("pgbench_unfinished") else ""))
                     cells = (a, b, c)
                 out.append(Claim(
-                    f"At {sig(p.get('rate'))} queries/s, at most half of `coro`'s capacity: its "
+                    f"At {sig(p.get('rate'))} queries/s, at most half of `{loop}`'s capacity: its "
                     f"p99 {a.text} against pgbench -R's {b.text} at the same rate (the same query; "
                     f"from its per-transaction log), {p.v('lat_p99_us') / q.v('pgbench_lat_p99_us'):.2f}×"
                     + (f" (pgbench fell behind its schedule: about {sig(q.v('pgbench_unfinished'))} of "
@@ -665,20 +673,17 @@ def _span(group, items, counter):
     return f"{cl.text} (`{lo[1]}`) to {ch.text} (`{hi[1]}`)", (cl, ch)
 
 
-def _cpp(group, workload):
-    return [m for m in group.models if not m.startswith("py_") and group.select(workload, m)]
-
-
 def _verdict_loop_blocking(group, answer):
     lengths = sorted({p.get("block_ms") for p in group.select("loop.blocking")})
     if not lengths:
         return None
     ms = 10 if 10 in lengths else lengths[0]
-    lag = {b: _cell(group, _pick(group, "loop.blocking", "coro", block=b, block_ms=ms), "lag_us_p99")
+    loop = _loop(group)
+    lag = {b: _cell(group, _pick(group, "loop.blocking", loop, block=b, block_ms=ms), "lag_us_p99")
            for b in ("sleep", "async", "to_thread")}
     if not lag["sleep"] or lag["sleep"].status != "ok":
         return None
-    text = f"a {sig(ms)} ms sync call on `coro`'s loop makes its other tasks {lag['sleep'].text} late (p99)"
+    text = f"a {sig(ms)} ms sync call on `{loop}`'s loop makes its other tasks {lag['sleep'].text} late (p99)"
     if lag["async"] and lag["async"].status == "ok":
         text += f", against {lag['async'].text} awaited"
     if lag["to_thread"] and lag["to_thread"].status == "ok":

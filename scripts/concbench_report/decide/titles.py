@@ -37,11 +37,12 @@ def speedup_title(group, cells):
         t = f"{models_text(near)} reach{'es' if len(near) == 1 else ''} ≥ 95 % of {cores} cores"
     else:
         t = f"{lead[0]} reaches {sp[lead[0]].text} on {cores} cores"
-    rest = [(m, c) for m, c in sp.items() if m not in lead and m != "coro"]
+    loop = group.stands_for("asyncio")
+    rest = [(m, c) for m, c in sp.items() if m not in lead and m != loop]
     if rest:
         t += "; " + ", ".join(f"{m} {c.text}" for m, c in sorted(rest, key=lambda kv: -kv[1].value))
-    if "coro" in sp and "coro" not in lead:
-        t += f"; one loop (coro) stays at {sp['coro'].text}"
+    if loop in sp and loop not in lead:
+        t += f"; one loop ({loop}) stays at {sp[loop].text}"
     return t
 
 
@@ -146,17 +147,19 @@ def mixed_title(classes):
     return t + " (★ = best, ties included)"
 
 
-def ipc_titles(classes):
-    """{ipc key: title}, one per dispatch of the large-payload class."""
+def ipc_titles(classes, group=None):
+    """{ipc key: title}, one per dispatch of the large-payload class; the process pool standing
+    for multiprocessing (`group`'s) is named where it pays for the copy."""
     out = {}
+    procs = group.stands_for("multiprocessing") if group is not None else None
     for ipc in shaped(classes, "ipc_large"):
         if not ipc.ranking:
             continue
-        p = entry_of(ipc, "procs")
+        p = entry_of(ipc, procs) if procs else None
         t = (f"{nbytes(ipc.at['payload_bytes'])} per task{shape_label('ipc', ipc.dispatch)}: "
              f"{' = '.join(ipc.winners)} move{'s' if len(ipc.winners) == 1 else ''} it fastest")
-        if p is not None and "procs" not in ipc.winners and p.point.v("speedup") is not None:
-            t += f"; procs pays for the copy (speedup {p.point.v('speedup'):.2f}×)"
+        if p is not None and procs not in ipc.winners and p.point.v("speedup") is not None:
+            t += f"; {procs} pays for the copy (speedup {p.point.v('speedup'):.2f}×)"
         out[shape_key("ipc", ipc.dispatch)] = t
     return out
 
@@ -182,7 +185,7 @@ def titles(group, rows, classes):
     single = {"latency": latency_title(group), "memory": memory_title(group),
               "mixed": mixed_title(classes)}
     out.update({k: t for k, t in single.items() if t is not None})
-    out.update(ipc_titles(classes))
+    out.update(ipc_titles(classes, group))
     echo = echo_title(classes)
     if echo is not None:
         out["echo"] = echo
