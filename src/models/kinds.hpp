@@ -43,6 +43,9 @@ struct ModelKind {
   // What one of its units is, in words, where a scenario creates units one by one (spawn):
   // "a coroutine (co_spawn)"; "" where it has no unit of its own.
   std::string_view unit = "";
+  // Runs tasks as a model of its own (engines.hpp): false where the engine is another row's,
+  // differing only in how an I/O wait is made (tbb_blocking is tbb's arena), or for a peer.
+  bool cpu = true;
 };
 
 // In the order the report shows them: the guide's three models and tbb, then the variants.
@@ -71,7 +74,8 @@ inline constexpr ModelKind kModelKinds[] = {
      .sized = true, .each = true, .map = false, .per_task = false,
      .shape = "oneTBB task_arena(P) whose tasks block in I/O: one thread per wait",
      .floor = "tbb_task_us",
-     .family = "scheduler", .colour = "#bcbd22", .marker = "<", .line = "dashed"},
+     .family = "scheduler", .colour = "#bcbd22", .marker = "<", .line = "dashed",
+     .cpu = false},
     {.model = "procs", .waits = "blocking", .workers = "processes",
      .sized = true, .each = true, .map = true, .per_task = false,
      .shape = "P pre-forked worker processes, tasks over socketpairs (multiprocessing.Pool)",

@@ -140,6 +140,9 @@ template <class Task>
 struct TaskList {
   std::size_t n;
   Task task;  // TaskResult(std::size_t i)
+  // What the workload makes of the finished batch (its checks of a task's failure), if
+  // anything: Batch(Batch).
+  std::function<Batch(Batch)> then = nullptr;
 };
 
 // Registers `workload` on `model`, whose Engine takes independent tasks: run_tasks(engine, n,
@@ -159,7 +162,8 @@ bool register_tasks_model(const Workload& workload, const char* model,
             auto engine = make_engine<Engine>(p);
             auto list = prepare(p);
             return make_trial<Engine>(std::move(engine), [list, d = p.dispatch()](Engine& e) {
-              return run_tasks(e, list.n, list.task, d);
+              Batch b = run_tasks(e, list.n, list.task, d);
+              return list.then ? list.then(std::move(b)) : b;
             });
           },
   });

@@ -1,6 +1,7 @@
 #include "workloads/cpu_real/cpu_real.hpp"
 
 #include "core/fault.hpp"
+#include "models/engines.hpp"
 #include "models/kinds.hpp"
 
 #include <nlohmann/json.hpp>
@@ -65,5 +66,15 @@ const Workload& workload() {
 std::vector<Params> grid(const Suite& s, std::string_view model) {
   return with_dispatch(model, worker_points(s, model));
 }
+
+namespace {
+// The documents are made after the engine starts and stay in this process; every in-process
+// model (a thread per task takes coarse tasks only, and a document is tens of microseconds).
+auto task_list(const Params& p) {
+  auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
+  return TaskList{docs->size(), [docs](std::size_t i) { return process((*docs)[i]); }};
+}
+const bool registered = register_on_engines(workload(), grid, task_list);
+}  // namespace
 
 }  // namespace concbench::cpu_real

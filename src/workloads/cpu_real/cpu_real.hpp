@@ -25,14 +25,4 @@ TaskResult process(std::string_view doc);
 // The grid of `model`: its worker points and dispatch shapes (models/kinds.hpp).
 std::vector<Params> grid(const Suite& s, std::string_view model);
 
-// Registers cpu.real on `model`, whose Engine takes independent tasks (models/tasks.hpp); the
-// documents are made after the engine starts and stay in this process.
-template <class Engine>
-bool register_tasks_model(const char* model) {
-  return concbench::register_tasks_model<Engine>(workload(), model, grid, [](const Params& p) {
-    auto docs = std::make_shared<std::vector<std::string>>(documents(tasks(p)));
-    return TaskList{docs->size(), [docs](std::size_t i) { return process((*docs)[i]); }};
-  });
-}
-
 }  // namespace concbench::cpu_real

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/system.hpp"
+#include "models/engines.hpp"
 #include "models/kinds.hpp"
 
 namespace concbench::cpu_spin {
@@ -41,5 +42,10 @@ std::vector<Params> grid(const Suite& s, std::string_view model) {
     for (auto g : grains) points.push_back(Params(w).set("grain_us", g));
   return with_dispatch(model, points);
 }
+
+namespace {
+// Every in-process model, a thread per task too (its grid keeps grains of 1 ms and more).
+const bool registered = register_on_engines(workload(), grid, task_list, {.per_task = true});
+}  // namespace
 
 }  // namespace concbench::cpu_spin

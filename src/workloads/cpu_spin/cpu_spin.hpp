@@ -34,14 +34,10 @@ inline TaskResult task(std::size_t i, uint64_t iterations) {
 // 10 ms (>= 1 ms for a thread or fork per task); quick: grains 1 us and 1 ms.
 std::vector<Params> grid(const Suite& s, std::string_view model);
 
-// Registers cpu.spin on `model`, whose Engine takes independent tasks (models/tasks.hpp). A
-// model file that needs nothing else is this one call.
-template <class Engine>
-bool register_tasks_model(const char* model) {
-  return concbench::register_tasks_model<Engine>(workload(), model, grid, [](const Params& p) {
-    const Config c = config(p);
-    return TaskList{c.tasks, [c](std::size_t i) { return task(i, c.iterations); }};
-  });
+// The run's tasks: `tasks` calls of task() (after the engine started).
+inline auto task_list(const Params& p) {
+  const Config c = config(p);
+  return TaskList{c.tasks, [c](std::size_t i) { return task(i, c.iterations); }};
 }
 
 }  // namespace concbench::cpu_spin

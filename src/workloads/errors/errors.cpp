@@ -9,6 +9,7 @@
 
 #include "core/fault.hpp"
 #include "core/spin.hpp"
+#include "models/engines.hpp"
 #include "models/kinds.hpp"
 
 namespace concbench::errors {
@@ -130,5 +131,16 @@ std::vector<Params> grid(const Suite& s, std::string_view model, bool processes)
   }
   return out;
 }
+
+namespace {
+std::vector<Params> in_process_grid(const Suite& s, std::string_view model) { return grid(s, model, false); }
+auto task_list(const Params& p) {
+  const Config c = config(p);
+  return TaskList{c.tasks, [c](std::size_t i) { return task(i, c); },
+                  [c](Batch b) { return outcomes(std::move(b), c); }};
+}
+// Every in-process model, each handing back a task's exception with its index.
+const bool registered = register_on_engines(workload(), in_process_grid, task_list);
+}  // namespace
 
 }  // namespace concbench::errors

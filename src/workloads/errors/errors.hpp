@@ -44,25 +44,4 @@ Batch outcomes(Batch raw, const Config& c);
 // The grid of `model`: throw on every model; abort and segv on process models.
 std::vector<Params> grid(const Suite& s, std::string_view model, bool processes);
 
-// A model whose engine takes independent tasks through run_tasks(engine, n, task,
-// Dispatch::each) and hands back each task's exception with its index (coro, threads, tbb):
-// its file is this one call.
-template <class Engine>
-bool register_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [model](const Suite& s) { return grid(s, model, false); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            return make_trial<Engine>(make_engine<Engine>(p), [c](Engine& e) {
-              return outcomes(run_tasks(e, c.tasks, [&](std::size_t i) { return task(i, c); },
-                                        Dispatch::each),
-                              c);
-            });
-          },
-  });
-}
-
 }  // namespace concbench::errors

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 
+#include "models/engines.hpp"
 #include "models/kinds.hpp"
 
 namespace concbench::ipc {
@@ -85,5 +86,16 @@ std::vector<Params> grid(const Suite& s, std::string_view model) {
       points.push_back(Params(w).set("payload_bytes", b));
   return with_dispatch(model, points);
 }
+
+namespace {
+// Every in-process model's workers read the payloads where they lie in this process: no copy
+// (the payloads are made after the engine starts).
+auto task_list(const Params& p) {
+  const Config c = config(p);
+  auto data = std::make_shared<Payloads>(c);
+  return TaskList{c.tasks, [data](std::size_t i) { return task((*data)[i]); }};
+}
+const bool registered = register_on_engines(workload(), grid, task_list);
+}  // namespace
 
 }  // namespace concbench::ipc

@@ -75,15 +75,4 @@ inline TaskResult task(std::string_view payload) {
 // The grid of `model`: payload sizes x its dispatch shapes (models/kinds.hpp).
 std::vector<Params> grid(const Suite& s, std::string_view model);
 
-// Registers ipc on `model`, whose Engine's workers read the payloads where they lie in this
-// process (threads, loops; models/tasks.hpp); the payloads are made after the engine.
-template <class Engine>
-bool register_tasks_model(const char* model) {
-  return concbench::register_tasks_model<Engine>(workload(), model, grid, [](const Params& p) {
-    const Config c = config(p);
-    auto data = std::make_shared<Payloads>(c);
-    return TaskList{c.tasks, [data](std::size_t i) { return task((*data)[i]); }};
-  });
-}
-
 }  // namespace concbench::ipc
