@@ -32,6 +32,7 @@ void for_each_engine(Visit&& visit) {
   visit.template operator()<EventLoop>("coro");
   visit.template operator()<ThreadPool>("threads");
   visit.template operator()<TbbArena>("tbb");
+  visit.template operator()<TbbArena>("tbb_blocking");
   visit.template operator()<LoopGroup>("coro_mt");
   visit.template operator()<ThreadPerTask>("thread_per_task");
 #ifdef CONCBENCH_HAS_FIBERS
@@ -40,26 +41,38 @@ void for_each_engine(Visit&& visit) {
   visit.template operator()<StealingPool>("threads_ws");
 }
 
-// Which of the engines a workload's task fits, said by the workload: a thread per task only
-// where its tasks are coarse (per_task); `without`: models it leaves out, each with its why in
-// the workload's file.
+// Which of the engines a workload's task fits, said by the workload.
 struct Fit {
-  bool per_task = false;
-  std::vector<std::string_view> without = {};
+  // false: plain work, on every model that runs tasks of its own (ModelKind::cpu);
+  // true: a task that blocks its thread while it waits, on the models whose workers block.
+  bool blocking = false;
+  // blocking: the wait has no suspending form (a synchronous read, the blocking call under
+  // test), so the models that suspend (tbb, fibers) run it as it is, their thread blocked, and
+  // tbb_blocking, tbb's own arena, is not a model of its own here.
+  bool suspend_blocks = false;
+  bool per_task = false;  // a thread per task: only where the tasks are coarse
+  std::vector<std::string_view> without = {};  // left out, each with its why at the call
+  Prepared when = Prepared::after_engine;
+  Needs (*needs)(const std::string& model, const Params&) = nullptr;
 };
 
-// Registers `workload` on every in-process model whose row says it runs tasks of its own
-// (ModelKind::cpu: tbb_blocking is tbb's engine) and that `fit` allows: run_tasks(engine, n,
-// task, the point's dispatch) over prepare(p)'s TaskList (prepared after the engine started).
+inline bool fits(const ModelKind& k, const Fit& fit) {
+  if (std::find(fit.without.begin(), fit.without.end(), k.model) != fit.without.end()) return false;
+  if (k.per_task && !fit.per_task) return false;
+  if (!fit.blocking) return k.cpu;
+  if (k.waits == "blocking") return k.cpu || !fit.suspend_blocks;
+  return k.waits == "suspend" && fit.suspend_blocks;
+}
+
+// Registers `workload` on every in-process model that `fit` allows: run_tasks(engine, n, task,
+// the point's dispatch) over prepare(p)'s TaskList.
 template <class Prepare>
 bool register_on_engines(const Workload& workload,
                          std::vector<Params> (*grid)(const Suite&, std::string_view), Prepare prepare,
                          Fit fit = {}) {
   for_each_engine([&]<class Engine>(const char* model) {
-    const auto k = model_kind(model);
-    if (!k || !k->cpu || (k->per_task && !fit.per_task)) return;
-    if (std::find(fit.without.begin(), fit.without.end(), std::string_view(model)) != fit.without.end()) return;
-    register_tasks_model<Engine>(workload, model, grid, prepare);
+    if (const auto k = model_kind(model); k && fits(*k, fit))
+      register_tasks_model<Engine>(workload, model, grid, prepare, fit.when, fit.needs);
   });
   return true;
 }

@@ -140,10 +140,14 @@ template <class Task>
 struct TaskList {
   std::size_t n;
   Task task;  // TaskResult(std::size_t i)
-  // What the workload makes of the finished batch (its checks of a task's failure), if
-  // anything: Batch(Batch).
-  std::function<Batch(Batch)> then = nullptr;
+  // What the workload wraps around each run, if anything: Batch(run), where run() runs the
+  // tasks (a schedule started first, a probe around it, failures checked after).
+  std::function<Batch(const std::function<Batch()>& run)> around = nullptr;
 };
+
+// When a workload's run is prepared: after the engine has started (a forked pool must not
+// copy the run's data), or before it (a server forked before any thread starts).
+enum class Prepared { after_engine, before_engine };
 
 // Registers `workload` on `model`, whose Engine takes independent tasks: run_tasks(engine, n,
 // task, the point's dispatch), here or through an engine's own overload (ADL). `prepare(p)`
@@ -152,20 +156,26 @@ struct TaskList {
 template <class Engine, class Prepare>
 bool register_tasks_model(const Workload& workload, const char* model,
                           std::vector<Params> (*grid)(const Suite&, std::string_view),
-                          Prepare prepare) {
+                          Prepare prepare, Prepared when = Prepared::after_engine,
+                          Needs (*needs)(const std::string& model, const Params&) = nullptr) {
   return register_case({
       .workload = &workload,
       .model = model,
       .grid = [model, grid](const Suite& s) { return grid(s, model); },
       .make =
-          [prepare](const Params& p) {
-            auto engine = make_engine<Engine>(p);
+          [prepare, when](const Params& p) {
+            std::unique_ptr<Engine> engine;
+            if (when == Prepared::after_engine) engine = make_engine<Engine>(p);
             auto list = prepare(p);
+            if (!engine) engine = make_engine<Engine>(p);
             return make_trial<Engine>(std::move(engine), [list, d = p.dispatch()](Engine& e) {
-              Batch b = run_tasks(e, list.n, list.task, d);
-              return list.then ? list.then(std::move(b)) : b;
+              if (!list.around) return run_tasks(e, list.n, list.task, d);
+              return list.around([&] { return run_tasks(e, list.n, list.task, d); });
             });
           },
+      .needs = needs ? std::function<Needs(const Params&)>([model, needs](const Params& p) {
+        return needs(model, p);
+      }) : std::function<Needs(const Params&)>(),
   });
 }
 

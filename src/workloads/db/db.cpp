@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/fault.hpp"
+#include "models/engines.hpp"
 #include "core/inflight.hpp"
 #include "core/system.hpp"
 #include "models/kinds.hpp"
@@ -397,5 +398,32 @@ Needs needs(const std::string& model, const Params& p) {
   n.unavailable = PgService::unavailable();
   return n;
 }
+
+namespace {
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+auto task_list(const Params& p) {
+  const Config c = config(p);
+  auto server = PgService::get();
+  load(server->conninfo());
+  auto conns = std::make_shared<BorrowPool<Session>>(
+      c.concurrency, [&] { return std::make_unique<Session>(Session{connect(server->conninfo(), c)}); });
+  auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
+  return TaskList{c.tasks,
+                  [c, server, conns, sched](std::size_t i) {
+                    return conns->with([&](Session& k) { return query(k.conn.get(), i, c, *sched); });
+                  },
+                  [sched](const std::function<Batch()>& run) {
+                    sched->begin();
+                    return run();
+                  }};
+}
+// C workers, each query a blocking libpq call on a connection borrowed from C, on the models
+// whose workers block (tbb's suspended form of a query is not written: tbb_blocking stands for
+// it). threads_ws is left out: with one query per worker at a time there is nothing for its
+// queues to steal that threads' one queue does not hand out.
+const bool registered = register_on_engines(workload(), blocking_grid, task_list,
+                                            {.blocking = true, .without = {"threads_ws"},
+                                             .when = Prepared::before_engine, .needs = needs});
+}  // namespace
 
 }  // namespace concbench::db

@@ -108,30 +108,4 @@ std::vector<Params> grid(const Suite& s, IoShape shape);
 // What a db point needs: its workers (model_needs) and a server that can be started.
 Needs needs(const std::string& model, const Params& p);
 
-// A model whose workers block (threads, tbb_blocking): C workers, each query a blocking libpq
-// call on a connection borrowed from C; its file is this one call.
-template <class Engine>
-bool register_blocking_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [](const Suite& s) { return grid(s, IoShape::blocking); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            auto server = PgService::get();
-            load(server->conninfo());
-            auto conns = std::make_shared<BorrowPool<Session>>(
-                c.concurrency, [&] { return std::make_unique<Session>(Session{connect(server->conninfo(), c)}); });
-            auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
-            return make_trial<Engine>(make_engine<Engine>(p), [c, server, conns, sched](Engine& e) {
-              sched->begin();
-              return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->with([&](Session& k) { return query(k.conn.get(), i, c, *sched); }); },
-                               Dispatch::each);
-            });
-          },
-      .needs = [model](const Params& p) { return needs(model, p); },
-  });
-}
-
 }  // namespace concbench::db

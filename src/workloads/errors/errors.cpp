@@ -137,7 +137,7 @@ std::vector<Params> in_process_grid(const Suite& s, std::string_view model) { re
 auto task_list(const Params& p) {
   const Config c = config(p);
   return TaskList{c.tasks, [c](std::size_t i) { return task(i, c); },
-                  [c](Batch b) { return outcomes(std::move(b), c); }};
+                  [c](const std::function<Batch()>& run) { return outcomes(run(), c); }};
 }
 // Every in-process model, each handing back a task's exception with its index.
 const bool registered = register_on_engines(workload(), in_process_grid, task_list);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/fault.hpp"
+#include "models/engines.hpp"
 
 namespace concbench::file {
 
@@ -169,5 +170,18 @@ std::vector<Params> grid(const Suite& s, bool loop) {
   }
   return out;
 }
+
+namespace {
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, false); }
+auto task_list(const Params& p) {
+  const Config c = config(p);
+  auto dir = std::make_shared<Folder>();
+  return TaskList{c.files, [c, dir](std::size_t i) { return blocking_task(i, c, *dir); }};
+}
+// One file per task, read by a blocking call on every model whose workers can block: TBB and
+// fibers have no file I/O that suspends, so their thread blocks in the read.
+const bool registered = register_on_engines(workload(), blocking_grid, task_list,
+                                            {.blocking = true, .suspend_blocks = true});
+}  // namespace
 
 }  // namespace concbench::file

@@ -58,23 +58,4 @@ bool io_uring_works();
 
 std::vector<Params> grid(const Suite& s, bool loop);
 
-// A model whose workers block (threads, tbb): one file per task through run_tasks(engine, n,
-// task, Dispatch::each); its file is this one call.
-template <class Engine>
-bool register_blocking_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [](const Suite& s) { return grid(s, false); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            return make_trial<Engine>(make_engine<Engine>(p), [c, dir = std::make_shared<Folder>()](Engine& e) {
-              return run_tasks(e, c.files, [&](std::size_t i) { return blocking_task(i, c, *dir); },
-                               Dispatch::each);
-            });
-          },
-  });
-}
-
 }  // namespace concbench::file

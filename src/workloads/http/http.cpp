@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/fault.hpp"
+#include "models/engines.hpp"
 #include "core/inflight.hpp"
 
 namespace concbench::http {
@@ -300,5 +301,31 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
   }
   return io_points(s, shape, points, false);
 }
+
+namespace {
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+Needs one_connection_each(const std::string& model, const Params& p) { return model_needs(model, p, 1); }
+auto task_list(const Params& p) {
+  const Config c = config(p);
+  auto server = std::make_shared<HttpService>();  // forked before any thread starts
+  const Endpoint at = server->endpoint();
+  auto conns = std::make_shared<ConnectionPool>(c.concurrency, [&] { return std::make_unique<Connection>(at); });
+  auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
+  return TaskList{c.tasks,
+                  [c, server, conns, sched](std::size_t i) {
+                    return conns->with([&](Connection& k) { return k.get(i, c, *sched); });
+                  },
+                  [sched](const std::function<Batch()>& run) {
+                    sched->begin();
+                    return run();
+                  }};
+}
+// C workers, each request a blocking Beast GET on a connection borrowed from C, on the models
+// whose workers block (as db: tbb_blocking for tbb, threads_ws left out).
+const bool registered = register_on_engines(workload(), blocking_grid, task_list,
+                                            {.blocking = true, .without = {"threads_ws"},
+                                             .when = Prepared::before_engine,
+                                             .needs = one_connection_each});
+}  // namespace
 
 }  // namespace concbench::http

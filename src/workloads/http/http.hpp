@@ -109,29 +109,4 @@ boost::asio::awaitable<TaskResult> async_get(Lanes& lanes, std::size_t lane, std
 
 std::vector<Params> grid(const Suite& s, IoShape shape);
 
-// A model whose workers block (threads, tbb_blocking): C workers, each request a blocking
-// Beast GET on a connection borrowed from C; its file is this one call.
-template <class Engine>
-bool register_blocking_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [](const Suite& s) { return grid(s, IoShape::blocking); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            auto server = std::make_shared<HttpService>();  // forked before any thread starts
-            const Endpoint at = server->endpoint();
-            auto conns = std::make_shared<ConnectionPool>(c.concurrency, [&] { return std::make_unique<Connection>(at); });
-            auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
-            return make_trial<Engine>(make_engine<Engine>(p), [c, server, conns, sched](Engine& e) {
-              sched->begin();
-              return run_tasks(e, c.tasks, [&](std::size_t i) { return conns->with([&](Connection& k) { return k.get(i, c, *sched); }); },
-                               Dispatch::each);
-            });
-          },
-      .needs = [model](const Params& p) { return model_needs(model, p, 1); },
-  });
-}
-
 }  // namespace concbench::http

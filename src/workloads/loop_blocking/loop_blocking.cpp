@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/fault.hpp"
+#include "models/engines.hpp"
 #include "core/spin.hpp"
 
 namespace concbench::loop_blocking {
@@ -173,5 +174,21 @@ std::vector<Params> grid(const Suite& s, bool loop) {
     }
   return out;
 }
+
+namespace {
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, false); }
+auto task_list(const Params& p) {
+  const Config c = config(p);
+  auto log = std::make_shared<ProbeLog>();
+  return TaskList{std::size_t(2), [c, log](std::size_t i) { return blocking_task(i, c, *log); },
+                  [log](const std::function<Batch()>& run) { return with_probe(*log, run); }};
+}
+// The probe and the blocker as two tasks on two workers of every model with several: the
+// blocking call is the point, so tbb's threads block in it too. fibers is left out: its probe
+// would sleep its thread, not its fiber (a fiber's form of the probe is not written yet).
+const bool registered = register_on_engines(workload(), blocking_grid, task_list,
+                                            {.blocking = true, .suspend_blocks = true,
+                                             .without = {"fibers"}});
+}  // namespace
 
 }  // namespace concbench::loop_blocking

@@ -92,25 +92,4 @@ TaskResult blocking_task(std::size_t i, const Config& c, ProbeLog& log);
 // The grid: coro every block; a model with workers (>= 2: the probe holds one) sleep and cpu.
 std::vector<Params> grid(const Suite& s, bool loop);
 
-// A model whose engine runs the probe and the blocker as two tasks on two of its threads
-// (threads, tbb); its file is this one call.
-template <class Engine>
-bool register_blocking_model(const char* model) {
-  return register_case({
-      .workload = &workload(),
-      .model = model,
-      .grid = [](const Suite& s) { return grid(s, false); },
-      .make =
-          [](const Params& p) {
-            const Config c = config(p);
-            return make_trial<Engine>(make_engine<Engine>(p), [c, log = std::make_shared<ProbeLog>()](Engine& e) {
-              return with_probe(*log, [&] {
-                return run_tasks(e, 2, [&](std::size_t i) { return blocking_task(i, c, *log); },
-                                 Dispatch::each);
-              });
-            });
-          },
-  });
-}
-
 }  // namespace concbench::loop_blocking
