@@ -77,4 +77,55 @@ bool register_on_engines(const Workload& workload,
   return true;
 }
 
+// A workload's I/O tasks on a loop: n tasks, `lanes` of them in flight (asyncio's
+// Semaphore(C) pattern), each an awaitable.
+struct LoopTasks {
+  std::size_t n;
+  std::size_t lanes;
+  AsyncTask task;
+  std::function<Batch(const std::function<Batch()>& run)> around = nullptr;
+};
+
+inline std::vector<asio::io_context*> loop_contexts(EventLoop& loop) { return {&loop.context()}; }
+inline std::vector<asio::io_context*> loop_contexts(LoopGroup& group) {
+  std::vector<asio::io_context*> loops;
+  for (std::size_t k = 0; k < group.workers(); ++k) loops.push_back(&group.loop(k).context());
+  return loops;
+}
+
+// Registers `workload` on every in-process loop model (waits "loop" with thread workers: coro,
+// coro_mt). prepare(p) runs before the engine starts (a server is forked before any thread)
+// and returns on(loops), called once the loops exist (sockets are made on them), which
+// returns the run's LoopTasks.
+template <class Prepare>
+bool register_on_loops(const Workload& workload,
+                       std::vector<Params> (*grid)(const Suite&, std::string_view), Prepare prepare,
+                       Needs (*needs)(const std::string& model, const Params&) = nullptr) {
+  for_each_engine([&]<class Engine>(const char* model) {
+    if constexpr (requires(Engine& e) { loop_contexts(e); }) {
+      const auto k = model_kind(model);
+      if (!k || k->waits != "loop" || k->workers != "threads") return;
+      register_case({
+          .workload = &workload,
+          .model = model,
+          .grid = [model, grid](const Suite& s) { return grid(s, model); },
+          .make =
+              [prepare](const Params& p) {
+                auto on = prepare(p);
+                auto engine = make_engine<Engine>(p);
+                auto list = std::make_shared<LoopTasks>(on(loop_contexts(*engine)));
+                return make_trial<Engine>(std::move(engine), [list](Engine& e) {
+                  auto run = [&] { return run_tasks(e, list->n, InFlight{list->lanes}, list->task); };
+                  return list->around ? list->around(run) : run();
+                });
+              },
+          .needs = needs ? std::function<Needs(const Params&)>([model, needs](const Params& p) {
+            return needs(model, p);
+          }) : std::function<Needs(const Params&)>(),
+      });
+    }
+  });
+  return true;
+}
+
 }  // namespace concbench

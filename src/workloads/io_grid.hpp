@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/case.hpp"
+#include "models/kinds.hpp"
 
 namespace concbench {
 
@@ -18,6 +19,12 @@ enum class IoShape {
   loops,     // coro_mt, procs_coro: one loop per core
   blocking,  // threads, tbb, procs, ...: workers = concurrency
 };
+
+// The loop shape of an in-process loop model: one loop (no workers), or one per worker.
+inline IoShape loop_shape(std::string_view model) {
+  const auto k = model_kind(model);
+  return k && k->sized ? IoShape::loops : IoShape::loop;
+}
 
 // Expands (concurrency, other params...) points into named params for `shape`.
 // `queueing` adds, for blocking models, rows with workers = cores < concurrency (where

@@ -1,5 +1,7 @@
 #include "workloads/io_echo/io_echo.hpp"
 
+#include "models/engines.hpp"
+
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -215,5 +217,40 @@ asio::awaitable<TaskResult> async_round_trip(tcp::socket& s, std::size_t i, uint
   const auto ns = std::chrono::steady_clock::now() - t0;
   co_return TaskResult{value_of(reply), uint64_t(std::chrono::nanoseconds(ns).count())};
 }
+
+namespace {
+std::vector<Params> loop_grid(const Suite& s, std::string_view model) { return grid(s, loop_shape(model)); }
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+Needs loop_needs(const std::string&, const Params& p) {
+  return Needs{.threads = p.get_or("workers", 1), .descriptors = p.get("concurrency")};
+}
+Needs one_connection_each(const std::string& model, const Params& p) { return model_needs(model, p, 1); }
+// The server is forked before the engine starts any thread; the sockets are made on its loops.
+auto on_loops(const Params& p) {
+  const Config c = config(p);
+  auto server = std::make_shared<EchoService>();
+  return [c, server](const std::vector<asio::io_context*>& loops) {
+    auto sockets = std::make_shared<Sockets>(loops, server->endpoint(), c.concurrency);
+    return LoopTasks{c.tasks, c.concurrency, [c, server, sockets](std::size_t i, std::size_t lane) {
+                       return async_round_trip(sockets->lanes[lane], i, c.delay_us);
+                     }};
+  };
+}
+auto blocking_list(const Params& p) {
+  const Config c = config(p);
+  auto server = std::make_shared<EchoService>();
+  auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
+  return TaskList{c.tasks, [c, server, conns](std::size_t i) { return conns->round_trip(i, c.delay_us); }};
+}
+// C coroutines, each owning one asio socket (connected during set-up) and doing async_write +
+// async_read per round trip, on every loop model.
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, loop_needs);
+// Each task borrows one of C blocking connections on a worker; threads_ws left out as in
+// io.sleep.
+const bool blocking_registered = register_on_engines(
+    workload(), blocking_grid, blocking_list,
+    {.blocking = true, .without = {"threads_ws"}, .when = Prepared::before_engine,
+     .needs = one_connection_each});
+}  // namespace
 
 }  // namespace concbench::io_echo

@@ -1,5 +1,7 @@
 #include "workloads/io_sleep/io_sleep.hpp"
 
+#include "models/engines.hpp"
+
 #include <cmath>
 
 #include <boost/asio/steady_timer.hpp>
@@ -64,5 +66,28 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
   if (const Params* at = s.at_for("io.sleep")) points = {*at};
   return io_points(s, shape, points, /*queueing=*/!s.quick() && !s.at_for("io.sleep"));
 }
+
+namespace {
+std::vector<Params> loop_grid(const Suite& s, std::string_view model) { return grid(s, loop_shape(model)); }
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+auto on_loops(const Params& p) {
+  const Config c = config(p);
+  return [c](const std::vector<asio::io_context*>&) {
+    return LoopTasks{c.tasks, c.concurrency, [c](std::size_t i, std::size_t) { return timer_task(i, c.latency); }};
+  };
+}
+auto blocking_list(const Params& p) {
+  const Config c = config(p);
+  return TaskList{c.tasks, [c](std::size_t i) { return sleep_task(i, c.latency); }};
+}
+// C coroutines per run, each awaiting an asio steady_timer, on every loop model.
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops);
+// Each task a blocking sleep_for on a worker (a thread per sleep too), one task at a time so
+// that a sleeping task never holds others behind it. threads_ws is left out: a worker blocked
+// in a sleep takes nothing from any queue, so its queues change nothing that threads shows.
+const bool blocking_registered = register_on_engines(
+    workload(), blocking_grid, blocking_list,
+    {.blocking = true, .per_task = true, .without = {"threads_ws"}});
+}  // namespace
 
 }  // namespace concbench::io_sleep

@@ -1,5 +1,7 @@
 #include "workloads/mixed/mixed.hpp"
 
+#include "models/engines.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -68,5 +70,26 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
   if (const Params* at = s.at_for("mixed")) points = {*at};
   return io_points(s, shape, points);
 }
+
+namespace {
+std::vector<Params> loop_grid(const Suite& s, std::string_view model) { return grid(s, loop_shape(model)); }
+std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+auto on_loops(const Params& p) {
+  const Config c = config(p);
+  return [c](const std::vector<asio::io_context*>&) {
+    return LoopTasks{c.tasks, c.concurrency, [c](std::size_t i, std::size_t) { return async_task(i, c); }};
+  };
+}
+auto blocking_list(const Params& p) {
+  const Config c = config(p);
+  return TaskList{c.tasks, [c](std::size_t i) { return blocking_task(i, c); }};
+}
+// C coroutines on every loop model; each awaits a timer, then computes on its loop (blocking
+// it for W, as CPU work in asyncio does).
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops);
+// Each task sleeps, then computes, on its worker; threads_ws left out as in io.sleep.
+const bool blocking_registered = register_on_engines(workload(), blocking_grid, blocking_list,
+                                                     {.blocking = true, .without = {"threads_ws"}});
+}  // namespace
 
 }  // namespace concbench::mixed
