@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <optional>
 #include <mutex>
 
 #include "bench/counters.hpp"
@@ -141,232 +143,267 @@ Batch run_once(Trial& trial) {
   }
 }
 
-}  // namespace
+// ---- the phases of one benchmark: prepare, measure (each run checked), count, figures ------
 
-void set_progress_hook(void (*hook)(const std::string&)) { g_progress = hook; }
-
-void run_case(benchmark::State& st, const Case& c, const Params& p, const std::string& name) {
-  if (g_progress) g_progress(name);
-  if (interrupted()) {
-    st.SkipWithError(kInterruptedMessage);
-    return;
-  }
-  const Workload& w = *c.workload;
-  const int cores = available_cores();
-  if (trace::on()) {
-    trace::name_process(name);
-    trace::name_thread("benchmark");
-  }
-  {
-    // What the model needs, as models/kinds.hpp derives it, unless the case says more.
-    const Needs needs = c.needs ? c.needs(p) : model_needs(c.model, p);
-    if (auto why = check_needs(needs, read_limits())) {
-      st.SkipWithError((kSkipPrefix + name + ": " + *why).c_str());
-      return;
-    }
-  }
-
+// What the timed loop starts from: the reference's answer, the model's trial, its set-up.
+struct Prepared {
   Expected ref;
-  try {
-    ref = expected_for(w, p);
-  } catch (const std::exception& e) {
-    st.SkipWithError((name + ": sequential reference failed: " + e.what()).c_str());
-    return;
-  }
+  std::unique_ptr<Trial> trial;
+  double setup_s = 0;
+  int64_t rss_before = 0;
+};
 
+// Everything the timed runs saw. `error` non-empty: the benchmark is an error, not a number.
+struct Measured {
+  int64_t runs = 0;
+  double run_seconds = 0;
+  int64_t peak_in_flight = 0;
+  Usage before, after;
+  std::optional<ServerInfo> server;
+  double server_cpu = -1;
+  int64_t connections = -1;
+  std::vector<float> latencies_us, loop_lag;
+  double start_seconds = 0;
+  std::map<std::string, std::pair<double, int64_t>> figures;  // name -> (sum or max, runs)
+  std::map<std::string, std::vector<float>> samples;
+  std::string error;
+};
+
+// Checks the point's needs, computes the reference and makes the trial (an open loop also
+// runs once untimed); "" and `out` filled, else why the benchmark cannot run.
+std::string prepare(const Case& c, const Params& p, const std::string& name, Prepared& out) {
+  if (interrupted()) return kInterruptedMessage;
+  // What the model needs, as models/kinds.hpp derives it, unless the case says more.
+  const Needs needs = c.needs ? c.needs(p) : model_needs(c.model, p);
+  if (auto why = check_needs(needs, read_limits())) return kSkipPrefix + name + ": " + *why;
+  try {
+    out.ref = expected_for(*c.workload, p);
+  } catch (const std::exception& e) {
+    return name + ": sequential reference failed: " + e.what();
+  }
   malloc_trim(0);  // what earlier benchmarks freed goes back: a smaller parent forks faster
   reset_peak_rss();
-  const int64_t rss_before = current_rss_bytes();
+  out.rss_before = current_rss_bytes();
   const auto setup_start = Clock::now();
-  std::unique_ptr<Trial> trial;
   // The server is this trial's, if it starts or takes one (a PostgreSQL kept from an earlier
   // benchmark of the process, under --no-isolate, is not charged to io.sleep).
   set_active_server(std::nullopt);
   try {
-    trial = c.make(p);
+    out.trial = c.make(p);
   } catch (const std::exception& e) {
-    st.SkipWithError((name + ": set-up failed: " + e.what()).c_str());
-    return;
+    return name + ": set-up failed: " + e.what();
   }
-  const double setup = seconds_since(setup_start);
-
-  // An open loop is measured as pgbench -R's window is: after a run at the same rate (its
-  // first second), so that neither side's tail is a cold start's (measured, 5 runs each at
-  // 20,000 queries/s: coro's p99 485 us cold against pgbench's 367 us, 343 us warm). The run
-  // is not timed and its figures are dropped; an error in it is the benchmark's.
-  if (w.kind == Kind::io && p.has("rate")) {
-    const Batch warm = run_once(*trial);
-    if (interrupted()) {
-      st.SkipWithError(kInterruptedMessage);
-      return;
-    }
-    if (!warm.errors.empty()) {
-      st.SkipWithError((name + ": " + describe_errors(warm.errors) + " (the open loop's warm-up run)").c_str());
-      return;
-    }
+  out.setup_s = seconds_since(setup_start);
+  // An open loop is measured as pgbench -R's window is: after a run at the same rate, so that
+  // neither side's tail is a cold start's. The run is not timed and its figures are dropped;
+  // an error in it is the benchmark's.
+  if (c.workload->kind == Kind::io && p.has("rate")) {
+    const Batch warm = run_once(*out.trial);
+    if (interrupted()) return kInterruptedMessage;
+    if (!warm.errors.empty()) return name + ": " + describe_errors(warm.errors) + " (the open loop's warm-up run)";
   }
+  return "";
+}
 
-  const Usage before = self_usage() + trial->worker_usage();
-  const std::optional<ServerInfo> server = active_server();
-  const double server_cpu_before = server ? server_cpu_seconds(*server) : -1;
-  int64_t peak_in_flight = 0;
+// The checks of one timed run against the reference: "" when it passed.
+std::string check_run(const Case& c, const Params& p, const std::string& name, const Expected& ref,
+                      const Batch& b, double seconds, int cores, Measured& m) {
+  if (interrupted()) return kInterruptedMessage;
+  if (!b.errors.empty()) return name + ": " + describe_errors(b.errors);
+  if (b.results.size() != ref.results)
+    return name + ": " + std::to_string(b.results.size()) + " results, expected " + std::to_string(ref.results);
+  if (const uint64_t sum = checksum(b.results); sum != ref.checksum)
+    return name + ": checksum " + std::to_string(sum) + " != expected " + std::to_string(ref.checksum) +
+           " (the sequential reference's)";
+  if (c.workload->kind != Kind::io) {
+    m.peak_in_flight = std::max(m.peak_in_flight, inflight::tasks_peak());
+    return "";
+  }
+  const int64_t peak = inflight::peak();
+  m.peak_in_flight = std::max(m.peak_in_flight, peak);
+  if (std::string why = check_io_run(c, p, b, seconds, peak, cores); !why.empty()) return name + ": " + why;
+  return "";
+}
+
+// What one passed run adds to the figures: its latencies, start times, scenario figures.
+void keep(const Workload& w, Batch& b, Measured& m) {
+  if (w.kind == Kind::io)
+    for (const auto& r : b.results) m.latencies_us.push_back(float(double(r.latency_ns) * 1e-3));
+  if (w.kind == Kind::start)
+    for (const auto& r : b.results) m.start_seconds += double(r.latency_ns) * 1e-9;
+  for (auto& [fname, v] : b.figures) {
+    auto& [acc, n] = m.figures[fname];
+    acc = fname.ends_with("_max") ? (n == 0 ? v : std::max(acc, v)) : acc + v;
+    ++n;
+  }
+  for (auto& [sname, v] : b.samples) {
+    auto& pool = m.samples[sname];
+    pool.insert(pool.end(), v.begin(), v.end());
+  }
+}
+
+// Google Benchmark's timed loop: each run checked, and only the run itself timed. The usage
+// and the server's CPU are read around the loop, the trial let go after it.
+Measured measure(benchmark::State& st, const Case& c, const Params& p, const std::string& name,
+                 Prepared& prep, int cores) {
+  Measured m;
+  m.before = self_usage() + prep.trial->worker_usage();
+  m.server = active_server();
+  const double server_cpu_before = m.server ? server_cpu_seconds(*m.server) : -1;
 #ifdef CONCBENCH_CALLGRIND
   CALLGRIND_ZERO_STATS;  // under callgrind, count the timed loop only (scripts/instructions)
   CALLGRIND_START_INSTRUMENTATION;
 #endif
-  double run_seconds = 0;
-  int64_t runs = 0;
   loop_watch::take_lag();  // the loops' lag from here on: this benchmark's timed runs
-  double start_seconds = 0;
-  std::vector<float> latencies_us;
-  std::map<std::string, std::pair<double, int64_t>> figures;  // name -> (sum or max, runs)
-  std::map<std::string, std::vector<float>> samples;
-  std::string error;
   for (auto _ : st) {
     inflight::reset();
-    trace::Span run_span("run", "benchmark", runs);
+    trace::Span run_span("run", "benchmark", m.runs);
     const auto t0 = Clock::now();
-    Batch b = run_once(*trial);
+    Batch b = run_once(*prep.trial);
     const double dt = seconds_since(t0);
     st.PauseTiming();
-    run_seconds += dt;
-    ++runs;
-    if (interrupted()) {
-      error = kInterruptedMessage;
-    } else if (!b.errors.empty()) {
-      error = name + ": " + describe_errors(b.errors);
-    } else if (b.results.size() != ref.results) {
-      error = name + ": " + std::to_string(b.results.size()) + " results, expected " +
-              std::to_string(ref.results);
-    } else if (const uint64_t sum = checksum(b.results); sum != ref.checksum) {
-      error = name + ": checksum " + std::to_string(sum) + " != expected " +
-              std::to_string(ref.checksum) + " (the sequential reference's)";
-    } else if (w.kind != Kind::io) {
-      peak_in_flight = std::max(peak_in_flight, inflight::tasks_peak());
-    } else {
-      const int64_t peak = inflight::peak();
-      peak_in_flight = std::max(peak_in_flight, peak);
-      if (std::string why = check_io_run(c, p, b, dt, peak, cores); !why.empty()) error = name + ": " + why;
-    }
-    if (!error.empty()) {
+    m.run_seconds += dt;
+    ++m.runs;
+    m.error = check_run(c, p, name, prep.ref, b, dt, cores, m);
+    if (!m.error.empty()) {
       st.ResumeTiming();
-      st.SkipWithError(error.c_str());
+      st.SkipWithError(m.error.c_str());
       break;
     }
-    if (w.kind == Kind::io)
-      for (const auto& r : b.results) latencies_us.push_back(float(double(r.latency_ns) * 1e-3));
-    if (w.kind == Kind::start)
-      for (const auto& r : b.results) start_seconds += double(r.latency_ns) * 1e-9;
-    for (auto& [fname, v] : b.figures) {
-      auto& [acc, n] = figures[fname];
-      acc = fname.ends_with("_max") ? (n == 0 ? v : std::max(acc, v)) : acc + v;
-      ++n;
-    }
-    for (auto& [sname, v] : b.samples) {
-      auto& pool = samples[sname];
-      pool.insert(pool.end(), v.begin(), v.end());
-    }
+    keep(*c.workload, b, m);
     st.ResumeTiming();
   }
 #ifdef CONCBENCH_CALLGRIND
   CALLGRIND_STOP_INSTRUMENTATION;
   CALLGRIND_DUMP_STATS_AT(name.c_str());
 #endif
-  std::vector<float> loop_lag = loop_watch::take_lag();
-  const Usage workers_after = trial->worker_usage();
-  const Usage after = self_usage() + workers_after;
-  const double server_cpu = server ? server_cpu_seconds(*server) - server_cpu_before : -1;
-  const int64_t connections = server ? server_connections(*server) : -1;  // before the model lets go
-  trial.reset();
-  if (!error.empty() || runs == 0) return;
+  m.loop_lag = loop_watch::take_lag();
+  m.after = self_usage() + prep.trial->worker_usage();
+  m.server_cpu = m.server ? server_cpu_seconds(*m.server) - server_cpu_before : -1;
+  m.connections = m.server ? server_connections(*m.server) : -1;  // before the model lets go
+  prep.trial.reset();
+  return m;
+}
 
-  const double per_run = run_seconds / double(runs);
-  const double items = w.items ? double(w.items(p)) : 0;
-  if (w.items) st.SetItemsProcessed(int64_t(items) * runs);
-  if (w.bytes) st.SetBytesProcessed(w.bytes(p) * runs);
-
-  const Usage used = after - before;
+// The counters every benchmark has: work done, CPU, switches, memory, set-up.
+void count(benchmark::State& st, const Workload& w, const Params& p, const Prepared& prep,
+           const Measured& m, int cores) {
   namespace k = counter;
-  set(st, k::cpu_user_s, used.user_s / double(runs));
-  set(st, k::cpu_sys_s, used.sys_s / double(runs));
-  if (w.items) set(st, k::cpu_per_item_us, (used.user_s + used.sys_s) / (items * double(runs)) * 1e6);
-  set(st, k::ctx_voluntary, double(used.voluntary_switches) / double(runs));
-  set(st, k::ctx_involuntary, double(used.involuntary_switches) / double(runs));
-  set(st, k::peak_rss_bytes, double(after.peak_rss_bytes));
-  set(st, k::setup_s, setup);
+  const double runs = double(m.runs);
+  const double items = w.items ? double(w.items(p)) : 0;
+  if (w.items) st.SetItemsProcessed(int64_t(items) * m.runs);
+  if (w.bytes) st.SetBytesProcessed(w.bytes(p) * m.runs);
+  const Usage used = m.after - m.before;
+  set(st, k::cpu_user_s, used.user_s / runs);
+  set(st, k::cpu_sys_s, used.sys_s / runs);
+  if (w.items) set(st, k::cpu_per_item_us, (used.user_s + used.sys_s) / (items * runs) * 1e6);
+  set(st, k::ctx_voluntary, double(used.voluntary_switches) / runs);
+  set(st, k::ctx_involuntary, double(used.involuntary_switches) / runs);
+  set(st, k::peak_rss_bytes, double(m.after.peak_rss_bytes));
+  set(st, k::setup_s, prep.setup_s);
   set(st, k::cores, cores);
-  set(st, k::tasks, double(ref.results));
-  const int64_t workers = p.get_or("workers", 1);
-  set(st, k::workers, double(workers));
+  set(st, k::tasks, double(prep.ref.results));
+  set(st, k::workers, double(p.get_or("workers", 1)));
+  if (w.kind != Kind::io && m.peak_in_flight > 0) set(st, k::peak_in_flight, double(m.peak_in_flight));
+}
 
-  if (w.kind != Kind::io && peak_in_flight > 0) set(st, k::peak_in_flight, double(peak_in_flight));
-  switch (w.kind) {
-    case Kind::cpu: {
-      // After the timed loop: the reference is not in the model's time.
-      const double ref_seconds = reference_seconds(w, p, runs);
-      const double speedup = ref_seconds / per_run;
-      const double usable = double(std::min<int64_t>(workers, cores));
-      set(st, k::reference_s, ref_seconds);
-      set(st, k::speedup, speedup);
-      set(st, k::efficiency, speedup / usable);
-      set(st, k::overhead_per_task_us, (per_run * usable - ref_seconds) / items * 1e6);
-      break;
-    }
-    case Kind::io: {
-      const double ideal = w.ideal_seconds(p, cores);
-      set(st, k::ideal_s, ideal);
-      if (ideal > 0) set(st, k::efficiency, ideal / per_run);
-      const double in_flight = double(w.in_flight(p));
-      set(st, k::concurrency, in_flight);
-      set(st, k::peak_in_flight, double(peak_in_flight));
-      if (server && server_cpu >= 0) {
-        // The server is saturated when it used 90 % of the CPU left to it: its loops, at
-        // most the cores the model did not use. Such a point measures the server (on 2
-        // cores, a client at one core leaves the server one), not the model.
-        set(st, k::server_cpu_s, server_cpu / double(runs));
-        set(st, k::server_cpu_per_item_us, server_cpu / (items * double(runs)) * 1e6);
-        if (connections >= 0) set(st, k::connections, double(connections));
-        const double client_cores = (used.user_s + used.sys_s) / run_seconds;
-        const double left = std::min(double(server->loops), double(cores) - client_cores);
-        const double busy = server_cpu / run_seconds;
-        set(st, k::server_saturated, left <= 0 || busy >= 0.9 * left ? 1 : 0);
-      }
-      set(st, k::rss_per_inflight_bytes,
-          double(std::max<int64_t>(0, after.peak_rss_bytes - rss_before)) / in_flight);
-      if (!latencies_us.empty()) {
-        std::sort(latencies_us.begin(), latencies_us.end());
-        set(st, k::lat_p50_us, percentile(latencies_us, 0.50));
-        set(st, k::lat_p99_us, percentile(latencies_us, 0.99));
-        set(st, k::lat_max_us, latencies_us.back());
-        double sum = 0;
-        for (float l : latencies_us) sum += l;
-        set(st, k::lat_mean_us, sum / double(latencies_us.size()));
-      }
-      break;
-    }
-    case Kind::start:
-      set(st, k::start_s, start_seconds / double(runs));
-      break;
-    case Kind::scenario:
-      break;
+// CPU work: the reference timed after the timed loop (not in the model's time), the speedup
+// and the per-task overhead against it.
+void count_cpu(benchmark::State& st, const Workload& w, const Params& p, const Measured& m, int cores) {
+  namespace k = counter;
+  const double per_run = m.run_seconds / double(m.runs);
+  const double ref_seconds = reference_seconds(w, p, m.runs);
+  const double speedup = ref_seconds / per_run;
+  const double usable = double(std::min<int64_t>(p.get_or("workers", 1), cores));
+  set(st, k::reference_s, ref_seconds);
+  set(st, k::speedup, speedup);
+  set(st, k::efficiency, speedup / usable);
+  const double items = w.items ? double(w.items(p)) : 0;
+  set(st, k::overhead_per_task_us, (per_run * usable - ref_seconds) / items * 1e6);
+}
+
+// I/O: the ideal makespan and the efficiency against it, the server's side, memory per
+// operation in flight and the latencies.
+void count_io(benchmark::State& st, const Workload& w, const Params& p, const Prepared& prep,
+              Measured& m, int cores) {
+  namespace k = counter;
+  const double per_run = m.run_seconds / double(m.runs);
+  const double ideal = w.ideal_seconds(p, cores);
+  set(st, k::ideal_s, ideal);
+  if (ideal > 0) set(st, k::efficiency, ideal / per_run);
+  const double in_flight = double(w.in_flight(p));
+  set(st, k::concurrency, in_flight);
+  set(st, k::peak_in_flight, double(m.peak_in_flight));
+  if (m.server && m.server_cpu >= 0) {
+    // The server is saturated when it used 90 % of the CPU left to it: its loops, at most the
+    // cores the model did not use. Such a point measures the server, not the model.
+    const double items = (w.items ? double(w.items(p)) : 0) * double(m.runs);
+    set(st, k::server_cpu_s, m.server_cpu / double(m.runs));
+    set(st, k::server_cpu_per_item_us, m.server_cpu / items * 1e6);
+    if (m.connections >= 0) set(st, k::connections, double(m.connections));
+    const Usage used = m.after - m.before;
+    const double client_cores = (used.user_s + used.sys_s) / m.run_seconds;
+    const double left = std::min(double(m.server->loops), double(cores) - client_cores);
+    const double busy = m.server_cpu / m.run_seconds;
+    set(st, k::server_saturated, left <= 0 || busy >= 0.9 * left ? 1 : 0);
   }
-  if (!loop_lag.empty()) {  // a model with asio loops in this process (core/loop_watch.hpp)
-    std::sort(loop_lag.begin(), loop_lag.end());
-    set(st, k::loop_lag_us_p50, percentile(loop_lag, 0.50));
-    set(st, k::loop_lag_us_p99, percentile(loop_lag, 0.99));
-    set(st, k::loop_lag_us_max, loop_lag.back());
+  set(st, k::rss_per_inflight_bytes,
+      double(std::max<int64_t>(0, m.after.peak_rss_bytes - prep.rss_before)) / in_flight);
+  if (m.latencies_us.empty()) return;
+  std::sort(m.latencies_us.begin(), m.latencies_us.end());
+  set(st, k::lat_p50_us, percentile(m.latencies_us, 0.50));
+  set(st, k::lat_p99_us, percentile(m.latencies_us, 0.99));
+  set(st, k::lat_max_us, m.latencies_us.back());
+  double sum = 0;
+  for (float l : m.latencies_us) sum += l;
+  set(st, k::lat_mean_us, sum / double(m.latencies_us.size()));
+}
+
+// The loops' lag and the scenario's own figures (Workload::figures): the mean over runs
+// (*_max: the largest), and for sampled ones the percentiles of every run's samples together.
+void figures(benchmark::State& st, Measured& m) {
+  namespace k = counter;
+  if (!m.loop_lag.empty()) {  // a model with asio loops in this process (core/loop_watch.hpp)
+    std::sort(m.loop_lag.begin(), m.loop_lag.end());
+    set(st, k::loop_lag_us_p50, percentile(m.loop_lag, 0.50));
+    set(st, k::loop_lag_us_p99, percentile(m.loop_lag, 0.99));
+    set(st, k::loop_lag_us_max, m.loop_lag.back());
   }
-  // The scenario's own figures (Workload::figures): the mean over runs (*_max: the largest),
-  // and for sampled ones the percentiles of every run's samples together.
-  for (const auto& [fname, acc] : figures)
+  for (const auto& [fname, acc] : m.figures)
     set(st, fname, fname.ends_with("_max") ? acc.first : acc.first / double(acc.second));
-  for (auto& [sname, pool] : samples) {
+  for (auto& [sname, pool] : m.samples) {
     if (pool.empty()) continue;
     std::sort(pool.begin(), pool.end());
     set(st, sname + "_p50", percentile(pool, 0.50));
     set(st, sname + "_p99", percentile(pool, 0.99));
     set(st, sname + "_max", pool.back());
   }
+}
+
+}  // namespace
+
+void set_progress_hook(void (*hook)(const std::string&)) { g_progress = hook; }
+
+void run_case(benchmark::State& st, const Case& c, const Params& p, const std::string& name) {
+  if (g_progress) g_progress(name);
+  if (trace::on()) {
+    trace::name_process(name);
+    trace::name_thread("benchmark");
+  }
+  const int cores = available_cores();
+  Prepared prep;
+  if (const std::string why = prepare(c, p, name, prep); !why.empty()) {
+    st.SkipWithError(why.c_str());
+    return;
+  }
+  Measured m = measure(st, c, p, name, prep, cores);
+  if (!m.error.empty() || m.runs == 0) return;
+  const Workload& w = *c.workload;
+  count(st, w, p, prep, m, cores);
+  if (w.kind == Kind::cpu) count_cpu(st, w, p, m, cores);
+  if (w.kind == Kind::io) count_io(st, w, p, prep, m, cores);
+  if (w.kind == Kind::start) set(st, counter::start_s, m.start_seconds / double(m.runs));
+  figures(st, m);
 }
 
 }  // namespace concbench
