@@ -1,10 +1,10 @@
-// The in-process engines, each beside the model it is: the one place a model's engine type is
-// named for the workloads. A workload whose task is plain work (a TaskResult(std::size_t)
-// callable, the same on every engine) registers on every model here that fits with
-// register_on_engines(), one call instead of one file per model; adding an in-process model
-// is its engine, its row in kinds.hpp and its line here. The process engines (procs,
-// fork_per_task, procs_coro) hand tasks across a fork: a workload keeps a file for them where
-// its data must be made on one side of the fork or the other.
+// The engines, each beside the model it is: the one place a model's engine type is named for
+// the workloads. A workload whose task is plain work (a TaskResult(std::size_t) callable, the
+// same on every engine) registers on every model here that fits with register_on_engines(),
+// one call instead of one file per model; adding a model is its engine, its row in kinds.hpp
+// and its line here. The process engines (procs, fork_per_task) take the same task, copied
+// into their children by the fork, where the workload allows it (Fit::processes); a workload
+// whose data must be made after the fork, or sent to the children, keeps a file for them.
 #pragma once
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include "core/case.hpp"
 #include "models/event_loop.hpp"
 #include "models/kinds.hpp"
+#include "models/process_pool.hpp"
 #include "models/stealing_pool.hpp"
 #include "models/tasks.hpp"
 #include "models/tbb_arena.hpp"
@@ -52,16 +53,65 @@ struct Fit {
   bool suspend_blocks = false;
   bool per_task = false;  // a thread per task: only where the tasks are coarse
   std::vector<std::string_view> without = {};  // left out, each with its why at the call
+  // procs and fork_per_task too: the run is prepared before their fork, and their children
+  // run the task as it is; `depth`: messages in flight per procs worker (0: the pool's two;
+  // 1 for waits, so that none queues behind another worker's wait while a worker is free).
+  bool processes = false;
+  std::size_t depth = 0;
   Prepared when = Prepared::after_engine;
   Needs (*needs)(const std::string& model, const Params&) = nullptr;
 };
 
 inline bool fits(const ModelKind& k, const Fit& fit) {
+  if (k.workers == "processes" && !fit.processes) return false;
   if (std::find(fit.without.begin(), fit.without.end(), k.model) != fit.without.end()) return false;
   if (k.per_task && !fit.per_task) return false;
   if (!fit.blocking) return k.cpu;
   if (k.waits == "blocking") return k.cpu || !fit.suspend_blocks;
   return k.waits == "suspend" && fit.suspend_blocks;
+}
+
+// The same on the process engines: a pool of P forked workers running task_handler(task)
+// (procs), and a fork per task (fork_per_task).
+template <class Prepare>
+void register_on_processes(const Workload& workload,
+                           std::vector<Params> (*grid)(const Suite&, std::string_view), Prepare prepare,
+                           const Fit& fit) {
+  auto needs = [n = fit.needs](const char* model) {
+    return n ? std::function<Needs(const Params&)>([model, n](const Params& p) { return n(model, p); })
+             : std::function<Needs(const Params&)>();
+  };
+  if (const auto k = model_kind("procs"); k && fits(*k, fit))
+    register_case({
+        .workload = &workload,
+        .model = "procs",
+        .grid = [grid](const Suite& s) { return grid(s, "procs"); },
+        .make =
+            [prepare, depth = fit.depth](const Params& p) {
+              auto list = prepare(p);
+              auto pool = std::make_unique<ProcessPool>(p.get("workers"), task_handler(list.task));
+              return make_trial<ProcessPool>(std::move(pool), [list, d = p.dispatch(), depth](ProcessPool& e) {
+                if (!list.around) return run_tasks(e, list.n, d, depth);
+                return list.around([&] { return run_tasks(e, list.n, d, depth); });
+              });
+            },
+        .needs = needs("procs"),
+    });
+  if (const auto k = model_kind("fork_per_task"); k && fits(*k, fit))
+    register_case({
+        .workload = &workload,
+        .model = "fork_per_task",
+        .grid = [grid](const Suite& s) { return grid(s, "fork_per_task"); },
+        .make =
+            [prepare](const Params& p) {
+              auto list = prepare(p);
+              return make_trial<ForkPerTask>(make_engine<ForkPerTask>(p), [list](ForkPerTask& e) {
+                if (!list.around) return run_tasks(e, list.n, list.task);
+                return list.around([&] { return run_tasks(e, list.n, list.task); });
+              });
+            },
+        .needs = needs("fork_per_task"),
+    });
 }
 
 // Registers `workload` on every in-process model that `fit` allows: run_tasks(engine, n, task,
@@ -74,6 +124,7 @@ bool register_on_engines(const Workload& workload,
     if (const auto k = model_kind(model); k && fits(*k, fit))
       register_tasks_model<Engine>(workload, model, grid, prepare, fit.when, fit.needs);
   });
+  if (fit.processes) register_on_processes(workload, grid, prepare, fit);
   return true;
 }
 

@@ -44,8 +44,10 @@ std::vector<Params> grid(const Suite& s, std::string_view model) {
 }
 
 namespace {
-// Every in-process model, a thread per task too (its grid keeps grains of 1 ms and more).
-const bool registered = register_on_engines(workload(), grid, task_list, {.per_task = true});
+// Every model, a thread or a fork per task too (their grid keeps grains of 1 ms and more);
+// procs: index ranges (map) or one index per message (each), the workers computing them.
+const bool registered = register_on_engines(workload(), grid, task_list,
+                                            {.per_task = true, .processes = true});
 }  // namespace
 
 }  // namespace concbench::cpu_spin

@@ -133,14 +133,22 @@ std::vector<Params> grid(const Suite& s, std::string_view model, bool processes)
 }
 
 namespace {
-std::vector<Params> in_process_grid(const Suite& s, std::string_view model) { return grid(s, model, false); }
+// abort and segv only where a task runs in a process of its own.
+std::vector<Params> any_grid(const Suite& s, std::string_view model) {
+  const auto k = model_kind(model);
+  return grid(s, model, k && k->workers == "processes");
+}
 auto task_list(const Params& p) {
   const Config c = config(p);
   return TaskList{c.tasks, [c](std::size_t i) { return task(i, c); },
                   [c](const std::function<Batch()>& run) { return outcomes(run(), c); }};
 }
-// Every in-process model, each handing back a task's exception with its index.
-const bool registered = register_on_engines(workload(), in_process_grid, task_list);
+// Every model, each handing back a task's exception with its index. On procs a worker that
+// dies (abort, SIGSEGV) fails the task it was running and is replaced; the task queued behind
+// it is sent again, so every other task completes (multiprocessing.Pool would hang,
+// ProcessPoolExecutor would fail them all). On fork_per_task a crash is the child's status.
+const bool registered = register_on_engines(workload(), any_grid, task_list,
+                                            {.per_task = true, .processes = true});
 }  // namespace
 
 }  // namespace concbench::errors

@@ -178,10 +178,11 @@ auto task_list(const Params& p) {
   auto dir = std::make_shared<Folder>();
   return TaskList{c.files, [c, dir](std::size_t i) { return blocking_task(i, c, *dir); }};
 }
-// One file per task, read by a blocking call on every model whose workers can block: TBB and
-// fibers have no file I/O that suspends, so their thread blocks in the read.
+// One file per task, read by a blocking call on every model whose workers can block (procs:
+// in its children): TBB and fibers have no file I/O that suspends, so their thread blocks in
+// the read.
 const bool registered = register_on_engines(workload(), blocking_grid, task_list,
-                                            {.blocking = true, .suspend_blocks = true});
+                                            {.blocking = true, .suspend_blocks = true, .processes = true});
 }  // namespace
 
 }  // namespace concbench::file

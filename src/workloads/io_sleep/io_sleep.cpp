@@ -69,7 +69,13 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
 
 namespace {
 std::vector<Params> loop_grid(const Suite& s, std::string_view model) { return grid(s, loop_shape(model)); }
-std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+std::vector<Params> blocking_grid(const Suite& s, std::string_view model) {
+  auto g = grid(s, IoShape::blocking);
+  // A fork per wait at 10,000 waits in flight is a fork bomb, not a design.
+  if (const auto k = model_kind(model); k && k->per_task && k->workers == "processes")
+    std::erase_if(g, [](const Params& p) { return p.get("concurrency") > 1000; });
+  return g;
+}
 auto on_loops(const Params& p) {
   const Config c = config(p);
   return [c](const std::vector<asio::io_context*>&) {
@@ -82,12 +88,13 @@ auto blocking_list(const Params& p) {
 }
 // C coroutines per run, each awaiting an asio steady_timer, on every loop model.
 const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops);
-// Each task a blocking sleep_for on a worker (a thread per sleep too), one task at a time so
-// that a sleeping task never holds others behind it. threads_ws is left out: a worker blocked
-// in a sleep takes nothing from any queue, so its queues change nothing that threads shows.
+// Each task a blocking sleep_for on a worker (a thread or a fork per sleep too; in a procs
+// worker, one message at a time), one task at a time so that a sleeping task never holds
+// others behind it. threads_ws is left out: a worker blocked in a sleep takes nothing from any
+// queue, so its queues change nothing that threads shows.
 const bool blocking_registered = register_on_engines(
     workload(), blocking_grid, blocking_list,
-    {.blocking = true, .per_task = true, .without = {"threads_ws"}});
+    {.blocking = true, .per_task = true, .without = {"threads_ws"}, .processes = true, .depth = 1});
 }  // namespace
 
 }  // namespace concbench::io_sleep

@@ -184,11 +184,12 @@ auto task_list(const Params& p) {
                   [log](const std::function<Batch()>& run) { return with_probe(*log, run); }};
 }
 // The probe and the blocker as two tasks on two workers of every model with several: the
-// blocking call is the point, so tbb's threads block in it too. fibers is left out: its probe
+// blocking call is the point, so tbb's threads block in it too; on procs the probe's samples
+// come back through shared memory mapped before the fork. fibers is left out: its probe
 // would sleep its thread, not its fiber (a fiber's form of the probe is not written yet).
 const bool registered = register_on_engines(workload(), blocking_grid, task_list,
                                             {.blocking = true, .suspend_blocks = true,
-                                             .without = {"fibers"}});
+                                             .without = {"fibers"}, .processes = true, .depth = 1});
 }  // namespace
 
 }  // namespace concbench::loop_blocking
