@@ -15,6 +15,7 @@
 #include "models/event_loop.hpp"
 #include "models/kinds.hpp"
 #include "models/process_pool.hpp"
+#include "models/procs_coro.hpp"
 #include "models/stealing_pool.hpp"
 #include "models/tasks.hpp"
 #include "models/tbb_arena.hpp"
@@ -97,6 +98,26 @@ void register_on_processes(const Workload& workload,
             },
         .needs = needs("procs"),
     });
+  if (const auto k = model_kind("procs_coro"); k && fits(*k, fit) && !fit.blocking)
+    register_case({
+        .workload = &workload,
+        .model = "procs_coro",
+        .grid = [grid](const Suite& s) { return grid(s, "procs_coro"); },
+        .make =
+            [prepare](const Params& p) {
+              auto list = prepare(p);
+              auto pool = std::make_unique<ProcessPool>(
+                  p.get("workers"),
+                  shard_handler([task = list.task](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+                    co_return task(i);
+                  }));
+              return make_trial<ProcessPool>(std::move(pool), [list](ProcessPool& e) {
+                if (!list.around) return run_tasks(e, list.n, InFlight{e.workers()});
+                return list.around([&] { return run_tasks(e, list.n, InFlight{e.workers()}); });
+              });
+            },
+        .needs = needs("procs_coro"),
+    });
   if (const auto k = model_kind("fork_per_task"); k && fits(*k, fit))
     register_case({
         .workload = &workload,
@@ -148,10 +169,19 @@ inline std::vector<asio::io_context*> loop_contexts(LoopGroup& group) {
 // coro_mt). prepare(p) runs before the engine starts (a server is forked before any thread)
 // and returns on(loops), called once the loops exist (sockets are made on them), which
 // returns the run's LoopTasks.
+// Which loop models a workload's awaitable fits: `processes`, procs_coro too (one loop per
+// worker process, each running a shard; on(loops) is then called before the fork with no
+// loops, so the tasks must not need them).
+struct LoopFit {
+  bool processes = false;
+  Needs (*needs)(const std::string& model, const Params&) = nullptr;
+};
+
 template <class Prepare>
 bool register_on_loops(const Workload& workload,
                        std::vector<Params> (*grid)(const Suite&, std::string_view), Prepare prepare,
-                       Needs (*needs)(const std::string& model, const Params&) = nullptr) {
+                       LoopFit fit = {}) {
+  const auto needs = fit.needs;
   for_each_engine([&]<class Engine>(const char* model) {
     if constexpr (requires(Engine& e) { loop_contexts(e); }) {
       const auto k = model_kind(model);
@@ -176,6 +206,24 @@ bool register_on_loops(const Workload& workload,
       });
     }
   });
+  if (fit.processes)
+    register_case({
+        .workload = &workload,
+        .model = "procs_coro",
+        .grid = [grid](const Suite& s) { return grid(s, "procs_coro"); },
+        .make =
+            [prepare](const Params& p) {
+              auto list = std::make_shared<LoopTasks>(prepare(p)({}));
+              auto pool = std::make_unique<ProcessPool>(p.get("workers"), shard_handler(list->task));
+              return make_trial<ProcessPool>(std::move(pool), [list](ProcessPool& e) {
+                auto run = [&] { return run_tasks(e, list->n, InFlight{list->lanes}); };
+                return list->around ? list->around(run) : run();
+              });
+            },
+        .needs = needs ? std::function<Needs(const Params&)>([needs](const Params& p) {
+          return needs("procs_coro", p);
+        }) : std::function<Needs(const Params&)>(),
+    });
   return true;
 }
 

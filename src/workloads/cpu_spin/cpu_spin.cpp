@@ -45,7 +45,8 @@ std::vector<Params> grid(const Suite& s, std::string_view model) {
 
 namespace {
 // Every model, a thread or a fork per task too (their grid keeps grains of 1 ms and more);
-// procs: index ranges (map) or one index per message (each), the workers computing them.
+// procs: index ranges (map) or one index per message (each), the workers computing them;
+// procs_coro: each worker's loop runs guided chunks as its process frees (map).
 const bool registered = register_on_engines(workload(), grid, task_list,
                                             {.per_task = true, .processes = true});
 }  // namespace

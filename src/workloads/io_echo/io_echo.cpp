@@ -244,7 +244,7 @@ auto blocking_list(const Params& p) {
 }
 // C coroutines, each owning one asio socket (connected during set-up) and doing async_write +
 // async_read per round trip, on every loop model.
-const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, loop_needs);
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.needs = loop_needs});
 // Each task borrows one of C blocking connections on a worker; threads_ws left out as in
 // io.sleep.
 const bool blocking_registered = register_on_engines(

@@ -87,7 +87,8 @@ auto blocking_list(const Params& p) {
   return TaskList{c.tasks, [c](std::size_t i) { return sleep_task(i, c.latency); }};
 }
 // C coroutines per run, each awaiting an asio steady_timer, on every loop model.
-const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops);
+// procs_coro: one loop per worker process, each awaiting its shard's timers.
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.processes = true});
 // Each task a blocking sleep_for on a worker (a thread or a fork per sleep too; in a procs
 // worker, one message at a time), one task at a time so that a sleeping task never holds
 // others behind it. threads_ws is left out: a worker blocked in a sleep takes nothing from any

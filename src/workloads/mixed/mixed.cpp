@@ -86,7 +86,8 @@ auto blocking_list(const Params& p) {
 }
 // C coroutines on every loop model; each awaits a timer, then computes on its loop (blocking
 // it for W, as CPU work in asyncio does).
-const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops);
+// procs_coro: one loop per worker process, each running its shard's coroutines.
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.processes = true});
 // Each task sleeps, then computes, on its worker (procs: in a child, one message at a time);
 // threads_ws left out as in io.sleep.
 const bool blocking_registered = register_on_engines(
