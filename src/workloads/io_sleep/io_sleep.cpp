@@ -1,12 +1,9 @@
 #include "workloads/io_sleep/io_sleep.hpp"
 
-#include "models/engines.hpp"
+#include "models/timed.hpp"
 
 #include <cmath>
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace concbench::io_sleep {
 
@@ -39,18 +36,6 @@ const Workload& workload() {
   return w;
 }
 
-boost::asio::awaitable<TaskResult> timer_task(std::size_t i, std::chrono::microseconds latency) {
-  namespace asio = boost::asio;
-  const auto t0 = std::chrono::steady_clock::now();
-  if (!fault::skip_wait()) {
-    inflight::Scope waiting;
-    asio::steady_timer timer(co_await asio::this_coro::executor, latency);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  const auto ns = std::chrono::steady_clock::now() - t0;
-  co_return TaskResult{value(i), uint64_t(std::chrono::nanoseconds(ns).count())};
-}
-
 std::vector<Params> grid(const Suite& s, IoShape shape) {
   std::vector<Params> points;
   if (s.quick()) {
@@ -76,26 +61,16 @@ std::vector<Params> blocking_grid(const Suite& s, std::string_view model) {
     std::erase_if(g, [](const Params& p) { return p.get("concurrency") > 1000; });
   return g;
 }
-auto on_loops(const Params& p) {
+TimedTasks timed(const Params& p) {
   const Config c = config(p);
-  return [c](const std::vector<asio::io_context*>&) {
-    return LoopTasks{c.tasks, c.concurrency, [c](std::size_t i, std::size_t) { return timer_task(i, c.latency); }};
-  };
+  return {c.tasks, c.concurrency, c.latency, [](std::size_t i, std::chrono::steady_clock::time_point t0) {
+            return TaskResult{value(i), uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - t0).count())};
+          }};
 }
-auto blocking_list(const Params& p) {
-  const Config c = config(p);
-  return TaskList{c.tasks, [c](std::size_t i) { return sleep_task(i, c.latency); }};
-}
-// C coroutines per run, each awaiting an asio steady_timer, on every loop model.
-// procs_coro: one loop per worker process, each awaiting its shard's timers.
-const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.processes = true});
-// Each task a blocking sleep_for on a worker (a thread or a fork per sleep too; in a procs
-// worker, one message at a time), one task at a time so that a sleeping task never holds
-// others behind it. threads_ws is left out: a worker blocked in a sleep takes nothing from any
-// queue, so its queues change nothing that threads shows.
-const bool blocking_registered = register_on_engines(
-    workload(), blocking_grid, blocking_list,
-    {.blocking = true, .per_task = true, .without = {"threads_ws"}, .processes = true, .depth = 1});
+// Every model, a thread or a fork per wait too. threads_ws is left out: a worker blocked in a
+// sleep takes nothing from any queue, so its queues change nothing that threads shows.
+const bool registered = register_timed(workload(), loop_grid, blocking_grid, timed,
+                                       {.per_task = true, .without = {"threads_ws"}});
 }  // namespace
 
 }  // namespace concbench::io_sleep

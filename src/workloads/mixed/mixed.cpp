@@ -1,6 +1,6 @@
 #include "workloads/mixed/mixed.hpp"
 
-#include "models/engines.hpp"
+#include "models/timed.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -51,17 +51,6 @@ const Workload& workload() {
   return w;
 }
 
-boost::asio::awaitable<TaskResult> async_task(std::size_t i, Config c) {
-  namespace asio = boost::asio;
-  const auto t0 = std::chrono::steady_clock::now();
-  if (!fault::skip_wait()) {
-    inflight::Scope waiting;
-    asio::steady_timer timer(co_await asio::this_coro::executor, c.latency);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  co_return finish(i, c, t0);
-}
-
 std::vector<Params> grid(const Suite& s, IoShape shape) {
   const std::vector<int64_t> grains = s.quick() ? std::vector<int64_t>{100, 1000}
                                                 : std::vector<int64_t>{10, 100, 1000, 10000};
@@ -74,25 +63,16 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
 namespace {
 std::vector<Params> loop_grid(const Suite& s, std::string_view model) { return grid(s, loop_shape(model)); }
 std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
-auto on_loops(const Params& p) {
+TimedTasks timed(const Params& p) {
   const Config c = config(p);
-  return [c](const std::vector<asio::io_context*>&) {
-    return LoopTasks{c.tasks, c.concurrency, [c](std::size_t i, std::size_t) { return async_task(i, c); }};
-  };
+  return {c.tasks, c.concurrency, c.latency,
+          [c](std::size_t i, std::chrono::steady_clock::time_point t0) { return finish(i, c, t0); }};
 }
-auto blocking_list(const Params& p) {
-  const Config c = config(p);
-  return TaskList{c.tasks, [c](std::size_t i) { return blocking_task(i, c); }};
-}
-// C coroutines on every loop model; each awaits a timer, then computes on its loop (blocking
-// it for W, as CPU work in asyncio does).
-// procs_coro: one loop per worker process, each running its shard's coroutines.
-const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.processes = true});
-// Each task sleeps, then computes, on its worker (procs: in a child, one message at a time);
-// threads_ws left out as in io.sleep.
-const bool blocking_registered = register_on_engines(
-    workload(), blocking_grid, blocking_list,
-    {.blocking = true, .without = {"threads_ws"}, .processes = true, .depth = 1});
+// Each task waits, then computes where its model runs it: on a loop, blocking the loop for W
+// (as CPU work in asyncio does); on a worker, its thread or process; on tbb and fibers, a pool
+// thread. threads_ws left out as in io.sleep.
+const bool registered = register_timed(workload(), loop_grid, blocking_grid, timed,
+                                       {.without = {"threads_ws"}});
 }  // namespace
 
 }  // namespace concbench::mixed

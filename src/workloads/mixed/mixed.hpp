@@ -37,24 +37,6 @@ inline TaskResult finish(std::size_t i, const Config& c,
   return {v, uint64_t(std::chrono::nanoseconds(ns).count())};
 }
 
-// Blocking models: sleep, then compute, on this thread (`sleep`: how the caller's model
-// blocks, a fiber's sleep for fibers).
-template <class Sleep>
-TaskResult blocking_task(std::size_t i, const Config& c, Sleep sleep) {
-  const auto t0 = std::chrono::steady_clock::now();
-  if (!fault::skip_wait()) {
-    inflight::Scope waiting;
-    sleep(c.latency);
-  }
-  return finish(i, c, t0);
-}
-inline TaskResult blocking_task(std::size_t i, const Config& c) {
-  return blocking_task(i, c, [](std::chrono::microseconds d) { std::this_thread::sleep_for(d); });
-}
-
-// Loop models: await a timer, then compute on the loop.
-boost::asio::awaitable<TaskResult> async_task(std::size_t i, Config c);
-
 std::vector<Params> grid(const Suite& s, IoShape shape);
 
 }  // namespace concbench::mixed
