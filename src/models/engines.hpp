@@ -72,67 +72,60 @@ inline bool fits(const ModelKind& k, const Fit& fit) {
   return k.waits == "suspend" && fit.suspend_blocks;
 }
 
-// The same on the process engines: a pool of P forked workers running task_handler(task)
-// (procs), and a fork per task (fork_per_task).
+// Runs `run` inside the list's `around`, where it has one.
+template <class List, class Run>
+Batch run_listed(const List& list, Run&& run) {
+  return list.around ? list.around(run) : run();
+}
+
+// A case of `workload` on `model` whose grid is the workload's for that model.
+template <class Make>
+Case case_on(const Workload& workload, const char* model,
+             std::vector<Params> (*grid)(const Suite&, std::string_view), Make make,
+             Needs (*needs)(const std::string&, const Params&)) {
+  return {.workload = &workload,
+          .model = model,
+          .grid = [model, grid](const Suite& s) { return grid(s, model); },
+          .make = std::move(make),
+          .needs = needs ? std::function<Needs(const Params&)>([model, needs](const Params& p) {
+            return needs(model, p);
+          }) : std::function<Needs(const Params&)>()};
+}
+
+// The same on the process engines, the run prepared before their fork: a pool of P forked
+// workers running task_handler(task) (procs), one loop per worker process running guided
+// chunks of it (procs_coro, map only), and a fork per task (fork_per_task).
 template <class Prepare>
 void register_on_processes(const Workload& workload,
                            std::vector<Params> (*grid)(const Suite&, std::string_view), Prepare prepare,
                            const Fit& fit) {
-  auto needs = [n = fit.needs](const char* model) {
-    return n ? std::function<Needs(const Params&)>([model, n](const Params& p) { return n(model, p); })
-             : std::function<Needs(const Params&)>();
-  };
-  if (const auto k = model_kind("procs"); k && fits(*k, fit))
-    register_case({
-        .workload = &workload,
-        .model = "procs",
-        .grid = [grid](const Suite& s) { return grid(s, "procs"); },
-        .make =
-            [prepare, depth = fit.depth](const Params& p) {
-              auto list = prepare(p);
-              auto pool = std::make_unique<ProcessPool>(p.get("workers"), task_handler(list.task));
-              return make_trial<ProcessPool>(std::move(pool), [list, d = p.dispatch(), depth](ProcessPool& e) {
-                if (!list.around) return run_tasks(e, list.n, d, depth);
-                return list.around([&] { return run_tasks(e, list.n, d, depth); });
-              });
-            },
-        .needs = needs("procs"),
-    });
-  if (const auto k = model_kind("procs_coro"); k && fits(*k, fit) && !fit.blocking)
-    register_case({
-        .workload = &workload,
-        .model = "procs_coro",
-        .grid = [grid](const Suite& s) { return grid(s, "procs_coro"); },
-        .make =
-            [prepare](const Params& p) {
-              auto list = prepare(p);
-              auto pool = std::make_unique<ProcessPool>(
-                  p.get("workers"),
-                  shard_handler([task = list.task](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
-                    co_return task(i);
-                  }));
-              return make_trial<ProcessPool>(std::move(pool), [list](ProcessPool& e) {
-                if (!list.around) return run_tasks(e, list.n, InFlight{e.workers()});
-                return list.around([&] { return run_tasks(e, list.n, InFlight{e.workers()}); });
-              });
-            },
-        .needs = needs("procs_coro"),
-    });
-  if (const auto k = model_kind("fork_per_task"); k && fits(*k, fit))
-    register_case({
-        .workload = &workload,
-        .model = "fork_per_task",
-        .grid = [grid](const Suite& s) { return grid(s, "fork_per_task"); },
-        .make =
-            [prepare](const Params& p) {
-              auto list = prepare(p);
-              return make_trial<ForkPerTask>(make_engine<ForkPerTask>(p), [list](ForkPerTask& e) {
-                if (!list.around) return run_tasks(e, list.n, list.task);
-                return list.around([&] { return run_tasks(e, list.n, list.task); });
-              });
-            },
-        .needs = needs("fork_per_task"),
-    });
+  const auto fit_for = [&](const char* model) { return model_kind(model) && fits(*model_kind(model), fit); };
+  if (fit_for("procs"))
+    register_case(case_on(workload, "procs", grid, [prepare, depth = fit.depth](const Params& p) {
+      auto list = prepare(p);
+      auto pool = std::make_unique<ProcessPool>(p.get("workers"), task_handler(list.task));
+      return make_trial<ProcessPool>(std::move(pool), [list, d = p.dispatch(), depth](ProcessPool& e) {
+        return run_listed(list, [&] { return run_tasks(e, list.n, d, depth); });
+      });
+    }, fit.needs));
+  if (fit_for("procs_coro") && !fit.blocking)
+    register_case(case_on(workload, "procs_coro", grid, [prepare](const Params& p) {
+      auto list = prepare(p);
+      auto pool = std::make_unique<ProcessPool>(
+          p.get("workers"), shard_handler([task = list.task](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
+            co_return task(i);
+          }));
+      return make_trial<ProcessPool>(std::move(pool), [list](ProcessPool& e) {
+        return run_listed(list, [&] { return run_tasks(e, list.n, InFlight{e.workers()}); });
+      });
+    }, fit.needs));
+  if (fit_for("fork_per_task"))
+    register_case(case_on(workload, "fork_per_task", grid, [prepare](const Params& p) {
+      auto list = prepare(p);
+      return make_trial<ForkPerTask>(make_engine<ForkPerTask>(p), [list](ForkPerTask& e) {
+        return run_listed(list, [&] { return run_tasks(e, list.n, list.task); });
+      });
+    }, fit.needs));
 }
 
 // Registers `workload` on every in-process model that `fit` allows: run_tasks(engine, n, task,
@@ -186,44 +179,24 @@ bool register_on_loops(const Workload& workload,
     if constexpr (requires(Engine& e) { loop_contexts(e); }) {
       const auto k = model_kind(model);
       if (!k || k->waits != "loop" || k->workers != "threads") return;
-      register_case({
-          .workload = &workload,
-          .model = model,
-          .grid = [model, grid](const Suite& s) { return grid(s, model); },
-          .make =
-              [prepare](const Params& p) {
-                auto on = prepare(p);
-                auto engine = make_engine<Engine>(p);
-                auto list = std::make_shared<LoopTasks>(on(loop_contexts(*engine)));
-                return make_trial<Engine>(std::move(engine), [list](Engine& e) {
-                  auto run = [&] { return run_tasks(e, list->n, InFlight{list->lanes}, list->task); };
-                  return list->around ? list->around(run) : run();
-                });
-              },
-          .needs = needs ? std::function<Needs(const Params&)>([model, needs](const Params& p) {
-            return needs(model, p);
-          }) : std::function<Needs(const Params&)>(),
-      });
+      register_case(case_on(workload, model, grid, [prepare](const Params& p) {
+        auto on = prepare(p);
+        auto engine = make_engine<Engine>(p);
+        auto list = std::make_shared<LoopTasks>(on(loop_contexts(*engine)));
+        return make_trial<Engine>(std::move(engine), [list](Engine& e) {
+          return run_listed(*list, [&] { return run_tasks(e, list->n, InFlight{list->lanes}, list->task); });
+        });
+      }, needs));
     }
   });
   if (fit.processes)
-    register_case({
-        .workload = &workload,
-        .model = "procs_coro",
-        .grid = [grid](const Suite& s) { return grid(s, "procs_coro"); },
-        .make =
-            [prepare](const Params& p) {
-              auto list = std::make_shared<LoopTasks>(prepare(p)({}));
-              auto pool = std::make_unique<ProcessPool>(p.get("workers"), shard_handler(list->task));
-              return make_trial<ProcessPool>(std::move(pool), [list](ProcessPool& e) {
-                auto run = [&] { return run_tasks(e, list->n, InFlight{list->lanes}); };
-                return list->around ? list->around(run) : run();
-              });
-            },
-        .needs = needs ? std::function<Needs(const Params&)>([needs](const Params& p) {
-          return needs("procs_coro", p);
-        }) : std::function<Needs(const Params&)>(),
-    });
+    register_case(case_on(workload, "procs_coro", grid, [prepare](const Params& p) {
+      auto list = std::make_shared<LoopTasks>(prepare(p)({}));
+      auto pool = std::make_unique<ProcessPool>(p.get("workers"), shard_handler(list->task));
+      return make_trial<ProcessPool>(std::move(pool), [list](ProcessPool& e) {
+        return run_listed(*list, [&] { return run_tasks(e, list->n, InFlight{list->lanes}); });
+      });
+    }, needs));
   return true;
 }
 
