@@ -29,12 +29,18 @@ AtPoint parse_at(const std::string& text) {
   static const std::vector<std::pair<std::string, std::vector<Range>>> kinds{
       {"cpu.spin", {{"grain_us", 1, 100'000}}},
       {"io.sleep", {{"concurrency", 1, 100'000}, {"latency_us", 1, 1'000'000}}},
-      {"mixed", {{"concurrency", 1, 100'000}, {"latency_us", 1, 1'000'000}, {"grain_us", 1, 100'000}}}};
+      {"mixed", {{"concurrency", 1, 100'000}, {"latency_us", 1, 1'000'000}, {"grain_us", 1, 100'000}}},
+      // Waits on real services: the echo server's delay per round trip, pg_sleep() in the query,
+      // the HTTP server's delay per request.
+      {"io.echo", {{"concurrency", 1, 10'000}, {"latency_us", 0, 1'000'000}}},
+      {"db", {{"concurrency", 1, 1'000}, {"sleep_us", 0, 1'000'000}}},
+      {"http", {{"concurrency", 1, 10'000}, {"delay_us", 0, 1'000'000}}}};
   const auto slash = text.find('/');
   const std::string workload = text.substr(0, slash);
   const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == workload; });
   if (kind == kinds.end())
-    bad_input("--at '" + text + "': expected cpu.spin/..., io.sleep/... or mixed/..., e.g. mixed/concurrency:32/latency_us:1000/grain_us:100");
+    bad_input("--at '" + text + "': expected cpu.spin/..., io.sleep/..., mixed/..., io.echo/..., db/... or "
+              "http/..., e.g. mixed/concurrency:32/latency_us:1000/grain_us:100");
   AtPoint at{workload, {}};
   Params given;
   std::string rest = slash == std::string::npos ? "" : text.substr(slash + 1);
@@ -370,7 +376,8 @@ CommandLine parse_command_line(int argc, char** argv) {
                "Run every benchmark in this one process instead of a fresh process each "
                "(for callgrind; figures may then depend on what ran before)");
   app.add_flag("--no-loop-lag", o.no_loop_lag,
-               "Loops keep no 1 ms lag probe (no loop_lag_us_* counters): its wake-ups follow "
+               "No loop-lag run (no loop_lag_us_* counters): the lag is measured in one extra, "
+               "untimed run per benchmark with loops, a 1 ms probe on each; its wake-ups follow "
                "wall time, so scripts/instructions turns it off for counts that repeat");
   app.add_option("--at", o.at,
                  "Only one point of one workload, on every model that runs it: cpu.spin/grain_us:G, "

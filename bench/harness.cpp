@@ -242,6 +242,24 @@ void keep(const Workload& w, Batch& b, Measured& m) {
   }
 }
 
+// The loops' lag (asyncio's loop.time() drift), from one more run of the trial with every loop
+// of this process probed, after the timed runs and outside every figure of the model: the
+// probe's wake-ups are the instrument's cost. Empty for a model without loops here, under
+// --no-loop-lag, or when that run fails.
+std::vector<float> lag_run(Trial& trial) {
+  if (!loop_watch::lag_probe() || interrupted()) return {};
+  if (loop_watch::probing(true) == 0) {  // no loop in this process
+    loop_watch::probing(false);
+    return {};
+  }
+  loop_watch::take_lag();
+  inflight::reset();
+  const Batch b = run_once(trial);
+  loop_watch::probing(false);
+  std::vector<float> lag = loop_watch::take_lag();
+  return b.errors.empty() ? lag : std::vector<float>{};
+}
+
 // Google Benchmark's timed loop: each run checked, and only the run itself timed. The usage
 // and the server's CPU are read around the loop, the trial let go after it.
 Measured measure(benchmark::State& st, const Case& c, const Params& p, const std::string& name,
@@ -254,7 +272,8 @@ Measured measure(benchmark::State& st, const Case& c, const Params& p, const std
   CALLGRIND_ZERO_STATS;  // under callgrind, count the timed loop only (scripts/instructions)
   CALLGRIND_START_INSTRUMENTATION;
 #endif
-  loop_watch::take_lag();  // the loops' lag from here on: this benchmark's timed runs
+  loop_watch::probing(false);  // no instrument in the timed runs (core/loop_watch.hpp)
+  loop_watch::take_lag();
   for (auto _ : st) {
     inflight::reset();
     trace::Span run_span("run", "benchmark", m.runs);
@@ -277,10 +296,10 @@ Measured measure(benchmark::State& st, const Case& c, const Params& p, const std
   CALLGRIND_STOP_INSTRUMENTATION;
   CALLGRIND_DUMP_STATS_AT(name.c_str());
 #endif
-  m.loop_lag = loop_watch::take_lag();
   m.after = self_usage() + prep.trial->worker_usage();
   m.server_cpu = m.server ? server_cpu_seconds(*m.server) - server_cpu_before : -1;
   m.connections = m.server ? server_connections(*m.server) : -1;  // before the model lets go
+  if (m.error.empty() && m.runs > 0) m.loop_lag = lag_run(*prep.trial);
   prep.trial.reset();
   return m;
 }

@@ -25,7 +25,10 @@ def advise(*args, binary=None):
     (["--cpu-us", "0"], "must compute (--cpu-us) or wait (--wait-us)"),
     (["--wait-us", "5", "--in-flight", "0"], "--in-flight 0: expected a whole number from 1 to 100,000"),
     (["--cpu-us", "-3"], "--cpu-us -3: expected a whole number from 0 to 100,000"),
-    (["--wait-us", "5", "--wait-on", "db"], "only timer is measured here yet"),
+    (["--wait-us", "5", "--wait-on", "disk"], "--wait-on 'disk': expected timer, socket, db, http"),
+    (["--wait-us", "5", "--cpu-us", "5", "--wait-on", "db"], "the suite's db tasks only wait"),
+    (["--wait-us", "5", "--wait-on", "http", "--lang", "python"], "the C++ models only"),
+    (["--wait-us", "5", "--wait-on", "db", "--in-flight", "5000"], "expected 1 to 1,000"),
     (["--cpu-us", "5", "--dispatch", "all"], "--dispatch 'all': expected each or map"),
     (["--cpu-us", "5", "--wait-us", "5", "--dispatch", "map"], "only for tasks that compute without waiting"),
     (["--cpu-us", "5", "--lang", "go"], "--lang 'go': expected cpp or python"),
@@ -74,7 +77,17 @@ def test_at_registers_that_one_point_on_every_model(binary):
     r = subprocess.run([binary, "--at", "mixed/concurrency:4/latency_us:0/grain_us:10"], capture_output=True, text=True)
     assert r.returncode == 2 and "latency_us '0': expected a whole number from 1 to 1000000" in r.stderr
     r = subprocess.run([binary, "--at", "db/concurrency:4"], capture_output=True, text=True)
-    assert r.returncode == 2 and "expected cpu.spin/..., io.sleep/... or mixed/..." in r.stderr
+    assert r.returncode == 2 and "db needs sleep_us:VALUE" in r.stderr
+    r = subprocess.run([binary, "--at", "disk/concurrency:4"], capture_output=True, text=True)
+    assert r.returncode == 2 and "expected cpu.spin/..., io.sleep/..., mixed/..., io.echo/..." in r.stderr
+    # The waits on real services: one point each, on every model of the workload, no peer.
+    for at, workload in (("io.echo/concurrency:8/latency_us:500", "io.echo"), ("db/concurrency:8/sleep_us:500", "db"),
+                         ("http/concurrency:8/delay_us:500", "http")):
+        names = subprocess.run([binary, "--at", at, "--benchmark_list_tests"], capture_output=True, text=True).stdout.split()
+        every = subprocess.run([binary, "--suite", "full", "--benchmark_list_tests", f"--benchmark_filter=^{workload}/"],
+                               capture_output=True, text=True).stdout.split()
+        assert names and all(n.startswith(workload + "/") and "/concurrency:8/" in n and ":500/" in n for n in names), names
+        assert {n.split("/")[1] for n in names} == {n.split("/")[1] for n in every}
     py = subprocess.run([str(ROOT / "scripts" / "bench-python"), "--at", "mixed/concurrency:4/latency_us:1000/grain_us:10",
                          "--list"], capture_output=True, text=True).stdout.split()
     assert {n.split("/")[1] for n in py} == {"py_asyncio", "py_uvloop", "py_threads", "py_procs"}

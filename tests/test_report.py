@@ -1098,3 +1098,30 @@ def test_the_page_never_scrolls_sideways_and_wide_tables_keep_their_first_column
     assert float(attrs["overflow"]) <= 0, attrs
     assert int(attrs["wide"]) > 0 and attrs["loose"] == "", attrs  # the headline is wide here
     assert 0 < float(attrs["verdicts-bottom"]) <= 900, attrs
+
+
+def test_the_kernels_memory_per_unit_is_a_slope_over_the_counts(tmp_path):
+    """spawn's kernel_mem_bytes (kernel stacks and page tables, which RSS misses): where a model
+    ran two or more unit counts the report gives the regression's slope, not one difference;
+    with one count it says so."""
+    def with_spawn(doc):
+        base = dict(doc["benchmarks"][0])
+        for k in list(base):
+            if k not in ("run_type", "repetitions", "repetition_index", "threads", "iterations",
+                         "time_unit", "family_index", "per_family_instance_index"):
+                base.pop(k)
+        rows = [("thread_per_task", 100, 1.70e6), ("thread_per_task", 1000, 16.6e6),
+                ("thread_per_task", 10000, 164.6e6), ("coro", 100, 0.0)]
+        for m, units, kernel in rows:
+            name = f"spawn/{m}/units:{units}/real_time"
+            doc["benchmarks"].append(dict(base, name=name, run_name=name, real_time=10.0,
+                                          kernel_mem_bytes=kernel, kernel_mem_per_unit_bytes=kernel / units,
+                                          mem_per_unit_bytes=8192.0, unit_us=40.0))
+        kinds = doc["context"]["concbench_model_kinds"]
+        kinds["thread_per_task"] = dict(kinds.get("thread_per_task", {"waits": "blocking"}), unit="a thread")
+        kinds["coro"] = dict(kinds["coro"], unit="a coroutine (co_spawn)")
+    g, sec = service_section(edited(tmp_path, "basic.json", with_spawn), "spawn")
+    (kernel,) = [c.text for c in sec.answer if c.text.startswith("The kernel's own memory")]
+    # (164.6e6 - 1.70e6) / 9,900 units ≈ 16.45 KB a thread
+    assert "16.1 KiB (a thread: the slope over 3 counts, 100 to 10,000 units)" in kernel, kernel
+    assert "(a coroutine (co_spawn), at 100 units: one count, no slope)" in kernel, kernel

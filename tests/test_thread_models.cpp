@@ -13,7 +13,9 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
+#include "core/loop_watch.hpp"
 #include "models/event_loop.hpp"
 #include "models/thread_per_task.hpp"
 #include "models/stealing_pool.hpp"
@@ -30,6 +32,24 @@ void expect_every_task_once(Engine& e, std::size_t n, Dispatch g) {
   ASSERT_TRUE(b.errors.empty()) << b.errors.front();
   ASSERT_EQ(b.results.size(), n);
   for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(b.results[i].value, i * i) << "task " << i;
+}
+
+// The loop-lag probe is an instrument: a loop runs it only while the harness probes, so that
+// its wake-ups are in no timed run (bench/harness.cpp probes in a run of its own).
+TEST(EventLoop, KeepsTheLagProbeOnlyWhileProbing) {
+  loop_watch::probing(false);
+  loop_watch::take_lag();
+  EventLoop loop;
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(loop_watch::take_lag().empty()) << "the probe woke a loop nobody probes";
+  EXPECT_EQ(loop_watch::probing(true), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  loop_watch::probing(false);
+  EXPECT_FALSE(loop_watch::take_lag().empty()) << "no lag sample while probing";
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a wake-up already due may land
+  loop_watch::take_lag();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(loop_watch::take_lag().empty()) << "the probe kept running after probing ended";
 }
 
 TEST(ThreadPool, StartsAndStopsRepeatedly) {

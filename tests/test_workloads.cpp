@@ -156,6 +156,36 @@ TEST(Scenarios, SlowStepDetectorCountsEveryBlockingCall) {
   EXPECT_FALSE(loop_watch::enabled());
 }
 
+// RSS misses the kernel's memory for a task: a thread has a kernel stack (and page tables for
+// its stack), a coroutine has neither. spawn's kernel_mem_per_unit_bytes reads both from
+// /proc/meminfo, machine-wide, so each side is the least of three runs (another process's
+// threads can only add to it).
+TEST(Scenarios, AThreadHoldsMoreKernelMemoryThanACoroutine) {
+  const auto kernel_per_unit = [](const char* model) {
+    const Case* c = nullptr;
+    for (const Case& k : cases())
+      if (k.workload->name == "spawn" && k.model == model) c = &k;
+    if (!c) return -2.0;
+    const Params p{{"units", 500}};
+    double least = -1;
+    for (int run = 0; run < 3; ++run) {
+      const Batch b = c->make(p)->run();
+      if (!b.errors.empty()) return -3.0;
+      std::map<std::string, double> fig(b.figures.begin(), b.figures.end());
+      if (!fig.count("kernel_mem_per_unit_bytes")) return -1.0;
+      const double v = fig.at("kernel_mem_per_unit_bytes");
+      least = least < 0 ? v : std::min(least, v);
+    }
+    return least;
+  };
+  const double thread = kernel_per_unit("thread_per_task"), coro = kernel_per_unit("coro");
+  if (thread == -1.0 || coro == -1.0) GTEST_SKIP() << "/proc/meminfo has no KernelStack or PageTables here";
+  ASSERT_GE(thread, 0) << "spawn on thread_per_task did not run";
+  ASSERT_GE(coro, 0) << "spawn on coro did not run";
+  EXPECT_GE(thread, 8 * 1024) << "a thread's kernel stack alone is larger";
+  EXPECT_GT(thread, coro);
+}
+
 TEST(Registry, EveryCoreModelAndWorkloadIsThere) {
   std::set<std::string> models, workloads;
   for (const Case& c : cases()) {

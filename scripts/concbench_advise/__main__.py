@@ -7,8 +7,10 @@ memory per task in flight. Nothing is extrapolated: the answer is the point meas
 
 Where a task only computes, the point is cpu.spin (grain_us = --cpu-us, on --dispatch); where it
 only waits, io.sleep; where it does both, mixed (wait, then compute). The wait is a timer
-(--wait-on timer); socket, db and http waits are measured by the io.echo, db and http workloads
-of the suite, at their own points, not here yet.
+(--wait-on timer) unless it is on a real service, started by the suite as every run starts it:
+a socket (io.echo: a round trip to the embedded echo server, which answers after the wait), a
+database (db: a query whose pg_sleep() makes PostgreSQL wait) or HTTP (http: a GET the embedded
+server answers after the wait). Those three only wait (no --cpu-us) and are C++ only.
 
 Exit status: 0 answered, 1 no model could run the point (every run an error), 2 bad input (the
 valid range is named) or nothing built (./scripts/bench builds it).
@@ -27,6 +29,12 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 BINARY = pathlib.Path(os.environ.get("CONCBENCH_BINARY") or ROOT / "build" / "release" / "concbench")
 RANGES = {"cpu_us": (0, 100_000), "wait_us": (0, 1_000_000), "in_flight": (1, 100_000)}
+# What a wait is on: the workload that measures it, its wait parameter, and the tasks it may
+# hold in flight (one connection each).
+WAITS = {"timer": ("io.sleep", "latency_us", (1, 100_000)),
+         "socket": ("io.echo", "latency_us", (1, 10_000)),
+         "db": ("db", "sleep_us", (1, 1_000)),
+         "http": ("http", "delay_us", (1, 10_000))}
 
 
 class BadInput(Exception):
@@ -42,7 +50,9 @@ def parser():
                                        "  scripts/advise --cpu-us 1000 --wait-us 1000 --in-flight 32 --lang python\n")
     p.add_argument("--cpu-us", type=int, default=0, help="CPU per task, in microseconds (0 to 100,000)")
     p.add_argument("--wait-us", type=int, default=0, help="wait per task, in microseconds (0 to 1,000,000)")
-    p.add_argument("--wait-on", default="timer", help="what a task waits on: timer (socket, db, http: not yet)")
+    p.add_argument("--wait-on", default="timer",
+                   help="what a task waits on: timer (default), socket (an echo server's round trip), db "
+                        "(a PostgreSQL query that sleeps) or http (a GET the server answers after the wait)")
     p.add_argument("--in-flight", type=int, default=1, help="tasks waiting at once (1 to 100,000; default 1)")
     p.add_argument("--dispatch", default="each",
                    help="each (tasks handed over one at a time, a server's shape; default) or map (a whole "
@@ -71,9 +81,19 @@ def check(a):
             raise BadInput(f"--{key.replace('_', '-')} {v}: expected a whole number from {lo:,} to {hi:,}")
     if a.cpu_us == 0 and a.wait_us == 0:
         raise BadInput("a task must compute (--cpu-us) or wait (--wait-us), or both")
+    if a.wait_on not in WAITS:
+        raise BadInput(f"--wait-on '{a.wait_on}': expected {', '.join(WAITS)}")
     if a.wait_on != "timer":
-        raise BadInput(f"--wait-on '{a.wait_on}': only timer is measured here yet (socket, db and http "
-                       "waits: the suite's io.echo, db and http workloads, ./scripts/bench)")
+        if a.cpu_us:
+            raise BadInput(f"--wait-on {a.wait_on} with --cpu-us: the suite's {WAITS[a.wait_on][0]} tasks only "
+                           "wait; give --cpu-us 0, or --wait-on timer for a wait and then computing")
+        if a.lang != "cpp":
+            raise BadInput(f"--wait-on {a.wait_on}: the C++ models only (--lang cpp); the Python arm "
+                           "measures timers here")
+        lo, hi = WAITS[a.wait_on][2]
+        if not lo <= a.in_flight <= hi:
+            raise BadInput(f"--in-flight {a.in_flight} with --wait-on {a.wait_on}: expected {lo:,} to {hi:,} "
+                           "(one connection per task in flight)")
     if a.dispatch not in ("each", "map"):
         raise BadInput(f"--dispatch '{a.dispatch}': expected each or map")
     if a.dispatch == "map" and a.wait_us:
@@ -95,7 +115,8 @@ def point(a):
     if a.wait_us == 0:
         return f"cpu.spin/grain_us:{a.cpu_us}", f"/dispatch:{a.dispatch}/"
     if a.cpu_us == 0:
-        return f"io.sleep/concurrency:{a.in_flight}/latency_us:{a.wait_us}", ""
+        workload, param, _ = WAITS[a.wait_on]
+        return f"{workload}/concurrency:{a.in_flight}/{param}:{a.wait_us}", ""
     return f"mixed/concurrency:{a.in_flight}/latency_us:{a.wait_us}/grain_us:{a.cpu_us}", ""
 
 
@@ -307,6 +328,9 @@ def flips(a, cores, best):
               + ("; the machine differs from this one's" if ctx.get("num_cpus") != os.cpu_count() else "") + ")")
     if a.wait_us == 0:
         return source, crossovers.cpu(points, cores, a.dispatch)
+    if a.wait_on != "timer":
+        return source, [f"not computed for {a.wait_on} waits: the stored run's sweeps of waits are timers' "
+                        "(io.sleep), and a crossover from them would not be this wait's"]
     if a.cpu_us == 0:
         lines, lat = crossovers.waits(points, a.wait_us, ctx)
         if lat and lat != a.wait_us:

@@ -46,6 +46,35 @@ std::atomic<bool> g_lag_probe{true};
 void set_lag_probe(bool on) { g_lag_probe.store(on); }
 bool lag_probe() { return g_lag_probe.load(); }
 
+namespace {
+std::mutex g_probes_mu;
+std::vector<std::pair<const void*, std::function<void(bool)>>> g_probes;
+bool g_probing = false;  // under g_probes_mu
+}  // namespace
+
+void add_probe(const void* loop, std::function<void(bool on)> switch_probe) {
+  std::lock_guard lock(g_probes_mu);
+  if (g_probing) switch_probe(true);
+  g_probes.emplace_back(loop, std::move(switch_probe));
+}
+
+void remove_probe(const void* loop) {
+  std::lock_guard lock(g_probes_mu);
+  std::erase_if(g_probes, [loop](const auto& p) { return p.first == loop; });
+}
+
+std::size_t probing(bool on) {
+  std::lock_guard lock(g_probes_mu);
+  g_probing = on;
+  for (auto& [loop, switch_probe] : g_probes) switch_probe(on);
+  return g_probes.size();
+}
+
+bool probing() {
+  std::lock_guard lock(g_probes_mu);
+  return g_probing;
+}
+
 void record_lag(std::chrono::nanoseconds lateness) {
   const float us = float(double(std::max<int64_t>(0, lateness.count())) * 1e-3);
   std::lock_guard lock(g_lag_mu);

@@ -23,24 +23,34 @@ EventLoop::EventLoop() : guard_(ctx_.get_executor()) {
     trace::name_thread("asio loop");
     ctx_.run();
   });
-  asio::post(ctx_, [this, &running] {
-    if (loop_watch::lag_probe()) arm_lag_probe();
-    running.set_value();
-  });
+  asio::post(ctx_, [&running] { running.set_value(); });
   started.wait();
+  // The probe runs only while the harness probes (never in a timed run): switched on this
+  // loop's own thread, so that the timer and its flag need no lock.
+  loop_watch::add_probe(this, [this](bool on) {
+    asio::post(ctx_, [this, on] {
+      if (on == probing_) return;
+      probing_ = on;
+      if (on)
+        arm_lag_probe();
+      else
+        lag_timer_.cancel();
+    });
+  });
 }
 
 void EventLoop::arm_lag_probe() {
   lag_due_ = std::chrono::steady_clock::now() + loop_watch::kLagPeriod;
   lag_timer_.expires_at(lag_due_);
   lag_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec || !probing_) return;
     loop_watch::record_lag(std::chrono::steady_clock::now() - lag_due_);
     arm_lag_probe();
   });
 }
 
 EventLoop::~EventLoop() {
+  loop_watch::remove_probe(this);
   guard_.reset();
   ctx_.stop();
   thread_.join();

@@ -41,9 +41,10 @@ class EventLoop {
   void run(std::function<asio::awaitable<void>()> body);
 
  private:
-  // The loop-lag probe (core/loop_watch.hpp): a timer due every kLagPeriod, its lateness
-  // recorded; one wake-up per millisecond per loop is its whole cost.
+  // The loop-lag probe (core/loop_watch.hpp): while probing, a timer due every kLagPeriod,
+  // its lateness recorded; one wake-up per millisecond per loop is its whole cost.
   void arm_lag_probe();
+  bool probing_ = false;  // on the loop's thread only
 
   asio::io_context ctx_{1};
   asio::executor_work_guard<asio::io_context::executor_type> guard_;

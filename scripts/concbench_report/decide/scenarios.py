@@ -173,6 +173,36 @@ def _largest(group, workload, model, **params):
     return max(pts, key=lambda p: p.get("units") or 0) if pts else None
 
 
+def _slope(xs, ys):
+    """The least-squares slope of ys over xs (at least two distinct xs)."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+
+
+def _kernel_memory(group, names):
+    """The kernel's memory per waiting unit (kernel stacks and page tables, which RSS does not
+    count): the slope of kernel_mem_bytes over the unit counts where a model ran two or more,
+    else the one count's figure, said so; None where no run measured it."""
+    parts, cells = [], []
+    for m, what in names.items():
+        pts = [p for p in group.select("spawn", m) if not p.get("parent_mb") and p.v("kernel_mem_bytes") is not None]
+        counts = sorted({p.get("units") for p in pts})
+        if len(counts) >= 2:
+            slope = _slope([p.get("units") for p in pts], [p.v("kernel_mem_bytes") for p in pts])
+            parts.append(f"{fmt(max(0.0, slope), 'B')} ({what}: the slope over {len(counts)} counts, "
+                         f"{sig(counts[0])} to {sig(counts[-1])} units)")
+            cells += [measured(group, p, "kernel_mem_bytes") for p in pts]
+        elif pts:
+            c = measured(group, pts[0], "kernel_mem_per_unit_bytes")
+            parts.append(f"{c.text} ({what}, at {sig(counts[0])} units: one count, no slope)")
+            cells.append(c)
+    if not parts:
+        return None
+    return Claim("The kernel's own memory per waiting unit, which RSS does not count (kernel stacks "
+                 "and page tables, machine-wide, from /proc/meminfo): " + _join(parts) + ".", tuple(cells))
+
+
 def _spawn(group):
     out = []
     names = {m: group.fact(m, "unit") or f"a unit of `{m}`" for m in _ran(group, "spawn")}
@@ -191,6 +221,9 @@ def _spawn(group):
         out.append(Claim("Each waiting unit holds " + _join(
             [f"{t} ({what}, at {sig(u)} units)" for t, _, what, u in mem]) + ".",
             tuple(c for _, c, _, _ in mem)))
+    kernel = _kernel_memory(group, names)
+    if kernel is not None:
+        out.append(kernel)
     big = [(m, _pick(group, "spawn", m, parent_mb=1024)) for m in _ran(group, "spawn")]
     big = [(m, p) for m, p in big if p is not None]
     if big:

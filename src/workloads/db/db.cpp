@@ -381,6 +381,11 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
     while (rates.back() * 2 <= 40000 * int64_t(available_cores())) rates.push_back(rates.back() * 2);
     for (int64_t r : rates) points.push_back(at_rate(r));
   }
+  if (const Params* at = s.at_for("db")) {  // a wait in the server: the query's pg_sleep()
+    Params p = pt(Query::sleep, at->get("concurrency"));
+    p.set("sleep_us", at->get("sleep_us"));
+    return io_points(s, shape, {p}, false);
+  }
   std::vector<Params> out = io_points(s, shape, points, false);
   if (shape == IoShape::loop)  // pipeline mode: 4 queries in flight per connection
     for (const Params& p : points)

@@ -288,6 +288,8 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
     for (int64_t c : {16, 100}) points.push_back({{"concurrency", c}, {"delay_us", 0}, {"body_bytes", 1024}});
     points.push_back({{"concurrency", 16}, {"delay_us", 1000}, {"body_bytes", 1024}});
   }
+  if (const Params* at = s.at_for("http"))
+    points = {{{"concurrency", at->get("concurrency")}, {"delay_us", at->get("delay_us")}, {"body_bytes", 1024}}};
   if (HttpService::external_url()) {  // an external server: its own body at no delay, one point each
     const auto size = int64_t(external_body().size());
     std::vector<Params> none;

@@ -176,6 +176,7 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
     for (int64_t c : {1, 10, 100, 1000})
       for (int64_t l : {0, 1000}) points.push_back({{"concurrency", c}, {"latency_us", l}});
   }
+  if (const Params* at = s.at_for("io.echo")) points = {*at};
   return io_points(s, shape, points);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include <algorithm>
@@ -25,16 +26,45 @@ int64_t heap_in_use() {
 }
 }  // namespace
 
+int64_t kernel_task_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  int64_t kib = 0, total = 0;
+  int found = 0;
+  std::string unit;
+  while (meminfo >> key >> kib) {
+    if (key == "KernelStack:" || key == "PageTables:") {
+      total += kib * 1024;
+      ++found;
+    }
+    std::getline(meminfo, unit);
+  }
+  return found == 2 ? total : -1;
+}
+
 void Timeline::start() {
   malloc_trim(0);
   rss_before_ = current_rss_bytes();
   heap_before_ = heap_in_use();
   memory_ = -1;
+  kernel_before_ = kernel_task_memory();
+  kernel_ = -1;
   start_ = Clock::now();
+}
+
+void Timeline::sample_kernel() {
+  const int64_t now = kernel_task_memory();
+  kernel_ = kernel_before_ >= 0 && now >= 0 ? std::max<int64_t>(0, now - kernel_before_) : -1;
 }
 
 void Timeline::sample_rss() {
   memory_ = std::max<int64_t>({0, current_rss_bytes() - rss_before_, heap_in_use() - heap_before_});
+  sample_kernel();
+}
+
+void Timeline::set_memory(int64_t bytes) {
+  memory_ = bytes;
+  sample_kernel();
 }
 
 void Timeline::add_figures(Batch& b, std::size_t units) const {
@@ -44,6 +74,10 @@ void Timeline::add_figures(Batch& b, std::size_t units) const {
   b.figures.emplace_back("complete_us", us(done_ - opening_) / n);
   b.figures.emplace_back("unit_us", (us(waiting_ - start_) + us(done_ - opening_)) / n);
   if (memory_ >= 0) b.figures.emplace_back("mem_per_unit_bytes", double(memory_) / n);
+  if (kernel_ >= 0) {
+    b.figures.emplace_back("kernel_mem_bytes", double(kernel_));
+    b.figures.emplace_back("kernel_mem_per_unit_bytes", double(kernel_) / n);
+  }
 }
 
 int64_t children_memory(const std::vector<int>& pids) {
@@ -155,7 +189,14 @@ const Workload& workload() {
            {"mem_per_unit_bytes", "B",
             "memory one waiting unit holds: the larger of this process's RSS growth and its "
             "allocator's growth (bytes in use), / units (coroutines, threads, TBB tasks), or a child's private pages + page tables (processes, mean of "
-            "up to 16); the kernel's own per-task memory is not counted"}},
+            "up to 16); the kernel's own per-task memory is kernel_mem_per_unit_bytes"},
+           {"kernel_mem_bytes", "B",
+            "the kernel's memory for the waiting units: kernel stacks and page tables "
+            "(/proc/meminfo KernelStack + PageTables, machine-wide) grown since the run started; "
+            "the report reads the per-unit cost as its slope over the unit counts"},
+           {"kernel_mem_per_unit_bytes", "B",
+            "kernel_mem_bytes / units at one count (machine-wide: other processes' threads "
+            "move it; the slope over counts is the figure to trust)"}},
   };
   return w;
 }

@@ -44,7 +44,7 @@ class Timeline {
   // process's RSS growth since start() and its allocator's (heap bytes in use: a coroutine
   // frame can land on pages already resident); else `bytes` (the children's own memory, sampled by the caller).
   void sample_rss();
-  void set_memory(int64_t bytes) { memory_ = bytes; }
+  void set_memory(int64_t bytes);
   void opening() { opening_ = Clock::now(); }
   void done() { done_ = Clock::now(); }
   // create_us, complete_us, unit_us and mem_per_unit_bytes into `b`.
@@ -55,7 +55,14 @@ class Timeline {
   int64_t rss_before_ = 0;
   int64_t heap_before_ = 0;
   int64_t memory_ = -1;
+  int64_t kernel_before_ = -1, kernel_ = -1;
+  void sample_kernel();
 };
+
+// The kernel's own memory for tasks, machine-wide: kernel stacks (a thread's, or a process's
+// one thread) and page tables, from /proc/meminfo; -1 where it cannot be read. RSS counts
+// neither.
+int64_t kernel_task_memory();
 
 // The children's own memory: the mean over up to 16 of `pids` (spread evenly) of their
 // private pages plus page tables, times the number of children.
