@@ -406,6 +406,28 @@ Needs needs(const std::string& model, const Params& p) {
 
 namespace {
 std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
+std::vector<Params> loop_grid(const Suite& s, std::string_view model) { return grid(s, loop_shape(model)); }
+// libpq in non-blocking mode with each connection's socket awaited through asio (asyncpg's
+// shape): one connection per lane, or with depth:D one per D lanes in libpq's pipeline mode;
+// the connections spread over the loops (pgbench -j's shape on coro_mt).
+auto on_loops(const Params& p) {
+  const Config c = config(p);
+  auto server = PgService::get();
+  load(server->conninfo());
+  return [c, server](const std::vector<asio::io_context*>& loops) {
+    auto lanes = std::make_shared<Lanes>(loops, server->conninfo(), c);
+    auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
+    return LoopTasks{c.tasks, c.concurrency,
+                     [c, server, lanes, sched](std::size_t i, std::size_t lane) {
+                       return async_query(*lanes, lane, i, c, *sched);
+                     },
+                     [sched](const std::function<Batch()>& run) {
+                       sched->begin();
+                       return run();
+                     }};
+  };
+}
+const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.needs = needs});
 auto task_list(const Params& p) {
   const Config c = config(p);
   auto server = PgService::get();
