@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -102,15 +103,26 @@ void register_on_processes(const Workload& workload,
   const auto fit_for = [&](const char* model) { return model_kind(model) && fits(*model_kind(model), fit); };
   if (fit_for("procs"))
     register_case(case_on(workload, "procs", grid, [prepare, depth = fit.depth](const Params& p) {
-      auto list = prepare(p);
-      auto pool = std::make_unique<ProcessPool>(p.get("workers"), task_handler(list.task));
+      auto list = prepare_for(prepare, p, "procs");
+      ProcessPool::Handler handler =
+          task_handler(list.child_task ? list.child_task : std::function<TaskResult(std::size_t)>(list.task));
+      if (list.child_connect)
+        handler = [farm = std::move(handler), connect = list.child_connect](std::string_view payload) -> std::string {
+          if (payload != "connect") return farm(payload);
+          connect();
+          return {};
+        };
+      auto pool = std::make_unique<ProcessPool>(p.get("workers"), std::move(handler));
+      if (list.child_connect)  // every worker connected before the timed runs, as the other models are
+        for (const Reply& r : pool->broadcast("connect"))
+          if (!r.ok) throw std::runtime_error(r.data);
       return make_trial<ProcessPool>(std::move(pool), [list, d = p.dispatch(), depth](ProcessPool& e) {
         return run_listed(list, [&] { return run_tasks(e, list.n, d, depth); });
       });
     }, fit.needs));
   if (fit_for("procs_coro") && !fit.blocking)
     register_case(case_on(workload, "procs_coro", grid, [prepare](const Params& p) {
-      auto list = prepare(p);
+      auto list = prepare_for(prepare, p, "procs_coro");
       auto pool = std::make_unique<ProcessPool>(
           p.get("workers"), shard_handler([task = list.task](std::size_t i, std::size_t) -> asio::awaitable<TaskResult> {
             co_return task(i);
@@ -121,7 +133,7 @@ void register_on_processes(const Workload& workload,
     }, fit.needs));
   if (fit_for("fork_per_task"))
     register_case(case_on(workload, "fork_per_task", grid, [prepare](const Params& p) {
-      auto list = prepare(p);
+      auto list = prepare_for(prepare, p, "fork_per_task");
       return make_trial<ForkPerTask>(make_engine<ForkPerTask>(p), [list](ForkPerTask& e) {
         return run_listed(list, [&] { return run_tasks(e, list.n, list.task); });
       });

@@ -143,7 +143,22 @@ struct TaskList {
   // What the workload wraps around each run, if anything: Batch(run), where run() runs the
   // tasks (a schedule started first, a probe around it, failures checked after).
   std::function<Batch(const std::function<Batch()>& run)> around = nullptr;
+  // In a worker process, where the task needs state of its own there (a connection of its
+  // own): child_connect() once in each worker before the timed runs, then child_task(i)
+  // instead of task(i).
+  std::function<void()> child_connect = nullptr;
+  std::function<TaskResult(std::size_t)> child_task = nullptr;
 };
+
+// prepare(p, model) where the workload's prepare takes the model (its run differs in a worker
+// process), else prepare(p).
+template <class Prepare>
+auto prepare_for(const Prepare& prepare, const Params& p, std::string_view model) {
+  if constexpr (std::is_invocable_v<const Prepare&, const Params&, std::string_view>)
+    return prepare(p, model);
+  else
+    return prepare(p);
+}
 
 // When a workload's run is prepared: after the engine has started (a forked pool must not
 // copy the run's data), or before it (a server forked before any thread starts).
@@ -163,10 +178,10 @@ bool register_tasks_model(const Workload& workload, const char* model,
       .model = model,
       .grid = [model, grid](const Suite& s) { return grid(s, model); },
       .make =
-          [prepare, when](const Params& p) {
+          [prepare, when, model](const Params& p) {
             std::unique_ptr<Engine> engine;
             if (when == Prepared::after_engine) engine = make_engine<Engine>(p);
-            auto list = prepare(p);
+            auto list = prepare_for(prepare, p, model);
             if (!engine) engine = make_engine<Engine>(p);
             return make_trial<Engine>(std::move(engine), [list, d = p.dispatch()](Engine& e) {
               if (!list.around) return run_tasks(e, list.n, list.task, d);

@@ -428,29 +428,37 @@ auto on_loops(const Params& p) {
   };
 }
 const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.needs = needs});
-auto task_list(const Params& p) {
+// The run: in a worker process (procs) each worker's own connection, opened once before the
+// timed runs; else C connections that workers borrow.
+TaskList<std::function<TaskResult(std::size_t)>> task_list(const Params& p, std::string_view model) {
   const Config c = config(p);
   auto server = PgService::get();
   load(server->conninfo());
+  auto sched = std::make_shared<Schedule>(c.tasks, c.rate);  // before any fork: its start is shared
+  const auto begin = [sched](const std::function<Batch()>& run) {
+    sched->begin();
+    return run();
+  };
+  if (model_kind(model)->workers == "processes") {
+    const std::string at = server->conninfo();
+    return {c.tasks, nullptr, begin, [at, c] { process_connection(at, c); },
+            [c, at, sched, server](std::size_t i) { return query(process_connection(at, c), i, c, *sched); }};
+  }
   auto conns = std::make_shared<BorrowPool<Session>>(
       c.concurrency, [&] { return std::make_unique<Session>(Session{connect(server->conninfo(), c)}); });
-  auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
-  return TaskList{c.tasks,
-                  [c, server, conns, sched](std::size_t i) {
-                    return conns->with([&](Session& k) { return query(k.conn.get(), i, c, *sched); });
-                  },
-                  [sched](const std::function<Batch()>& run) {
-                    sched->begin();
-                    return run();
-                  }};
+  return {c.tasks,
+          [c, server, conns, sched](std::size_t i) {
+            return conns->with([&](Session& k) { return query(k.conn.get(), i, c, *sched); });
+          },
+          begin};
 }
-// C workers, each query a blocking libpq call on a connection borrowed from C, on the models
-// whose workers block (tbb's suspended form of a query is not written: tbb_blocking stands for
-// it). threads_ws is left out: with one query per worker at a time there is nothing for its
-// queues to steal that threads' one queue does not hand out.
+// C workers, each query a blocking libpq call, on the models whose workers block (tbb's
+// suspended form of a query is not written: tbb_blocking stands for it; procs: C worker
+// processes, one query per message). threads_ws is left out: with one query per worker at a
+// time there is nothing for its queues to steal that threads' one queue does not hand out.
 const bool registered = register_on_engines(workload(), blocking_grid, task_list,
-                                            {.blocking = true, .without = {"threads_ws"},
-                                             .when = Prepared::before_engine, .needs = needs});
+                                            {.blocking = true, .without = {"threads_ws"}, .processes = true,
+                                             .depth = 1, .when = Prepared::before_engine, .needs = needs});
 }  // namespace
 
 }  // namespace concbench::db

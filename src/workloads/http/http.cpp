@@ -307,26 +307,33 @@ std::vector<Params> grid(const Suite& s, IoShape shape) {
 namespace {
 std::vector<Params> blocking_grid(const Suite& s, std::string_view) { return grid(s, IoShape::blocking); }
 Needs one_connection_each(const std::string& model, const Params& p) { return model_needs(model, p, 1); }
-auto task_list(const Params& p) {
+// The run: in a worker process (procs) each worker's own keep-alive connection, opened once
+// before the timed runs; else C connections that workers borrow.
+TaskList<std::function<TaskResult(std::size_t)>> task_list(const Params& p, std::string_view model) {
   const Config c = config(p);
   auto server = std::make_shared<HttpService>();  // forked before any thread starts
   const Endpoint at = server->endpoint();
+  auto sched = std::make_shared<Schedule>(c.tasks, c.rate);  // before any fork: its start is shared
+  const auto begin = [sched](const std::function<Batch()>& run) {
+    sched->begin();
+    return run();
+  };
+  if (model_kind(model)->workers == "processes")
+    return {c.tasks, nullptr, begin, [at] { process_connection(at); },
+            [c, at, sched, server](std::size_t i) { return process_connection(at).get(i, c, *sched); }};
   auto conns = std::make_shared<ConnectionPool>(c.concurrency, [&] { return std::make_unique<Connection>(at); });
-  auto sched = std::make_shared<Schedule>(c.tasks, c.rate);
-  return TaskList{c.tasks,
-                  [c, server, conns, sched](std::size_t i) {
-                    return conns->with([&](Connection& k) { return k.get(i, c, *sched); });
-                  },
-                  [sched](const std::function<Batch()>& run) {
-                    sched->begin();
-                    return run();
-                  }};
+  return {c.tasks,
+          [c, server, conns, sched](std::size_t i) {
+            return conns->with([&](Connection& k) { return k.get(i, c, *sched); });
+          },
+          begin};
 }
-// C workers, each request a blocking Beast GET on a connection borrowed from C, on the models
-// whose workers block (as db: tbb_blocking for tbb, threads_ws left out).
+// C workers, each request a blocking Beast GET, on the models whose workers block (as db:
+// tbb_blocking for tbb, threads_ws left out; procs: C worker processes, one request per
+// message).
 const bool registered = register_on_engines(workload(), blocking_grid, task_list,
-                                            {.blocking = true, .without = {"threads_ws"},
-                                             .when = Prepared::before_engine,
+                                            {.blocking = true, .without = {"threads_ws"}, .processes = true,
+                                             .depth = 1, .when = Prepared::before_engine,
                                              .needs = one_connection_each});
 }  // namespace
 

@@ -237,21 +237,27 @@ auto on_loops(const Params& p) {
                      }};
   };
 }
-auto blocking_list(const Params& p) {
+// In a worker process (procs), each worker's own blocking connection, opened once before the
+// timed runs; else C connections that workers borrow.
+TaskList<std::function<TaskResult(std::size_t)>> blocking_list(const Params& p, std::string_view model) {
   const Config c = config(p);
   auto server = std::make_shared<EchoService>();
-  auto conns = std::make_shared<ConnectionPool>(server->endpoint(), c.concurrency);
-  return TaskList{c.tasks, [c, server, conns](std::size_t i) { return conns->round_trip(i, c.delay_us); }};
+  const Endpoint at = server->endpoint();
+  if (model_kind(model)->workers == "processes")
+    return {c.tasks, nullptr, nullptr, [at] { process_connection(at); },
+            [c, at, server](std::size_t i) { return process_connection(at).round_trip(i, c.delay_us); }};
+  auto conns = std::make_shared<ConnectionPool>(at, c.concurrency);
+  return {c.tasks, [c, server, conns](std::size_t i) { return conns->round_trip(i, c.delay_us); }};
 }
 // C coroutines, each owning one asio socket (connected during set-up) and doing async_write +
 // async_read per round trip, on every loop model.
 const bool on_loops_registered = register_on_loops(workload(), loop_grid, on_loops, {.needs = loop_needs});
-// Each task borrows one of C blocking connections on a worker; threads_ws left out as in
-// io.sleep.
+// Each task a blocking round trip on a worker (procs: one per message); threads_ws left out as
+// in io.sleep.
 const bool blocking_registered = register_on_engines(
     workload(), blocking_grid, blocking_list,
-    {.blocking = true, .without = {"threads_ws"}, .when = Prepared::before_engine,
-     .needs = one_connection_each});
+    {.blocking = true, .without = {"threads_ws"}, .processes = true, .depth = 1,
+     .when = Prepared::before_engine, .needs = one_connection_each});
 }  // namespace
 
 }  // namespace concbench::io_echo
