@@ -42,8 +42,8 @@ Slow take();
 // asio loop of this process (models/event_loop.hpp) runs a timer due every kLagPeriod and
 // records how late it fired. take_lag() returns the samples since the last call (at most about
 // a million). The probe is an instrument: its wake-ups would be charged to the model it
-// watches (at C = 1, L = 100 ms, 2.9 ms of a loop's CPU per wait against 95 us without), so
-// the harness probes only in a run of its own, after the timed runs (bench/harness.cpp).
+// watches, so the harness probes only in a run of its own, after the timed runs
+// (bench/harness.cpp).
 inline constexpr std::chrono::milliseconds kLagPeriod{1};
 void record_lag(std::chrono::nanoseconds lateness);
 // Whether the lag is measured at all (on by default; --no-loop-lag turns it off: its wake-ups

@@ -22,8 +22,7 @@ std::atomic<double> g_rate{0};
 std::mutex g_mu;
 
 // The calling thread's own CPU time: a round that the scheduler interrupts (a busy machine, tests run
-// side by side) is not timed as spinning. Timed by a wall clock, one early short round preempted for
-// 20 ms ended the calibration 40 times too fast, and every "1000 µs" task then lasted 25 µs.
+// side by side) is not timed as spinning, as a wall clock would time it (docs/findings.md).
 double thread_cpu_us() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);

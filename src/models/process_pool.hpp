@@ -125,7 +125,7 @@ class ForkPerTask {
 ProcessPool::Handler task_handler(std::function<TaskResult(std::size_t)> task);
 // Runs tasks [0, n) on a pool made with task_handler. map: guided chunks (models/tasks.hpp),
 // one message each, handed to workers as they free (multiprocessing.Pool.map's fixed
-// ceil(n / 4P) left 4 ms of 16 idle on 16 cores); each: one index per message, two messages
+// ceil(n / 4P) chunks leave workers idle at the end); each: one index per message, two messages
 // in flight per worker (a worker never idles waiting for the parent).
 // `depth` overrides the messages in flight per worker: I/O tasks use 1, so that no wait
 // queues behind another worker's wait while a worker is free.

@@ -39,9 +39,9 @@ struct InFlight {
 
 // Guided self-scheduling (OpenMP's schedule(guided)), the chunking of every dispatch:map: a
 // claim takes what is left / 2P, at least N / 64P, so that chunks are large while much is left
-// and small at the end, where a large last chunk leaves the other workers idle. Seen: a fixed
-// N / 8P at 200 tasks of 1 ms left 12 ms of imbalance per run; on 16 cores, contiguous shares
-// per worker gave 10.3x and fixed N / 4P chunks 12.3x where guided chunks gave 14.4x.
+// and small at the end, where a large last chunk leaves the other workers idle (fixed chunks
+// and contiguous shares were measured against it: docs/findings.md, "Measurements behind the
+// code").
 struct Guided {
   Guided(std::size_t tasks, std::size_t workers)
       : n(tasks), p(std::max<std::size_t>(1, workers)), least(std::max<std::size_t>(1, n / (64 * p))) {}

@@ -49,16 +49,16 @@ class TbbArena {
 
 // `tbb` for I/O: an arena of P threads and P reactor threads (an io_context each) on which the
 // waits are asio operations; lane k waits on reactor k % P, so that one reactor thread does
-// not bound how many waits end per second (seen: one reactor, 10,000 waits of 100 ms,
-// efficiency 0.68 on 16 cores). Two shapes, both oneTBB's own:
+// not bound how many waits end per second (docs/findings.md, "Measurements behind the code").
+// Two shapes, both oneTBB's own:
 // - run_tasks(e, n, in_flight, start): continuation-passing tasks, a flow graph's async_node
 //   (oneTBB's node for work handed to an outside activity): a wait in flight is a pending
 //   message, nothing else (io.sleep, mixed);
 // - run_tasks(e, n, in_flight, task): tasks that suspend mid-body (tbb::task::suspend), for
 //   code that awaits in the middle of a call chain (io.echo, fanout). Each suspended task
 //   keeps a stack: oneTBB caches 4 per arena slot and maps and unmaps the rest, so with
-//   C >> P waits in flight every wait costs an mmap and an munmap (seen: 1,000 waits of 1 ms
-//   on 2 cores, 20 us of CPU per wait, efficiency 0.07; 10,000 of 100 ms on 16 cores, 0.63).
+//   C >> P waits in flight every wait costs an mmap and an munmap (what that costs:
+//   docs/findings.md).
 class TbbIo {
  public:
   // REQUIRES: workers >= 1. Starts the arena and the reactor threads.

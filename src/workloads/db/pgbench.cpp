@@ -168,8 +168,8 @@ Batch run(Peer& peer, const Config& c, std::size_t jobs) {
     r = run_program(args, password.empty() ? std::vector<std::string>{}
                                            : std::vector<std::string>{"PGPASSWORD=" + password});
     // pgbench's -T counts from before it connects, and on a loaded machine its connections
-    // can take all of it (16 took 0.4 s on this idle 2-vCPU VM; 250, more than 1 s): then it
-    // reports 0 transactions and no rate. Run it again, twice as long, at most twice.
+    // can take all of it: then it reports 0 transactions and no rate. Run it again, twice as
+    // long, at most twice.
     const bool none = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 &&
                       std::regex_search(r.out, m, processed) && m[1] == "0";
     if (!none || attempt == 2) break;

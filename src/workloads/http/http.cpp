@@ -142,8 +142,8 @@ tcp::endpoint to_asio(const Endpoint& e) { return {asio::ip::make_address(e.host
 
 // A connection's read buffer, made room for before the first read. Beast reads into what a
 // flat_buffer has free, at least 512 bytes, and a buffer that starts empty stays at 512 once
-// each message is consumed: a 1 KiB response took 3 reads and a 64 KiB one 128 (160 us of
-// client CPU per request against wrk's 33). wrk reads 8 KiB at a time; 16 KiB here.
+// each message is consumed, so that a large response takes many small reads (docs/findings.md).
+// wrk reads 8 KiB at a time; 16 KiB here.
 constexpr std::size_t kReadBuffer = 16 * 1024;
 
 bool Keeper::must_reopen(const tcp::socket& s) const {

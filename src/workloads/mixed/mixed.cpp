@@ -38,8 +38,8 @@ const Workload& workload() {
             const double n = double(c.tasks);
             return std::max(std::ceil(n / double(c.concurrency)) * (l + w), n * w / double(cores));
           },
-      // The waits alone: the grain is calibrated CPU work, not a timer (seen: 63.4 ms for an
-      // ideal of 64 ms).
+      // The waits alone: the grain is calibrated CPU work, not a timer, and may run a little
+      // short of its nominal time.
       .floor_seconds =
           [](const Params& p, int) {
             const Config c = config(p);

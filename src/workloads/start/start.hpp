@@ -54,9 +54,8 @@ std::unique_ptr<Trial> start_trial(Make make, RollCall roll_call) {
 std::size_t answering_loops(const std::vector<boost::asio::io_context*>& loops);
 
 // Distinct threads that run `workers` tasks which all wait for each other (at most 30 s, or
-// until interrupted): a pool whose workers did not all start cannot reach the count. (oneTBB
-// wakes its workers one at a time: 1,000 of them took 5 to 6.5 s on 2 cores, and a 5 s limit
-// failed one run in three.)
+// until interrupted): a pool whose workers did not all start cannot reach the count. The limit
+// is long because oneTBB wakes its workers one at a time (docs/findings.md).
 template <class Submit>
 std::size_t threads_meeting(std::size_t workers, Submit submit_all) {
   std::atomic<std::size_t> arrived{0};
