@@ -1,4 +1,4 @@
-// The machine's floors (issue 9, question 3): what the cheapest unit of each model costs on
+// The machine's floors (question 3): what the cheapest unit of each model costs on
 // this machine, measured once at the start of every run and written into the results file's
 // context (concbench_floors), so that each model's per-task overhead is read against the
 // primitive its hand-off is built on (models/kinds.hpp): a thread switch for a pool whose

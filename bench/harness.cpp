@@ -64,7 +64,7 @@ const Expected& expected_for(const Workload& w, const Params& p) {
   return cache.emplace(key, Expected{checksum(b.results), b.results.size()}).first->second;
 }
 
-// The reference timed as the model is (issue 8): the same number of runs, right after the
+// The reference timed as the model is: the same number of runs, right after the
 // model's, in the same process, the mean of their wall times (Google Benchmark's statistic
 // for the model). Its data is prepared untimed, as the models' is.
 double reference_seconds(const Workload& w, const Params& p, int64_t runs) {

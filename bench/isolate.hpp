@@ -1,4 +1,4 @@
-// Isolated runs (issue 8): every benchmark runs in a fresh process of this binary, as
+// Isolated runs: every benchmark runs in a fresh process of this binary, as
 // pyperf's workers do, so that its memory, threads, heap and oneTBB scheduler are its own and
 // no figure depends on what ran before. The parent calibrates once and passes the
 // calibration down, shows the progress, turns each child's Google Benchmark JSON back into

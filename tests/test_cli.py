@@ -326,7 +326,7 @@ def test_google_benchmark_compare_py_reads_two_runs(binary, tmp_path):
     assert "U Test" in r.stdout or "U-test" in r.stdout or "OVERALL_GEOMEAN" in r.stdout
 
 
-# SIGTERM 3 s into io.sleep at C = 10,000 (issue 8): every model ends promptly, blocked tasks
+# SIGTERM 3 s into io.sleep at C = 10,000: every model ends promptly, blocked tasks
 # included, with a valid results file and no process left. The parent kills the benchmark's
 # process group 1.5 s after forwarding the signal; measured on a quiet machine every model
 # ends within 2 s. The test allows 8 s so that a loaded CI machine does not fail it (tests

@@ -99,7 +99,7 @@ TEST(Harness, WrongChecksumIsAnErrorNotANumber) {
   EXPECT_EQ(h.error_message.rfind(kSkipPrefix, 0), 0u) << h.error_message;
 }
 
-// Every check can fail (issue 8): every workload on every model, its work broken on purpose
+// Every check can fail: every workload on every model, its work broken on purpose
 // (core/fault.hpp: waits skipped for I/O and start, computation skipped for CPU work), is an
 // error entry with a reason; the same points unbroken pass every check of the harness.
 TEST(Harness, BrokenWorkIsAnErrorOnEveryModelAndSoundWorkPasses) {

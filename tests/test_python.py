@@ -1,4 +1,4 @@
-"""The Python arm (issue 11) as a user meets it: every workload on every Python model checked
+"""The Python arm as a user meets it: every workload on every Python model checked
 against its sequential reference, every check able to fail (the work broken on purpose), bad
 input (exit 2), Ctrl-C (a valid file, no process left), and the report reading its file beside
 the C++ binary's."""

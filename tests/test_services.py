@@ -1,4 +1,4 @@
-"""Real services as a user meets them (issue 10): db against a throwaway PostgreSQL and against
+"""Real services as a user meets them: db against a throwaway PostgreSQL and against
 an external one (--pg-url), its failure paths (a bad URL, a refused connection, the server
 killed mid-run, Ctrl-C, a killed benchmark, PostgreSQL missing), and http against an external
 server (Debian's nginx). Every test checks that no postgres process and no cluster folder is

@@ -1,4 +1,4 @@
-// Test-only fault injection, to measure the regression gate's power (issue 5). Built only
+// Test-only fault injection, to measure the regression gate's power. Built only
 // with -DCONCBENCH_INJECT_SLOWDOWN=<model>:<percent> (CMake; empty by default): the engine of
 // <model> then runs one task in every 100/<percent> a second time: a fixed extra amount of
 // work on that model's task path, the same in instructions from run to run. Engines that
@@ -30,7 +30,7 @@ inline bool repeat_task(std::string_view engine_model, std::atomic<uint64_t>& ta
   }
 }
 
-// Test-only breakage (issue 8: every check must be able to fail): with the environment
+// Test-only breakage (every check must be able to fail): with the environment
 // variable CONCBENCH_TEST_BREAK=skip_wait (or skip_compute), or set_break() in a test, every
 // workload skips its waits (or its computation) while still returning a result. The harness
 // must then report an error for every benchmark, never a number. Off unless asked for.

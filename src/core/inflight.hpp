@@ -1,7 +1,7 @@
 // How many tasks wait at once: every I/O wait (a sleep, a timer, a suspended TBB task, a
 // round trip) holds an InFlight::Scope while it waits. The counters live in one shared page
 // mapped before main() runs, so that the waits of forked worker processes count too. The
-// harness resets the gauge before each run and checks its peak (issue 8: a model that skipped
+// harness resets the gauge before each run and checks its peak (a model that skipped
 // its waits shows 0; one that held more than the concurrency asked is wrong).
 #pragma once
 
@@ -41,7 +41,7 @@ struct Scope {
   Scope& operator=(const Scope&) = delete;
 };
 
-// CPU work (issue 9: every benchmark reports its peak tasks in flight): tasks handed to an
+// CPU work (every benchmark reports its peak tasks in flight): tasks handed to an
 // engine and not yet finished. The threads that hand tasks over count them (handed) and the
 // ones that run them count their ends (finished), each thread on its own cache line, so that
 // a task costs two uncontended adds; a thread that hands over samples the difference every

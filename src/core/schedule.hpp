@@ -1,4 +1,4 @@
-// The open loop's schedule (issue 10; what pgbench -R and wrk2 do), shared by the clients of
+// The open loop's schedule (what pgbench -R and wrk2 do), shared by the clients of
 // real services (http, db): request k is due at start + at(k), exponential gaps of mean
 // 1/rate drawn from a fixed seed. A client takes requests in order as its connections come
 // free, waits until each is due, and its latency counts from when it was due: a slow answer

@@ -2,7 +2,7 @@
 // when its own is empty: the shape of work-stealing executors (Java's ForkJoinPool, Go's and
 // Tokio's schedulers). Differs from `threads` (ThreadPoolExecutor's one shared queue) only in
 // where tasks wait: a task submitted from outside goes to the next worker's queue in turn,
-// so the submitter contends with one worker at a time instead of all of them (issue 8: a
+// so the submitter contends with one worker at a time instead of all of them (a
 // shared queue at 1 us tasks, dispatch:each, 16 workers: 0.33x; one queue per worker
 // removes that lock from the hot path). No line is written by every task: idle workers look
 // at each queue's size, not at a shared count of pending tasks.

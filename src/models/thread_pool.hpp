@@ -1,6 +1,6 @@
 // `threads`: a fixed pool of P std::threads sharing one FIFO queue: the shape of Python's
 // ThreadPoolExecutor. I/O inside tasks is done with blocking calls.
-// How it is written (issue 8): one lock per queue operation and none per completion (a batch
+// How it is written: one lock per queue operation and none per completion (a batch
 // counts its tasks down on an atomic that its caller waits on); idle workers spin briefly
 // before they sleep, and a submit wakes a sleeper only when there is one; dispatch:map hands
 // the workers chunks of the range to claim from one atomic index, as OpenMP's guided

@@ -1,4 +1,4 @@
-// The PostgreSQL server the db workload talks to (issue 10): by default a throwaway cluster of
+// The PostgreSQL server the db workload talks to: by default a throwaway cluster of
 // Debian's postgresql, started by its guardian (programs/concbench_pg.cpp: initdb into a
 // temporary 0700 folder, 127.0.0.1 on a free port and a unix socket, trust for local
 // connections only; stopped and removed when its owner ends, also on Ctrl-C or a crash). A run

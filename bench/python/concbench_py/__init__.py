@@ -1,1 +1,1 @@
-"""concbench-py: the Python arm (issue 11); run as /usr/bin/python3 -m concbench_py."""
+"""concbench-py: the Python arm; run as /usr/bin/python3 -m concbench_py."""

@@ -1,4 +1,4 @@
-"""concbench-py: the guide's own language (issue 11). The C++ workloads' names, parameters and
+"""concbench-py: the guide's own language. The C++ workloads' names, parameters and
 checks in CPython, on asyncio, uvloop, threads and processes, written in Google Benchmark's JSON
 schema with the C++ binary's counter names, so that scripts/report and scripts/compare read it
 unchanged and put each Python model beside the C++ ones.

@@ -1,4 +1,4 @@
-"""The real services in Python, against the C++ side's own servers (issue 11's db and http rows):
+"""The real services in Python, against the C++ side's own servers:
   io.echo  the embedded echo server (`concbench --serve echo`, its own process): 64-byte
         round trips over loopback TCP, the server waiting latency_us before each reply;
         asyncio streams on the loop (one connection per lane) against blocking sockets

@@ -1,5 +1,5 @@
 // db.peer on `pgbench`: the field's own load tool against the same server, the same table and
-// the same query, in the same run (issue 10's peer): a custom script of the db point's query
+// the same query, in the same run: a custom script of the db point's query
 // (for query:pk, pgbench -S's SELECT on our table), prepared statements (-M prepared, as our
 // clients), C clients on `workers` threads (-j: 1, one event loop as `coro`, and the core
 // count, as `coro_mt`), 1 s; with `rate`, -R at the same rate (its

@@ -1,5 +1,5 @@
 // http.peer on `wrk`: the field's own load tool against the same embedded server, the same
-// connections, in the same run (issue 10's peer): wrk -c C -t W -d 1s --latency (W = `workers`:
+// connections, in the same run: wrk -c C -t W -d 1s --latency (W = `workers`:
 // 1, one event loop as `coro`, and the core count, as the clients that use every core),
 // its requests per second and latency percentiles recorded beside the models' (the report
 // shows each model's ratio to it). Skipped, with the command that fixes it, where wrk is not
