@@ -90,12 +90,7 @@ bool register_timed(const Workload& workload,
     return std::find(fit.without.begin(), fit.without.end(), m) != fit.without.end();
   };
   if (!left_out("tbb"))
-  register_case({
-      .workload = &workload,
-      .model = "tbb",
-      .grid = [loop_grid](const Suite& s) { return loop_grid(s, "tbb"); },
-      .make =
-          [prepare](const Params& p) {
+  register_case(case_on(workload, "tbb", loop_grid, [prepare](const Params& p) {
             auto t = std::make_shared<const TimedTasks>(prepare(p));
             return make_trial<TbbIo>(std::make_unique<TbbIo>(p.get("workers")), [t](TbbIo& e) {
               return run_tasks(e, t->n, InFlight{t->lanes},
@@ -110,24 +105,17 @@ bool register_timed(const Workload& workload,
                                  });
                                });
             });
-          },
-  });
+  }, nullptr));
 #ifdef CONCBENCH_HAS_FIBERS
   if (!left_out("fibers"))
-  register_case({
-      .workload = &workload,
-      .model = "fibers",
-      .grid = [loop_grid](const Suite& s) { return loop_grid(s, "fibers"); },
-      .make =
-          [prepare](const Params& p) {
+  register_case(case_on(workload, "fibers", loop_grid, [prepare](const Params& p) {
             auto t = std::make_shared<const TimedTasks>(prepare(p));
             return make_trial<FiberPool>(std::make_unique<FiberPool>(p.get("workers")), [t](FiberPool& pool) {
               return run_lanes(pool, t->n, t->lanes, [&](std::size_t i) {
                 return blocking_wait(i, *t, [](std::chrono::microseconds d) { boost::this_fiber::sleep_for(d); });
               });
             });
-          },
-  });
+  }, nullptr));
 #endif
   return true;
 }
